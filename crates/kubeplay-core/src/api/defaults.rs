@@ -1,0 +1,116 @@
+//! Defaulting and admission as the API server applies them to a new Pod
+//! (k/k pkg/apis/core/v1/defaults.go, admission plugins `DefaultTolerationSeconds`,
+//! `ServiceAccount`), and the Pod validation a learner can trip over.
+
+use k8s_openapi::api::core::v1::{
+    Pod, PodSecurityContext, ProjectedVolumeSource, ResourceRequirements, Toleration, Volume,
+    VolumeMount, VolumeProjection,
+};
+
+use super::errors::{ApiError, FieldError};
+use super::validation::{dns1123_label, dns1123_subdomain};
+use crate::images::default_pull_policy;
+
+/// Fills every default the API server adds; `suffix` names the token volume
+/// (`kube-api-access-<5 random>`).
+pub fn default_pod(pod: &mut Pod, suffix: &str) {
+    let spec = pod.spec.get_or_insert_with(Default::default);
+    spec.restart_policy.get_or_insert_with(|| "Always".into());
+    spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+    spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
+    spec.termination_grace_period_seconds.get_or_insert(30);
+    spec.enable_service_links.get_or_insert(true);
+    spec.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
+    spec.priority.get_or_insert(0);
+    spec.security_context.get_or_insert_with(PodSecurityContext::default);
+    let sa = spec.service_account_name.get_or_insert_with(|| "default".into()).clone();
+    spec.service_account = Some(sa);
+    let volume = format!("kube-api-access-{suffix}");
+    for c in &mut spec.containers {
+        let image = c.image.clone().unwrap_or_default();
+        c.image_pull_policy.get_or_insert_with(|| default_pull_policy(&image).into());
+        c.resources.get_or_insert_with(ResourceRequirements::default);
+        c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
+        c.termination_message_policy.get_or_insert_with(|| "File".into());
+        c.volume_mounts.get_or_insert_with(Vec::new).push(VolumeMount {
+            mount_path: "/var/run/secrets/kubernetes.io/serviceaccount".into(),
+            name: volume.clone(),
+            read_only: Some(true),
+            ..Default::default()
+        });
+    }
+    spec.volumes.get_or_insert_with(Vec::new).push(Volume {
+        name: volume,
+        projected: Some(ProjectedVolumeSource {
+            default_mode: Some(420),
+            sources: Some(vec![
+                VolumeProjection {
+                    service_account_token: Some(k8s_openapi::api::core::v1::ServiceAccountTokenProjection {
+                        expiration_seconds: Some(3607),
+                        path: "token".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    config_map: Some(k8s_openapi::api::core::v1::ConfigMapProjection {
+                        name: "kube-root-ca.crt".into(),
+                        items: Some(vec![k8s_openapi::api::core::v1::KeyToPath { key: "ca.crt".into(), path: "ca.crt".into(), mode: None }]),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    downward_api: Some(k8s_openapi::api::core::v1::DownwardAPIProjection {
+                        items: Some(vec![k8s_openapi::api::core::v1::DownwardAPIVolumeFile {
+                            path: "namespace".into(),
+                            field_ref: Some(k8s_openapi::api::core::v1::ObjectFieldSelector {
+                                api_version: Some("v1".into()),
+                                field_path: "metadata.namespace".into(),
+                            }),
+                            ..Default::default()
+                        }]),
+                    }),
+                    ..Default::default()
+                },
+            ]),
+        }),
+        ..Default::default()
+    });
+    // DefaultTolerationSeconds admission: 300 s for not-ready and unreachable nodes.
+    let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        if !tolerations.iter().any(|t| t.key.as_deref() == Some(key)) {
+            tolerations.push(Toleration {
+                effect: Some("NoExecute".into()),
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                toleration_seconds: Some(300),
+                ..Default::default()
+            });
+        }
+    }
+    pod.status.get_or_insert_with(Default::default).phase = Some("Pending".into());
+    pod.status.as_mut().map(|s| s.qos_class = Some("BestEffort".into()));
+}
+
+/// The validation errors of a Pod the learner is likely to hit.
+pub fn validate_pod(pod: &Pod) -> Result<(), ApiError> {
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let mut errs: Vec<FieldError> = dns1123_subdomain("metadata.name", &name);
+    let containers = pod.spec.as_ref().map(|s| s.containers.as_slice()).unwrap_or(&[]);
+    if containers.is_empty() {
+        errs.push(FieldError { field: "spec.containers".into(), detail: "Required value".into() });
+    }
+    for (i, c) in containers.iter().enumerate() {
+        errs.extend(dns1123_label(&format!("spec.containers[{i}].name"), &c.name));
+        if c.image.as_deref().unwrap_or("").trim().is_empty() {
+            errs.push(FieldError { field: format!("spec.containers[{i}].image"), detail: "Required value".into() });
+        }
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("Pod", &name, errs))
+    }
+}

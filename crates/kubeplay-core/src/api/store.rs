@@ -1,0 +1,309 @@
+//! The versioned object store: what etcd and the API server's registry are to a real
+//! cluster. Every write bumps one cluster-wide `resourceVersion`, so observers (the
+//! controllers, the UI) can tell cheaply whether anything changed.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Event, EventSource, Namespace, Node, ObjectReference, Pod, Service, ServiceAccount,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::errors::ApiError;
+use super::kinds::ApiKind;
+use crate::names::{generate_name, SimRng};
+use crate::time::SimTime;
+
+/// Where an object lives: namespace (empty for cluster-scoped kinds) and name.
+/// Ordered by namespace then name, which is the order list calls return.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectKey {
+    pub fn new(namespace: &str, name: &str) -> ObjectKey {
+        ObjectKey { namespace: namespace.to_string(), name: name.to_string() }
+    }
+
+    pub fn of(meta: &ObjectMeta) -> ObjectKey {
+        ObjectKey {
+            namespace: meta.namespace.clone().unwrap_or_default(),
+            name: meta.name.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// All objects of one kind, ordered by key.
+#[derive(Clone, Debug)]
+pub struct Table<K> {
+    items: BTreeMap<ObjectKey, K>,
+}
+
+impl<K> Default for Table<K> {
+    fn default() -> Self {
+        Table { items: BTreeMap::new() }
+    }
+}
+
+impl<K: ApiKind> Table<K> {
+    pub fn get(&self, key: &ObjectKey) -> Option<&K> {
+        self.items.get(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Every object, or those of one namespace, in list order (namespace, then name).
+    pub fn list<'a>(&'a self, namespace: Option<&'a str>) -> impl Iterator<Item = &'a K> + 'a {
+        self.items
+            .iter()
+            .filter(move |(k, _)| namespace.is_none_or(|ns| k.namespace == ns))
+            .map(|(_, v)| v)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &ObjectKey> {
+        self.items.keys()
+    }
+}
+
+/// The cluster's API objects.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    pub pods: Table<Pod>,
+    pub nodes: Table<Node>,
+    pub namespaces: Table<Namespace>,
+    pub services: Table<Service>,
+    pub events: Table<Event>,
+    pub configmaps: Table<ConfigMap>,
+    pub serviceaccounts: Table<ServiceAccount>,
+    resource_version: u64,
+}
+
+impl Store {
+    /// The newest resourceVersion: changes whenever any object changes.
+    pub fn revision(&self) -> u64 {
+        self.resource_version
+    }
+
+    fn next_rv(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+
+    pub fn get<K: ApiKind>(&self, namespace: &str, name: &str) -> Option<&K> {
+        let ns = if K::NAMESPACED { namespace } else { "" };
+        K::table(self).get(&ObjectKey::new(ns, name))
+    }
+
+    /// Creates an object as the API server does: checks the namespace exists, resolves
+    /// `generateName`, rejects duplicates, and fills uid, resourceVersion and
+    /// creationTimestamp.
+    pub fn create<K: ApiKind>(
+        &mut self,
+        mut obj: K,
+        now: SimTime,
+        rng: &mut SimRng,
+    ) -> Result<K, ApiError> {
+        let meta = obj.metadata_mut();
+        if K::NAMESPACED {
+            let ns = meta.namespace.get_or_insert_with(|| "default".to_string()).clone();
+            if self.namespaces.get(&ObjectKey::new("", &ns)).is_none() {
+                return Err(ApiError::not_found("namespaces", &ns));
+            }
+        } else {
+            meta.namespace = None;
+        }
+        if meta.name.as_deref().unwrap_or("").is_empty() {
+            if let Some(base) = meta.generate_name.clone() {
+                // Retry on the (rare) collision, as the API server's generator does.
+                loop {
+                    let candidate = generate_name(&base, rng);
+                    let key = ObjectKey::new(meta.namespace.as_deref().unwrap_or(""), &candidate);
+                    if K::table(self).get(&key).is_none() {
+                        meta.name = Some(candidate);
+                        break;
+                    }
+                }
+            }
+        }
+        let meta = obj.metadata_mut();
+        let key = ObjectKey::of(meta);
+        if K::table(self).get(&key).is_some() {
+            return Err(ApiError::already_exists(&K::qualified_resource(), &key.name));
+        }
+        meta.uid = Some(rng.uuid());
+        meta.creation_timestamp.get_or_insert_with(|| now.to_k8s());
+        meta.generation = Some(1);
+        let rv = self.next_rv();
+        obj.metadata_mut().resource_version = Some(rv);
+        K::table_mut(self).items.insert(key, obj.clone());
+        Ok(obj)
+    }
+
+    /// Applies `change` to a stored object; bumps its resourceVersion only if it changed.
+    /// Returns whether the object existed.
+    pub fn modify<K: ApiKind + PartialEq>(
+        &mut self,
+        key: &ObjectKey,
+        change: impl FnOnce(&mut K),
+    ) -> bool {
+        let Some(current) = K::table(self).items.get(key) else { return false };
+        let mut next = current.clone();
+        change(&mut next);
+        if &next != current {
+            next.metadata_mut().resource_version = Some(self.next_rv());
+            K::table_mut(self).items.insert(key.clone(), next);
+        }
+        true
+    }
+
+    /// Removes an object at once (after any graceful termination is over).
+    pub fn remove<K: ApiKind>(&mut self, key: &ObjectKey) -> Option<K> {
+        let removed = K::table_mut(self).items.remove(key);
+        if removed.is_some() {
+            self.resource_version += 1;
+        }
+        removed
+    }
+
+    /// Records an event the way client-go's event recorder + correlator do: an
+    /// identical event (same object, reason, message, source) bumps `count` and
+    /// `lastTimestamp` instead of adding a row.
+    pub fn record_event(&mut self, now: SimTime, ev: NewEvent) {
+        let ns = ev.involved.namespace.clone().unwrap_or_else(|| "default".to_string());
+        let existing = self.events.list(Some(&ns)).find(|e| {
+            e.involved_object.uid == ev.involved.uid
+                && e.involved_object.name == ev.involved.name
+                && e.reason.as_deref() == Some(ev.reason)
+                && e.message.as_deref() == Some(ev.message.as_str())
+                && e.source.as_ref().and_then(|s| s.component.as_deref()) == Some(ev.component)
+        });
+        if let Some(e) = existing {
+            let key = ObjectKey::of(&e.metadata);
+            self.modify::<Event>(&key, |e| {
+                e.count = Some(e.count.unwrap_or(1) + 1);
+                e.last_timestamp = Some(now.to_k8s());
+            });
+            return;
+        }
+        // Event names are `<object>.<unix nanos in hex>`, unique per object and instant.
+        let base = ev.involved.name.clone().unwrap_or_default();
+        let mut nanos = now.0.max(0) as u64 * 1_000_000;
+        while self.events.get(&ObjectKey::new(&ns, &format!("{base}.{nanos:x}"))).is_some() {
+            nanos += 1;
+        }
+        let event = Event {
+            metadata: ObjectMeta {
+                name: Some(format!("{base}.{nanos:x}")),
+                namespace: Some(ns.clone()),
+                creation_timestamp: Some(now.to_k8s()),
+                resource_version: Some(self.next_rv()),
+                ..Default::default()
+            },
+            involved_object: ev.involved,
+            reason: Some(ev.reason.to_string()),
+            message: Some(ev.message),
+            type_: Some(ev.type_.to_string()),
+            count: Some(1),
+            first_timestamp: Some(now.to_k8s()),
+            last_timestamp: Some(now.to_k8s()),
+            source: Some(EventSource {
+                component: Some(ev.component.to_string()),
+                host: ev.host,
+            }),
+            reporting_component: Some(ev.component.to_string()),
+            reporting_instance: Some(String::new()),
+            ..Default::default()
+        };
+        let key = ObjectKey::of(&event.metadata);
+        self.events.items.insert(key, event);
+    }
+}
+
+/// What a component reports in an event.
+pub struct NewEvent {
+    pub involved: ObjectReference,
+    pub type_: &'static str,
+    pub reason: &'static str,
+    pub message: String,
+    pub component: &'static str,
+    pub host: Option<String>,
+}
+
+/// An `ObjectReference` to a stored object, as events carry it.
+pub fn reference_to<K: ApiKind>(obj: &K) -> ObjectReference {
+    let m = obj.metadata();
+    ObjectReference {
+        api_version: Some(K::API_VERSION.to_string()),
+        kind: Some(K::KIND.to_string()),
+        name: m.name.clone(),
+        namespace: m.namespace.clone(),
+        uid: m.uid.clone(),
+        resource_version: m.resource_version.clone(),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ns(name: &str) -> Namespace {
+        Namespace {
+            metadata: ObjectMeta { name: Some(name.into()), ..Default::default() },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn create_fills_metadata_and_rejects_duplicates() {
+        let mut s = Store::default();
+        let mut rng = SimRng::seeded(1);
+        s.create(ns("default"), SimTime(0), &mut rng).unwrap();
+        let pod = Pod {
+            metadata: ObjectMeta { name: Some("a".into()), ..Default::default() },
+            ..Default::default()
+        };
+        let created = s.create(pod.clone(), SimTime(5000), &mut rng).unwrap();
+        assert_eq!(created.metadata.namespace.as_deref(), Some("default"));
+        assert_eq!(created.metadata.resource_version.as_deref(), Some("2"));
+        assert!(created.metadata.uid.is_some());
+        let err = s.create(pod, SimTime(6000), &mut rng).unwrap_err();
+        assert_eq!(err.to_string(), "Error from server (AlreadyExists): pods \"a\" already exists");
+    }
+
+    #[test]
+    fn create_in_missing_namespace_is_not_found() {
+        let mut s = Store::default();
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: Some("a".into()),
+                namespace: Some("dev".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let err = s.create(pod, SimTime(0), &mut SimRng::seeded(1)).unwrap_err();
+        assert_eq!(err.to_string(), "Error from server (NotFound): namespaces \"dev\" not found");
+    }
+
+    #[test]
+    fn modify_bumps_version_only_on_change() {
+        let mut s = Store::default();
+        let mut rng = SimRng::seeded(1);
+        s.create(ns("x"), SimTime(0), &mut rng).unwrap();
+        let key = ObjectKey::new("", "x");
+        let before = s.revision();
+        s.modify::<Namespace>(&key, |_| {});
+        assert_eq!(s.revision(), before);
+        s.modify::<Namespace>(&key, |n| n.metadata.labels = Some(Default::default()));
+        assert_eq!(s.revision(), before + 1);
+    }
+}

@@ -1,0 +1,458 @@
+//! The default cluster: what `kubeadm init` + two `kubeadm join`s + a CNI leave behind,
+//! fifteen days old (shared/design.md "Default cluster", reference §12).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Container, ContainerImage, ContainerState, ContainerStateRunning, ContainerStatus,
+    Namespace, NamespaceStatus, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus,
+    NodeSystemInfo, Pod, PodIP, PodSpec, PodStatus, Service, ServicePort, ServiceAccount,
+    ServiceSpec, Taint, Toleration,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::kubelet::image_digest;
+use super::scheduler::set_condition;
+use crate::cluster::Cluster;
+use crate::images::ImageRef;
+use crate::names::safe_encode_u32;
+use crate::time::SimTime;
+
+pub const KUBERNETES_VERSION: &str = "v1.34.5";
+/// Old enough that every default object shows `15d`, joins and start-up included.
+const CLUSTER_AGE_MS: i64 = 15 * SimTime::DAY + 10 * SimTime::MINUTE;
+
+/// A node of the default cluster.
+struct NodeSeed {
+    name: &'static str,
+    ip: &'static str,
+    cidr: &'static str,
+    control_plane: bool,
+}
+
+const NODES: [NodeSeed; 3] = [
+    NodeSeed { name: "controlplane", ip: "172.30.1.2", cidr: "10.244.0.0/24", control_plane: true },
+    NodeSeed { name: "node01", ip: "172.30.2.2", cidr: "10.244.1.0/24", control_plane: false },
+    NodeSeed { name: "node02", ip: "172.30.3.2", cidr: "10.244.2.0/24", control_plane: false },
+];
+
+fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
+    Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+}
+
+fn meta(name: &str, namespace: Option<&str>, created: SimTime) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.into()),
+        namespace: namespace.map(Into::into),
+        creation_timestamp: Some(created.to_k8s()),
+        ..Default::default()
+    }
+}
+
+fn quantities(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, Quantity>> {
+    Some(pairs.iter().map(|(k, v)| (k.to_string(), Quantity(v.to_string()))).collect())
+}
+
+/// Builds the default cluster into an empty `Cluster`.
+pub fn default_cluster(c: &mut Cluster) {
+    let born = c.now().plus_ms(-CLUSTER_AGE_MS);
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        let obj = Namespace {
+            metadata: ObjectMeta {
+                labels: labels(&[("kubernetes.io/metadata.name", ns)]),
+                ..meta(ns, None, born)
+            },
+            status: Some(NamespaceStatus { phase: Some("Active".into()), ..Default::default() }),
+            ..Default::default()
+        };
+        create(c, obj);
+    }
+    for (i, seed) in NODES.iter().enumerate() {
+        let joined = born.plus_ms(i as i64 * 90 * SimTime::SECOND);
+        create(c, node(seed, joined));
+    }
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        let cm = ConfigMap {
+            metadata: meta("kube-root-ca.crt", Some(ns), born),
+            data: Some([("ca.crt".to_string(), "-----BEGIN CERTIFICATE-----\n(kubeplay simulated cluster CA)\n-----END CERTIFICATE-----\n".to_string())].into()),
+            ..Default::default()
+        };
+        create(c, cm);
+        create(c, ServiceAccount { metadata: meta("default", Some(ns), born), ..Default::default() });
+    }
+    create(c, service(
+        meta("kubernetes", Some("default"), born),
+        &[("component", "apiserver"), ("provider", "kubernetes")],
+        "10.96.0.1",
+        None,
+        vec![port("https", 443, "TCP", IntOrString::Int(6443))],
+    ));
+    create(c, service(
+        meta("kube-dns", Some("kube-system"), born),
+        &[("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")],
+        "10.96.0.10",
+        Some(&[("k8s-app", "kube-dns")]),
+        vec![
+            port("dns", 53, "UDP", IntOrString::Int(53)),
+            port("dns-tcp", 53, "TCP", IntOrString::Int(53)),
+            port("metrics", 9153, "TCP", IntOrString::Int(9153)),
+        ],
+    ));
+    system_pods(c, born);
+}
+
+fn create<K: crate::api::ApiKind>(c: &mut Cluster, obj: K) {
+    let now = c.now();
+    let (store, rng) = (&mut c.store, &mut c.rng);
+    // The default objects are valid by construction; a failure here is a programming
+    // error caught by the tests, never user input, so it is skipped rather than panicking.
+    let _ = store.create(obj, now, rng);
+}
+
+fn port(name: &str, port: i32, protocol: &str, target: IntOrString) -> ServicePort {
+    ServicePort {
+        name: Some(name.into()),
+        port,
+        protocol: Some(protocol.into()),
+        target_port: Some(target),
+        ..Default::default()
+    }
+}
+
+fn service(
+    metadata: ObjectMeta,
+    label_pairs: &[(&str, &str)],
+    ip: &str,
+    selector: Option<&[(&str, &str)]>,
+    ports: Vec<ServicePort>,
+) -> Service {
+    Service {
+        metadata: ObjectMeta { labels: labels(label_pairs), ..metadata },
+        spec: Some(ServiceSpec {
+            cluster_ip: Some(ip.into()),
+            cluster_ips: Some(vec![ip.into()]),
+            internal_traffic_policy: Some("Cluster".into()),
+            ip_families: Some(vec!["IPv4".into()]),
+            ip_family_policy: Some("SingleStack".into()),
+            ports: Some(ports),
+            selector: selector.and_then(labels),
+            session_affinity: Some("None".into()),
+            type_: Some("ClusterIP".into()),
+            ..Default::default()
+        }),
+        status: Some(Default::default()),
+    }
+}
+
+fn node(seed: &NodeSeed, created: SimTime) -> Node {
+    let mut l = vec![
+        ("beta.kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", "amd64"),
+        ("kubernetes.io/hostname", seed.name),
+        ("kubernetes.io/os", "linux"),
+    ];
+    let mut taints = None;
+    if seed.control_plane {
+        l.push(("node-role.kubernetes.io/control-plane", ""));
+        l.push(("node.kubernetes.io/exclude-from-external-load-balancers", ""));
+        taints = Some(vec![Taint {
+            key: "node-role.kubernetes.io/control-plane".into(),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        }]);
+    }
+    let ready_since = created.plus_ms(45 * SimTime::SECOND).to_k8s();
+    let pressure = |type_: &str, reason: &str, message: &str| NodeCondition {
+        type_: type_.into(),
+        status: "False".into(),
+        reason: Some(reason.into()),
+        message: Some(message.into()),
+        last_heartbeat_time: Some(ready_since.clone()),
+        last_transition_time: Some(ready_since.clone()),
+    };
+    let capacity = [("cpu", "2"), ("ephemeral-storage", "19221248Ki"), ("hugepages-1Gi", "0"), ("hugepages-2Mi", "0"), ("memory", "4005900Ki"), ("pods", "110")];
+    let allocatable = [("cpu", "2"), ("ephemeral-storage", "18698430040"), ("hugepages-1Gi", "0"), ("hugepages-2Mi", "0"), ("memory", "3903500Ki"), ("pods", "110")];
+    let mut images: Vec<&str> = vec!["registry.k8s.io/kube-proxy:v1.34.5", "registry.k8s.io/pause:3.10.1", "docker.io/calico/node:v3.30.3", "docker.io/flannel/flannel:v0.27.3"];
+    if seed.control_plane {
+        images.extend([
+            "registry.k8s.io/etcd:3.6.4-0",
+            "registry.k8s.io/kube-apiserver:v1.34.5",
+            "registry.k8s.io/kube-controller-manager:v1.34.5",
+            "registry.k8s.io/kube-scheduler:v1.34.5",
+            "registry.k8s.io/coredns/coredns:v1.12.1",
+            "docker.io/calico/kube-controllers:v3.30.3",
+        ]);
+    }
+    let images = images
+        .into_iter()
+        .map(|i| {
+            let r = ImageRef::parse(i);
+            let canonical = r.canonical();
+            let repo = canonical.rsplit_once(':').map(|x| x.0.to_string()).unwrap_or_default();
+            ContainerImage {
+                names: Some(vec![format!("{repo}@sha256:{}", image_digest(&canonical)), canonical]),
+                size_bytes: r.resolve().map(|x| x.size_bytes as i64),
+            }
+        })
+        .collect();
+    Node {
+        metadata: ObjectMeta {
+            labels: labels(&l),
+            annotations: labels(&[
+                ("node.alpha.kubernetes.io/ttl", "0"),
+                ("volumes.kubernetes.io/controller-managed-attach-detach", "true"),
+            ]),
+            ..meta(seed.name, None, created)
+        },
+        spec: Some(NodeSpec {
+            pod_cidr: Some(seed.cidr.into()),
+            pod_cidrs: Some(vec![seed.cidr.into()]),
+            taints,
+            ..Default::default()
+        }),
+        status: Some(NodeStatus {
+            addresses: Some(vec![
+                NodeAddress { type_: "InternalIP".into(), address: seed.ip.into() },
+                NodeAddress { type_: "Hostname".into(), address: seed.name.into() },
+            ]),
+            allocatable: quantities(&allocatable),
+            capacity: quantities(&capacity),
+            conditions: Some(vec![
+                pressure("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                pressure("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                pressure("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                NodeCondition {
+                    type_: "Ready".into(),
+                    status: "True".into(),
+                    reason: Some("KubeletReady".into()),
+                    message: Some("kubelet is posting ready status".into()),
+                    last_heartbeat_time: Some(ready_since.clone()),
+                    last_transition_time: Some(ready_since.clone()),
+                },
+            ]),
+            images: Some(images),
+            node_info: Some(NodeSystemInfo {
+                architecture: "amd64".into(),
+                boot_id: format!("{:x}", seed.ip.len() * 7919),
+                container_runtime_version: "containerd://1.7.28".into(),
+                kernel_version: "6.8.0-79-generic".into(),
+                kube_proxy_version: String::new(),
+                kubelet_version: KUBERNETES_VERSION.into(),
+                machine_id: image_digest(seed.name)[..32].to_string(),
+                operating_system: "linux".into(),
+                os_image: "Ubuntu 24.04.3 LTS".into(),
+                system_uuid: String::new(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+/// A pod template for the kube-system workloads.
+struct SystemPod<'a> {
+    name: String,
+    node: &'a NodeSeed,
+    containers: &'a [(&'a str, &'a str)],
+    labels: Vec<(&'a str, String)>,
+    owner: Option<(&'a str, &'a str, String)>,
+    host_network: bool,
+    pod_ip: Option<String>,
+    critical: bool,
+}
+
+fn system_pods(c: &mut Cluster, born: SimTime) {
+    let cp = &NODES[0];
+    let up = born.plus_ms(40 * SimTime::SECOND);
+    let node_uid = c.store.get::<Node>("", cp.name).and_then(|n| n.metadata.uid.clone()).unwrap_or_default();
+    for (component, image) in [
+        ("etcd", "registry.k8s.io/etcd:3.6.4-0"),
+        ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.34.5"),
+        ("kube-controller-manager", "registry.k8s.io/kube-controller-manager:v1.34.5"),
+        ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.34.5"),
+    ] {
+        add_system_pod(c, up, SystemPod {
+            name: format!("{component}-{}", cp.name),
+            node: cp,
+            containers: &[(component, image)],
+            labels: vec![("component", component.to_string()), ("tier", "control-plane".to_string())],
+            owner: Some(("v1", "Node", node_uid.clone())),
+            host_network: true,
+            pod_ip: None,
+            critical: true,
+        });
+    }
+    let mut ip_host = 1u8;
+    let mut next_cp_ip = || {
+        ip_host += 1;
+        format!("10.244.0.{ip_host}")
+    };
+    let coredns_hash = safe_encode_u32(2_215_895_217);
+    let coredns_rs = format!("coredns-{coredns_hash}");
+    let coredns_uid = c.rng.uuid();
+    for _ in 0..2 {
+        let name = format!("{coredns_rs}-{}", c.rng.suffix(5));
+        let ip = next_cp_ip();
+        add_system_pod(c, up.plus_ms(20 * SimTime::SECOND), SystemPod {
+            name,
+            node: cp,
+            containers: &[("coredns", "registry.k8s.io/coredns/coredns:v1.12.1")],
+            labels: vec![("k8s-app", "kube-dns".into()), ("pod-template-hash", coredns_hash.clone())],
+            owner: Some(("apps/v1", "ReplicaSet", coredns_uid.clone())),
+            host_network: false,
+            pod_ip: Some(ip),
+            critical: true,
+        });
+    }
+    let calico_hash = safe_encode_u32(1_845_212_935);
+    let calico_uid = c.rng.uuid();
+    let name = format!("calico-kube-controllers-{calico_hash}-{}", c.rng.suffix(5));
+    let ip = next_cp_ip();
+    add_system_pod(c, up.plus_ms(15 * SimTime::SECOND), SystemPod {
+        name,
+        node: cp,
+        containers: &[("calico-kube-controllers", "docker.io/calico/kube-controllers:v3.30.3")],
+        labels: vec![("k8s-app", "calico-kube-controllers".into()), ("pod-template-hash", calico_hash.clone())],
+        owner: Some(("apps/v1", "ReplicaSet", calico_uid)),
+        host_network: false,
+        pod_ip: Some(ip),
+        critical: true,
+    });
+    c.ipam_last.insert(cp.name.to_string(), ip_host);
+    let proxy_uid = c.rng.uuid();
+    let canal_uid = c.rng.uuid();
+    for (i, node) in NODES.iter().enumerate() {
+        let joined = born.plus_ms(i as i64 * 90 * SimTime::SECOND + 30 * SimTime::SECOND);
+        let name = format!("kube-proxy-{}", c.rng.suffix(5));
+        add_system_pod(c, joined, SystemPod {
+            name,
+            node,
+            containers: &[("kube-proxy", "registry.k8s.io/kube-proxy:v1.34.5")],
+            labels: vec![("controller-revision-hash", "66486579fb".into()), ("k8s-app", "kube-proxy".into()), ("pod-template-generation", "1".into())],
+            owner: Some(("apps/v1", "DaemonSet", proxy_uid.clone())),
+            host_network: true,
+            pod_ip: None,
+            critical: true,
+        });
+        let name = format!("canal-{}", c.rng.suffix(5));
+        add_system_pod(c, joined, SystemPod {
+            name,
+            node,
+            containers: &[("calico-node", "docker.io/calico/node:v3.30.3"), ("kube-flannel", "docker.io/flannel/flannel:v0.27.3")],
+            labels: vec![("controller-revision-hash", "5b8c9d6f47".into()), ("k8s-app", "canal".into()), ("pod-template-generation", "1".into())],
+            owner: Some(("apps/v1", "DaemonSet", canal_uid.clone())),
+            host_network: true,
+            pod_ip: None,
+            critical: true,
+        });
+    }
+}
+
+fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
+    let owner = sp.owner.map(|(api_version, kind, uid)| {
+        let name = match kind {
+            "Node" => sp.node.name.to_string(),
+            "ReplicaSet" => sp.name.rsplit_once('-').map(|x| x.0.to_string()).unwrap_or_default(),
+            _ => sp.name.rsplit_once('-').map(|x| x.0.to_string()).unwrap_or_default(),
+        };
+        vec![OwnerReference {
+            api_version: api_version.into(),
+            kind: kind.into(),
+            name,
+            uid,
+            controller: Some(true),
+            block_owner_deletion: Some(true),
+        }]
+    });
+    let ip = sp.pod_ip.clone().unwrap_or_else(|| sp.node.ip.to_string());
+    let containers: Vec<Container> = sp
+        .containers
+        .iter()
+        .map(|(name, image)| Container {
+            name: name.to_string(),
+            image: Some(image.to_string()),
+            image_pull_policy: Some("IfNotPresent".into()),
+            termination_message_path: Some("/dev/termination-log".into()),
+            termination_message_policy: Some("File".into()),
+            ..Default::default()
+        })
+        .collect();
+    let statuses = sp
+        .containers
+        .iter()
+        .map(|(name, image)| {
+            let canonical = ImageRef::parse(image).canonical();
+            ContainerStatus {
+                name: name.to_string(),
+                image: image.to_string(),
+                image_id: format!("{}@sha256:{}", canonical.rsplit_once(':').map(|x| x.0).unwrap_or(""), image_digest(&canonical)),
+                container_id: Some(format!("containerd://{}", image_digest(&format!("{}/{name}", sp.name)))),
+                ready: true,
+                started: Some(true),
+                restart_count: 0,
+                state: Some(ContainerState {
+                    running: Some(ContainerStateRunning { started_at: Some(started.to_k8s()) }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let tolerations = if sp.host_network {
+        vec![Toleration { operator: Some("Exists".into()), ..Default::default() }]
+    } else {
+        vec![
+            Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },
+            Toleration { key: Some("node-role.kubernetes.io/control-plane".into()), effect: Some("NoSchedule".into()), ..Default::default() },
+        ]
+    };
+    let mut pod = Pod {
+        metadata: ObjectMeta {
+            namespace: Some("kube-system".into()),
+            name: Some(sp.name.clone()),
+            labels: Some(sp.labels.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
+            owner_references: owner,
+            creation_timestamp: Some(started.plus_ms(-5 * SimTime::SECOND).to_k8s()),
+            ..Default::default()
+        },
+        spec: Some(PodSpec {
+            containers,
+            node_name: Some(sp.node.name.into()),
+            host_network: sp.host_network.then_some(true),
+            priority: Some(if sp.critical { 2_000_001_000 } else { 0 }),
+            priority_class_name: Some(if sp.host_network { "system-node-critical" } else { "system-cluster-critical" }.into()),
+            restart_policy: Some("Always".into()),
+            scheduler_name: Some("default-scheduler".into()),
+            termination_grace_period_seconds: Some(30),
+            dns_policy: Some("ClusterFirst".into()),
+            tolerations: Some(tolerations),
+            ..Default::default()
+        }),
+        status: Some(PodStatus {
+            phase: Some("Running".into()),
+            host_ip: Some(sp.node.ip.into()),
+            host_ips: Some(vec![k8s_openapi::api::core::v1::HostIP { ip: sp.node.ip.into() }]),
+            pod_ip: Some(ip.clone()),
+            pod_ips: Some(vec![PodIP { ip }]),
+            start_time: Some(started.to_k8s()),
+            qos_class: Some("Burstable".into()),
+            container_statuses: Some(statuses),
+            ..Default::default()
+        }),
+    };
+    for t in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"] {
+        set_condition(
+            &mut pod,
+            k8s_openapi::api::core::v1::PodCondition {
+                type_: t.into(),
+                status: "True".into(),
+                last_transition_time: Some(started.to_k8s()),
+                ..Default::default()
+            },
+        );
+    }
+    create(c, pod);
+}

@@ -1,0 +1,588 @@
+//! The kubelet of every node: admits the pods bound to it, creates the sandbox (pod IP),
+//! pulls images into the node's cache, starts containers, and restarts them with the
+//! real back-off when they exit.
+//!
+//! A pod's life is a chain of [`Stage`]s, kwok-style: each stage is data (what it
+//! does, how long it takes) carried by a timer, not an `if` buried in a loop. A timer
+//! names the pod's uid, so work for a pod that was deleted (or replaced by a namesake)
+//! is dropped.
+
+use k8s_openapi::api::core::v1::{
+    ContainerImage, ContainerState, ContainerStateRunning, ContainerStateTerminated,
+    ContainerStateWaiting, ContainerStatus, Node, Pod, PodCondition, PodIP,
+};
+
+use super::scheduler::set_condition;
+use crate::api::store::{reference_to, NewEvent};
+use crate::api::ObjectKey;
+use crate::cluster::{Cluster, TimedWork};
+use crate::images::ImageRef;
+use crate::time::SimTime;
+
+/// Creating the sandbox (pause container, CNI networking).
+const SANDBOX_MS: i64 = 1_000;
+/// Host-network pods skip CNI.
+const SANDBOX_HOST_NETWORK_MS: i64 = 300;
+/// Registry throughput when pulling layers (nginx's 72 MB in ~3.9 s, as in real clusters).
+const PULL_BYTES_PER_SEC: u64 = 18_500_000;
+/// Latency of resolving a manifest (paid even when the layers are cached).
+const MANIFEST_MS: i64 = 600;
+/// How long a failing pull takes to fail.
+const PULL_FAIL_MS: i64 = 1_200;
+/// The kubelet reports `ImagePullBackOff` on its next pod sync after the failure.
+const SYNC_MS: i64 = 1_000;
+/// kubelet back-off (image pulls and container restarts): 10 s doubling to 5 min.
+const BACKOFF_BASE_MS: i64 = 10_000;
+const BACKOFF_CAP_MS: i64 = 300_000;
+
+/// One step of a pod's life on its node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// The sandbox is up: the pod gets its IP and the first image pull begins.
+    SandboxReady,
+    /// The image of container `container` finished downloading after `took_ms`.
+    Pulled { container: usize, took_ms: i64 },
+    /// The image is present without a download: create and start the container.
+    Start { container: usize },
+    /// The pull failed (`ErrImagePull`); `attempt` counts failures for the back-off.
+    PullFailed { container: usize, attempt: u32 },
+    /// The next sync shows `ImagePullBackOff` until the back-off expires.
+    PullBackOff { container: usize, attempt: u32 },
+    /// Back-off expired: try pulling again.
+    PullRetry { container: usize, attempt: u32 },
+    /// The container's main process exited.
+    Exited { container: usize, code: i32 },
+    /// The restart back-off expired: run the container again.
+    Restart { container: usize },
+}
+
+/// A stage for a given pod.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodStep {
+    pub pod: ObjectKey,
+    pub uid: String,
+    pub stage: Stage,
+}
+
+/// How a container's command behaves once started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifetime {
+    Forever,
+    ExitsAfter { ms: i64, code: i32 },
+}
+
+/// Reads a container's command the way a learner's commands behave: servers run
+/// forever; `sleep N` runs N seconds; `exit N` fails with N; a shell one-liner (or a
+/// bare busybox, whose `sh` has no terminal) finishes at once.
+pub fn lifetime(image_long_running: bool, command: &[String]) -> Lifetime {
+    if command.is_empty() {
+        return if image_long_running { Lifetime::Forever } else { Lifetime::ExitsAfter { ms: 100, code: 0 } };
+    }
+    let words: Vec<&str> = command.iter().flat_map(|c| c.split(|ch: char| ch.is_whitespace() || ch == ';')).filter(|w| !w.is_empty()).collect();
+    if words.iter().any(|w| *w == "infinity")
+        || words.windows(2).any(|w| w == ["while", "true"] || w == ["tail", "-f"])
+    {
+        return Lifetime::Forever;
+    }
+    let mut ms = 100;
+    let mut code = 0;
+    for w in words.windows(2) {
+        if w[0] == "sleep" {
+            if let Ok(secs) = w[1].parse::<f64>() {
+                ms += (secs * 1000.0) as i64;
+            }
+        }
+        if w[0] == "exit" {
+            code = w[1].parse().unwrap_or(1);
+        }
+    }
+    if words.last() == Some(&"false") {
+        code = 1;
+    }
+    Lifetime::ExitsAfter { ms, code }
+}
+
+fn node_is_ready(node: &Node) -> bool {
+    node.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+        .is_some_and(|c| c.status == "True")
+}
+
+/// Admits the pods newly bound to a ready node: the kubelet's sync of a new pod.
+pub fn reconcile(c: &mut Cluster) {
+    let new_pods: Vec<(ObjectKey, String, String, bool)> = c
+        .store
+        .pods
+        .list(None)
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter(|p| p.status.as_ref().and_then(|s| s.start_time.as_ref()).is_none())
+        .filter_map(|p| {
+            let spec = p.spec.as_ref()?;
+            let node = spec.node_name.clone()?;
+            Some((
+                ObjectKey::of(&p.metadata),
+                p.metadata.uid.clone().unwrap_or_default(),
+                node,
+                spec.host_network.unwrap_or(false),
+            ))
+        })
+        .collect();
+    for (key, uid, node_name, host_network) in new_pods {
+        let Some(node) = c.store.get::<Node>("", &node_name) else { continue };
+        if !node_is_ready(node) {
+            continue;
+        }
+        let host_ip = node_internal_ip(node);
+        let now = c.now();
+        c.store.modify::<Pod>(&key, |p| admit(p, now, host_ip.clone()));
+        let delay = if host_network { SANDBOX_HOST_NETWORK_MS } else { SANDBOX_MS };
+        c.schedule(now.plus_ms(delay), step(&key, &uid, Stage::SandboxReady));
+    }
+}
+
+fn step(key: &ObjectKey, uid: &str, stage: Stage) -> TimedWork {
+    TimedWork::Kubelet(PodStep { pod: key.clone(), uid: uid.to_string(), stage })
+}
+
+pub fn node_internal_ip(node: &Node) -> Option<String> {
+    node.status
+        .as_ref()?
+        .addresses
+        .as_ref()?
+        .iter()
+        .find(|a| a.type_ == "InternalIP")
+        .map(|a| a.address.clone())
+}
+
+fn waiting(reason: &str, message: Option<String>) -> ContainerState {
+    ContainerState {
+        waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message }),
+        ..Default::default()
+    }
+}
+
+fn condition(type_: &str, ok: bool, now: SimTime, reason: Option<&str>) -> PodCondition {
+    PodCondition {
+        type_: type_.into(),
+        status: if ok { "True" } else { "False" }.into(),
+        reason: reason.map(Into::into),
+        last_transition_time: Some(now.to_k8s()),
+        observed_generation: Some(1),
+        ..Default::default()
+    }
+}
+
+/// What the kubelet writes when it accepts a pod: `Pending`, containers
+/// `ContainerCreating`, the conditions of a starting pod.
+fn admit(p: &mut Pod, now: SimTime, host_ip: Option<String>) {
+    let containers = p.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+    let status = p.status.get_or_insert_with(Default::default);
+    status.phase = Some("Pending".into());
+    status.start_time = Some(now.to_k8s());
+    status.host_ip = host_ip.clone();
+    status.host_ips = host_ip.map(|ip| vec![k8s_openapi::api::core::v1::HostIP { ip }]);
+    status.qos_class = Some("BestEffort".into());
+    status.observed_generation = Some(1);
+    status.container_statuses = Some(
+        containers
+            .iter()
+            .map(|ctr| ContainerStatus {
+                name: ctr.name.clone(),
+                image: ctr.image.clone().unwrap_or_default(),
+                state: Some(waiting("ContainerCreating", None)),
+                ..Default::default()
+            })
+            .collect(),
+    );
+    set_condition(p, condition("PodReadyToStartContainers", false, now, None));
+    set_condition(p, condition("Initialized", true, now, None));
+    set_condition(p, condition("Ready", false, now, Some("ContainersNotReady")));
+    set_condition(p, condition("ContainersReady", false, now, Some("ContainersNotReady")));
+    order_conditions(p);
+}
+
+/// Conditions in the order the kubelet writes them.
+fn order_conditions(p: &mut Pod) {
+    const ORDER: [&str; 5] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+    if let Some(conds) = p.status.as_mut().and_then(|s| s.conditions.as_mut()) {
+        conds.sort_by_key(|c| ORDER.iter().position(|o| *o == c.type_).unwrap_or(ORDER.len()));
+    }
+}
+
+/// Runs one stage of a pod's life, if the pod is still the one the timer was set for.
+pub fn run_step(c: &mut Cluster, step: PodStep) {
+    let Some(pod) = c.store.pods.get(&step.pod) else { return };
+    if pod.metadata.uid.as_deref() != Some(step.uid.as_str()) || pod.metadata.deletion_timestamp.is_some() {
+        return;
+    }
+    let pod = pod.clone();
+    let key = step.pod.clone();
+    match step.stage {
+        Stage::SandboxReady => {
+            let host_network = pod.spec.as_ref().and_then(|s| s.host_network).unwrap_or(false);
+            let ip = if host_network {
+                pod.status.as_ref().and_then(|s| s.host_ip.clone())
+            } else {
+                allocate_pod_ip(c, &pod)
+            };
+            let now = c.now();
+            c.store.modify::<Pod>(&key, |p| {
+                let st = p.status.get_or_insert_with(Default::default);
+                st.pod_ip = ip.clone();
+                st.pod_ips = ip.clone().map(|ip| vec![PodIP { ip }]);
+                set_condition(p, condition("PodReadyToStartContainers", true, now, None));
+            });
+            begin_pull(c, &pod, 0, 0);
+        }
+        Stage::Pulled { container, took_ms } => {
+            let image = container_image(&pod, container);
+            remember_image(c, &pod, &image);
+            let took = go_duration(took_ms);
+            let size = ImageRef::parse(&image).resolve().map(|r| r.size_bytes).unwrap_or(0);
+            kubelet_event(c, &pod, "Normal", "Pulled", format!("Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {size} bytes."));
+            start_container(c, &pod, container);
+        }
+        Stage::Start { container } => start_container(c, &pod, container),
+        Stage::PullFailed { container, attempt } => {
+            let image = container_image(&pod, container);
+            let r = ImageRef::parse(&image);
+            let canonical = r.canonical();
+            let detail = format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{canonical}\": failed to resolve reference \"{canonical}\": {canonical}: not found");
+            kubelet_event(c, &pod, "Warning", "Failed", format!("Failed to pull image \"{image}\": {detail}"));
+            kubelet_event(c, &pod, "Warning", "Failed", "Error: ErrImagePull".into());
+            set_container_state(c, &key, container, waiting("ErrImagePull", Some(format!("failed to pull and unpack image \"{canonical}\": failed to resolve reference \"{canonical}\": {canonical}: not found"))));
+            let now = c.now();
+            c.schedule(now.plus_ms(SYNC_MS), step_for(&pod, Stage::PullBackOff { container, attempt }));
+        }
+        Stage::PullBackOff { container, attempt } => {
+            let image = container_image(&pod, container);
+            kubelet_event(c, &pod, "Normal", "BackOff", format!("Back-off pulling image \"{image}\""));
+            kubelet_event(c, &pod, "Warning", "Failed", "Error: ImagePullBackOff".into());
+            set_container_state(c, &key, container, waiting("ImagePullBackOff", Some(format!("Back-off pulling image \"{image}\""))));
+            let now = c.now();
+            c.schedule(now.plus_ms(backoff_ms(attempt)), step_for(&pod, Stage::PullRetry { container, attempt: attempt + 1 }));
+        }
+        Stage::PullRetry { container, attempt } => begin_pull(c, &pod, container, attempt),
+        Stage::Exited { container, code } => container_exited(c, &pod, container, code),
+        Stage::Restart { container } => {
+            c.store.modify::<Pod>(&key, |p| {
+                if let Some(cs) = container_status_mut(p, container) {
+                    cs.restart_count += 1;
+                }
+            });
+            let pod = c.store.pods.get(&key).cloned().unwrap_or(pod);
+            begin_pull(c, &pod, container, 0);
+        }
+    }
+}
+
+fn step_for(pod: &Pod, stage: Stage) -> TimedWork {
+    step(&ObjectKey::of(&pod.metadata), pod.metadata.uid.as_deref().unwrap_or(""), stage)
+}
+
+/// 10 s, 20 s, 40 s ... capped at 5 min (kubelet `backOffPeriod`, `MaxContainerBackOff`).
+pub fn backoff_ms(attempt: u32) -> i64 {
+    BACKOFF_BASE_MS.saturating_mul(1 << attempt.min(16)).min(BACKOFF_CAP_MS)
+}
+
+fn container_image(pod: &Pod, i: usize) -> String {
+    pod.spec.as_ref().and_then(|s| s.containers.get(i)).and_then(|c| c.image.clone()).unwrap_or_default()
+}
+
+fn node_of(pod: &Pod) -> String {
+    pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default()
+}
+
+fn kubelet_event(c: &mut Cluster, pod: &Pod, type_: &'static str, reason: &'static str, message: String) {
+    let now = c.now();
+    let mut involved = reference_to(pod);
+    involved.resource_version = None;
+    c.store.record_event(
+        now,
+        NewEvent { involved, type_, reason, message, component: "kubelet", host: Some(node_of(pod)) },
+    );
+}
+
+fn image_cached(c: &Cluster, pod: &Pod, canonical: &str) -> bool {
+    c.store
+        .get::<Node>("", &node_of(pod))
+        .and_then(|n| n.status.as_ref())
+        .and_then(|s| s.images.as_ref())
+        .is_some_and(|imgs| imgs.iter().any(|i| i.names.as_ref().is_some_and(|ns| ns.iter().any(|n| n == canonical))))
+}
+
+fn remember_image(c: &mut Cluster, pod: &Pod, image: &str) {
+    let r = ImageRef::parse(image);
+    let canonical = r.canonical();
+    let size = r.resolve().map(|x| x.size_bytes as i64);
+    let digest = image_digest(&canonical);
+    let repo_digest = format!("{}@sha256:{digest}", canonical.rsplit_once(':').map(|x| x.0).unwrap_or(&canonical));
+    c.store.modify::<Node>(&ObjectKey::new("", &node_of(pod)), |n| {
+        let imgs = n.status.get_or_insert_with(Default::default).images.get_or_insert_with(Vec::new);
+        if !imgs.iter().any(|i| i.names.as_ref().is_some_and(|ns| ns.contains(&canonical))) {
+            imgs.push(ContainerImage { names: Some(vec![repo_digest, canonical]), size_bytes: size });
+        }
+    });
+}
+
+/// A stable, made-up sha256 for an image name (FNV-1a expanded to 64 hex digits).
+pub fn image_digest(name: &str) -> String {
+    let mut out = String::with_capacity(64);
+    let mut h: u64 = 0xcbf29ce484222325;
+    for round in 0..4u8 {
+        for b in name.bytes().chain([round]) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+    }
+    out
+}
+
+/// Go's `time.Duration` string, truncated to milliseconds as the kubelet prints it.
+pub fn go_duration(ms: i64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = ms / 1000;
+    let frac = ms % 1000;
+    let tail = if frac == 0 { String::new() } else { format!(".{frac:03}").trim_end_matches('0').to_string() };
+    if secs < 60 {
+        format!("{secs}{tail}s")
+    } else {
+        format!("{}m{}{tail}s", secs / 60, secs % 60)
+    }
+}
+
+fn begin_pull(c: &mut Cluster, pod: &Pod, container: usize, attempt: u32) {
+    let Some(ctr) = pod.spec.as_ref().and_then(|s| s.containers.get(container)) else { return };
+    let image = ctr.image.clone().unwrap_or_default();
+    let r = ImageRef::parse(&image);
+    let canonical = r.canonical();
+    let policy = ctr.image_pull_policy.clone().unwrap_or_else(|| crate::images::default_pull_policy(&image).into());
+    let cached = image_cached(c, pod, &canonical);
+    let now = c.now();
+    if cached && policy != "Always" {
+        kubelet_event(c, pod, "Normal", "Pulled", format!("Container image \"{image}\" already present on machine"));
+        c.schedule(now.plus_ms(200), step_for(pod, Stage::Start { container }));
+        return;
+    }
+    if !cached && policy == "Never" {
+        let msg = format!("Container image \"{image}\" is not present with pull policy of Never");
+        kubelet_event(c, pod, "Warning", "ErrImageNeverPull", msg.clone());
+        set_container_state(c, &ObjectKey::of(&pod.metadata), container, waiting("ErrImageNeverPull", Some(msg)));
+        return;
+    }
+    kubelet_event(c, pod, "Normal", "Pulling", format!("Pulling image \"{image}\""));
+    match r.resolve() {
+        None => c.schedule(now.plus_ms(PULL_FAIL_MS), step_for(pod, Stage::PullFailed { container, attempt })),
+        Some(repo) => {
+            let download = if cached { 0 } else { (repo.size_bytes * 1000 / PULL_BYTES_PER_SEC) as i64 };
+            // A little jitter, as real pulls never take the same time twice.
+            let took_ms = MANIFEST_MS + download + c.rng.below(400) as i64;
+            c.schedule(now.plus_ms(took_ms), step_for(pod, Stage::Pulled { container, took_ms }));
+        }
+    }
+}
+
+fn container_status_mut(p: &mut Pod, i: usize) -> Option<&mut ContainerStatus> {
+    p.status.as_mut()?.container_statuses.as_mut()?.get_mut(i)
+}
+
+fn set_container_state(c: &mut Cluster, key: &ObjectKey, i: usize, state: ContainerState) {
+    c.store.modify::<Pod>(key, |p| {
+        if let Some(cs) = container_status_mut(p, i) {
+            cs.state = Some(state);
+            cs.ready = false;
+            cs.started = Some(false);
+        }
+        derive_pod_status(p, SimTime::from_k8s(&p.status.as_ref().and_then(|s| s.start_time.clone()).unwrap_or_else(|| SimTime(0).to_k8s())));
+    });
+}
+
+fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
+    let Some(ctr) = pod.spec.as_ref().and_then(|s| s.containers.get(i)).cloned() else { return };
+    let key = ObjectKey::of(&pod.metadata);
+    let now = c.now();
+    let image = ctr.image.clone().unwrap_or_default();
+    let r = ImageRef::parse(&image);
+    let container_id = format!("containerd://{}{}", c.rng.uuid().replace('-', ""), c.rng.uuid().replace('-', ""));
+    let image_id = format!(
+        "{}@sha256:{}",
+        r.canonical().rsplit_once(':').map(|x| x.0.to_string()).unwrap_or_default(),
+        image_digest(&r.canonical())
+    );
+    kubelet_event(c, pod, "Normal", "Created", format!("Created container: {}", ctr.name));
+    kubelet_event(c, pod, "Normal", "Started", format!("Started container {}", ctr.name));
+    c.store.modify::<Pod>(&key, |p| {
+        if let Some(cs) = container_status_mut(p, i) {
+            cs.state = Some(ContainerState {
+                running: Some(ContainerStateRunning { started_at: Some(now.to_k8s()) }),
+                ..Default::default()
+            });
+            cs.ready = true;
+            cs.started = Some(true);
+            cs.container_id = Some(container_id.clone());
+            cs.image_id = image_id.clone();
+            cs.image = if r.implicit_tag || !image.contains('/') { r.canonical() } else { image.clone() };
+        }
+        derive_pod_status(p, now);
+    });
+    let mut command = ctr.command.clone().unwrap_or_default();
+    command.extend(ctr.args.clone().unwrap_or_default());
+    let long_running = r.resolve().is_some_and(|x| x.long_running);
+    if let Lifetime::ExitsAfter { ms, code } = lifetime(long_running, &command) {
+        c.schedule(now.plus_ms(ms), step_for(pod, Stage::Exited { container: i, code }));
+    }
+    let count = pod.spec.as_ref().map(|s| s.containers.len()).unwrap_or(0);
+    let next_waiting = c.store.pods.get(&key).and_then(|p| {
+        p.status.as_ref()?.container_statuses.as_ref()?.get(i + 1).map(|cs| cs.state.as_ref().and_then(|s| s.waiting.as_ref()).is_some())
+    });
+    if i + 1 < count && next_waiting == Some(true) {
+        let pod = c.store.pods.get(&key).cloned().unwrap_or_else(|| pod.clone());
+        begin_pull(c, &pod, i + 1, 0);
+    }
+}
+
+fn container_exited(c: &mut Cluster, pod: &Pod, i: usize, code: i32) {
+    let key = ObjectKey::of(&pod.metadata);
+    let now = c.now();
+    let policy = pod.spec.as_ref().and_then(|s| s.restart_policy.clone()).unwrap_or_else(|| "Always".into());
+    let restarts = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).and_then(|cs| cs.get(i)).map(|cs| cs.restart_count).unwrap_or(0);
+    let name = pod.spec.as_ref().and_then(|s| s.containers.get(i)).map(|c| c.name.clone()).unwrap_or_default();
+    let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
+    c.store.modify::<Pod>(&key, |p| {
+        if let Some(cs) = container_status_mut(p, i) {
+            let started = cs.state.as_ref().and_then(|s| s.running.as_ref()).and_then(|r| r.started_at.clone());
+            let container_id = cs.container_id.clone();
+            cs.state = Some(ContainerState {
+                terminated: Some(ContainerStateTerminated {
+                    exit_code: code,
+                    reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                    started_at: started,
+                    finished_at: Some(now.to_k8s()),
+                    container_id,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+            cs.ready = false;
+            cs.started = Some(false);
+        }
+        derive_pod_status(p, now);
+    });
+    if !restart {
+        return;
+    }
+    // The kubelet's back-off: the first restart is immediate (no back-off entry yet),
+    // then 10 s, 20 s, 40 s ... (k/k kuberuntime `doBackOff`).
+    let delay = if restarts == 0 { SYNC_MS } else { backoff_ms(restarts as u32 - 1) };
+    if restarts > 0 {
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let ns = key.namespace.clone();
+        kubelet_event(c, pod, "Warning", "BackOff", format!("Back-off restarting failed container {name} in pod {}_{ns}({uid})", key.name));
+        let secs = delay / 1000;
+        let msg = format!("back-off {} restarting failed container={name} pod={}_{ns}({uid})", crate::printers::duration::go_seconds(secs), key.name);
+        c.store.modify::<Pod>(&key, |p| {
+            if let Some(cs) = container_status_mut(p, i) {
+                cs.last_state = cs.state.take();
+                cs.state = Some(waiting("CrashLoopBackOff", Some(msg.clone())));
+            }
+            derive_pod_status(p, now);
+        });
+    }
+    c.schedule(now.plus_ms(delay), step_for(pod, Stage::Restart { container: i }));
+}
+
+/// Phase and readiness follow from the container states (kubelet `getPhase`).
+fn derive_pod_status(p: &mut Pod, now: SimTime) {
+    let policy = p.spec.as_ref().and_then(|s| s.restart_policy.clone()).unwrap_or_else(|| "Always".into());
+    let Some(st) = p.status.as_mut() else { return };
+    let statuses = st.container_statuses.clone().unwrap_or_default();
+    let running = statuses.iter().filter(|cs| cs.state.as_ref().is_some_and(|s| s.running.is_some())).count();
+    let terminated: Vec<i32> = statuses.iter().filter_map(|cs| cs.state.as_ref()?.terminated.as_ref().map(|t| t.exit_code)).collect();
+    let waiting = statuses.len() - running - terminated.len();
+    let restarting = statuses.iter().any(|cs| cs.last_state.as_ref().is_some_and(|s| s.terminated.is_some()) || cs.restart_count > 0);
+    let phase = if waiting > 0 && running == 0 && terminated.is_empty() {
+        if restarting { "Running" } else { "Pending" }
+    } else if waiting > 0 {
+        if restarting || running > 0 && policy == "Always" { "Running" } else { "Pending" }
+    } else if running > 0 {
+        "Running"
+    } else if policy == "Always" {
+        "Running"
+    } else if terminated.iter().all(|c| *c == 0) {
+        "Succeeded"
+    } else if policy == "OnFailure" {
+        "Running"
+    } else {
+        "Failed"
+    };
+    st.phase = Some(phase.into());
+    let all_ready = !statuses.is_empty() && statuses.iter().all(|cs| cs.ready);
+    let reason = if all_ready { None } else if phase == "Succeeded" || phase == "Failed" { Some("PodCompleted") } else { Some("ContainersNotReady") };
+    set_condition(p, condition("Ready", all_ready, now, reason));
+    set_condition(p, condition("ContainersReady", all_ready, now, reason));
+    order_conditions(p);
+}
+
+/// The next free address in the node's pod CIDR, going round the range as host-local
+/// IPAM does (`.1` is the bridge; addresses are not reused until the range wraps).
+fn allocate_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
+    let node_name = node_of(pod);
+    let node = c.store.get::<Node>("", &node_name)?;
+    let cidr = node.spec.as_ref()?.pod_cidr.clone()?;
+    let prefix = cidr.split('/').next()?.rsplit_once('.')?.0.to_string();
+    let used: std::collections::BTreeSet<String> = c
+        .store
+        .pods
+        .list(None)
+        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name.as_str()))
+        .filter_map(|p| p.status.as_ref()?.pod_ip.clone())
+        .collect();
+    let last = *c.ipam_last.get(&node_name).unwrap_or(&1) as i32;
+    for offset in 1..=253i32 {
+        // Hosts .2 to .254 in turn, starting after the last one handed out.
+        let host = ((last - 2 + offset).rem_euclid(253) + 2) as u8;
+        let ip = format!("{prefix}.{host}");
+        if !used.contains(&ip) {
+            c.ipam_last.insert(node_name, host);
+            return Some(ip);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes() {
+        assert_eq!(lifetime(true, &[]), Lifetime::Forever);
+        assert_eq!(lifetime(false, &[]), Lifetime::ExitsAfter { ms: 100, code: 0 });
+        let sleep: Vec<String> = vec!["sleep".into(), "3600".into()];
+        assert_eq!(lifetime(false, &sleep), Lifetime::ExitsAfter { ms: 3_600_100, code: 0 });
+        let inf: Vec<String> = vec!["sleep".into(), "infinity".into()];
+        assert_eq!(lifetime(false, &inf), Lifetime::Forever);
+        let fail: Vec<String> = vec!["sh".into(), "-c".into(), "echo hi; exit 3".into()];
+        assert_eq!(lifetime(false, &fail), Lifetime::ExitsAfter { ms: 100, code: 3 });
+    }
+
+    #[test]
+    fn backoff_doubles_to_five_minutes() {
+        let seq: Vec<i64> = (0..7).map(backoff_ms).collect();
+        assert_eq!(seq, vec![10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    }
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration(806), "806ms");
+        assert_eq!(go_duration(3900), "3.9s");
+        assert_eq!(go_duration(1462), "1.462s");
+        assert_eq!(go_duration(30680), "30.68s");
+        assert_eq!(go_duration(5000), "5s");
+    }
+}

@@ -1,0 +1,273 @@
+//! The default scheduler, reduced to the plugins a learner meets: filters
+//! (NodeUnschedulable, TaintToleration, NodeAffinity/nodeSelector, NodeResourcesFit,
+//! pod count) then scoring (least allocated, spreading a controller's pods), ties broken
+//! at random as the real scheduler does. Every rejection keeps its reason, so the
+//! `FailedScheduling` message says exactly why (k/k pkg/scheduler `FitError.Error`).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, Taint, Toleration};
+
+use super::resources::{bytes, millis, pod_requests};
+use crate::api::store::{reference_to, NewEvent};
+use crate::api::ObjectKey;
+use crate::cluster::Cluster;
+
+/// One filter's verdict on one node.
+type Rejection = &'static str;
+
+fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
+    tolerations.iter().any(|t| {
+        let effect_ok = t.effect.as_deref().is_none_or(|e| e.is_empty() || e == taint.effect);
+        let key_ok = match t.key.as_deref() {
+            None | Some("") => t.operator.as_deref() == Some("Exists"),
+            Some(k) => k == taint.key,
+        };
+        let value_ok = match t.operator.as_deref() {
+            Some("Exists") => true,
+            _ => t.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or(""),
+        };
+        effect_ok && key_ok && value_ok
+    })
+}
+
+/// Whether pod `p` is still holding resources on its node.
+fn is_active(p: &Pod) -> bool {
+    let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+    !matches!(phase, Some("Succeeded") | Some("Failed"))
+}
+
+/// Runs the filters in the scheduler's plugin order; the first failing one is the reason.
+fn filter(node: &Node, pod: &Pod, on_node: &[&Pod]) -> Result<(), Rejection> {
+    let spec = pod.spec.as_ref();
+    let tolerations = spec.and_then(|s| s.tolerations.as_deref()).unwrap_or(&[]);
+    let node_spec = node.spec.as_ref();
+    if node_spec.and_then(|s| s.unschedulable).unwrap_or(false) {
+        let unschedulable = Taint {
+            key: "node.kubernetes.io/unschedulable".into(),
+            effect: "NoSchedule".into(),
+            ..Default::default()
+        };
+        if !tolerates(tolerations, &unschedulable) {
+            return Err("node(s) were unschedulable");
+        }
+    }
+    let taints = node_spec.and_then(|s| s.taints.as_deref()).unwrap_or(&[]);
+    if taints
+        .iter()
+        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+        .any(|t| !tolerates(tolerations, t))
+    {
+        return Err("node(s) had untolerated taint(s)");
+    }
+    if let Some(selector) = spec.and_then(|s| s.node_selector.as_ref()) {
+        let labels = node.metadata.labels.clone().unwrap_or_default();
+        if selector.iter().any(|(k, v)| labels.get(k) != Some(v)) {
+            return Err("node(s) didn't match Pod's node affinity/selector");
+        }
+    }
+    let alloc = node.status.as_ref().and_then(|s| s.allocatable.clone()).unwrap_or_default();
+    let max_pods = alloc.get("pods").and_then(millis).map(|m| m / 1000).unwrap_or(110);
+    if on_node.len() as i64 + 1 > max_pods {
+        return Err("Too many pods");
+    }
+    let (want_cpu, want_mem) = pod_requests(pod);
+    let (used_cpu, used_mem) = on_node.iter().map(|p| pod_requests(p)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let cap_cpu = alloc.get("cpu").and_then(millis).unwrap_or(0);
+    let cap_mem = alloc.get("memory").and_then(bytes).unwrap_or(0);
+    if want_cpu > 0 && used_cpu + want_cpu > cap_cpu {
+        return Err("Insufficient cpu");
+    }
+    if want_mem > 0 && used_mem + want_mem > cap_mem {
+        return Err("Insufficient memory");
+    }
+    Ok(())
+}
+
+/// `0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: ...`
+fn fit_error(total: usize, reasons: &BTreeMap<Rejection, usize>) -> String {
+    let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    parts.sort();
+    // PostFilter (preemption) explains itself per node: resource shortages might be
+    // helped by evicting lower-priority pods, anything else cannot.
+    let mut helpful = 0;
+    let mut unhelpful = 0;
+    for (r, n) in reasons {
+        if r.starts_with("Insufficient") || *r == "Too many pods" {
+            helpful += n;
+        } else {
+            unhelpful += n;
+        }
+    }
+    let mut pre = Vec::new();
+    if unhelpful > 0 {
+        pre.push(format!("{unhelpful} Preemption is not helpful for scheduling"));
+    }
+    if helpful > 0 {
+        pre.push(format!("{helpful} No preemption victims found for incoming pod"));
+    }
+    pre.sort();
+    format!(
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
+        parts.join(", "),
+        pre.join(", ")
+    )
+}
+
+fn owner_uid(p: &Pod) -> Option<&str> {
+    p.metadata.owner_references.as_ref()?.iter().find(|o| o.controller == Some(true)).map(|o| o.uid.as_str())
+}
+
+/// Schedules every pending pod that names the default scheduler.
+pub fn reconcile(c: &mut Cluster) {
+    let pending: Vec<ObjectKey> = c
+        .store
+        .pods
+        .list(None)
+        .filter(|p| {
+            let spec = p.spec.as_ref();
+            spec.and_then(|s| s.node_name.as_deref()).is_none()
+                && p.metadata.deletion_timestamp.is_none()
+                && spec.and_then(|s| s.scheduler_name.as_deref()).unwrap_or("default-scheduler")
+                    == "default-scheduler"
+        })
+        .map(|p| ObjectKey::of(&p.metadata))
+        .collect();
+    for key in pending {
+        schedule_one(c, &key);
+    }
+}
+
+fn schedule_one(c: &mut Cluster, key: &ObjectKey) {
+    let Some(pod) = c.store.pods.get(key).cloned() else { return };
+    let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
+    let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+    for p in c.store.pods.list(None).filter(|p| is_active(p)) {
+        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+            by_node.entry(n).or_default().push(p);
+        }
+    }
+    let mut reasons: BTreeMap<Rejection, usize> = BTreeMap::new();
+    let mut feasible: Vec<(i64, String)> = Vec::new();
+    let my_owner = owner_uid(&pod);
+    for node in &nodes {
+        let name = node.metadata.name.clone().unwrap_or_default();
+        let on_node = by_node.get(name.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        match filter(node, &pod, on_node) {
+            Err(r) => *reasons.entry(r).or_default() += 1,
+            Ok(()) => {
+                // LeastAllocated in spirit: fewer pods is better; siblings of the
+                // same controller weigh more (PodTopologySpread's default soft spread).
+                let siblings =
+                    on_node.iter().filter(|p| my_owner.is_some() && owner_uid(p) == my_owner).count() as i64;
+                let score = -(on_node.len() as i64) - 10 * siblings;
+                feasible.push((score, name));
+            }
+        }
+    }
+    let now = c.now();
+    if feasible.is_empty() {
+        let message = fit_error(nodes.len(), &reasons);
+        let current = pod_condition(&pod, "PodScheduled").and_then(|cnd| cnd.message.clone());
+        if current.as_deref() == Some(message.as_str()) {
+            return;
+        }
+        c.store.modify::<Pod>(key, |p| {
+            set_condition(
+                p,
+                PodCondition {
+                    type_: "PodScheduled".into(),
+                    status: "False".into(),
+                    reason: Some("Unschedulable".into()),
+                    message: Some(message.clone()),
+                    last_transition_time: Some(now.to_k8s()),
+                    ..Default::default()
+                },
+            );
+            p.status.get_or_insert_with(Default::default).phase = Some("Pending".into());
+        });
+        c.store.record_event(
+            now,
+            NewEvent {
+                involved: reference_to(&pod),
+                type_: "Warning",
+                reason: "FailedScheduling",
+                message,
+                component: "default-scheduler",
+                host: None,
+            },
+        );
+        return;
+    }
+    let best = feasible.iter().map(|(s, _)| *s).max().unwrap_or(0);
+    let tied: Vec<&String> = feasible.iter().filter(|(s, _)| *s == best).map(|(_, n)| n).collect();
+    let chosen = tied[c.rng.below(tied.len())].clone();
+    c.store.modify::<Pod>(key, |p| {
+        p.spec.get_or_insert_with(Default::default).node_name = Some(chosen.clone());
+        set_condition(
+            p,
+            PodCondition {
+                type_: "PodScheduled".into(),
+                status: "True".into(),
+                last_transition_time: Some(now.to_k8s()),
+                ..Default::default()
+            },
+        );
+    });
+    c.store.record_event(
+        now,
+        NewEvent {
+            involved: reference_to(&pod),
+            type_: "Normal",
+            reason: "Scheduled",
+            message: format!("Successfully assigned {}/{} to {chosen}", key.namespace, key.name),
+            component: "default-scheduler",
+            host: None,
+        },
+    );
+}
+
+pub fn pod_condition<'a>(pod: &'a Pod, type_: &str) -> Option<&'a PodCondition> {
+    pod.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == type_)
+}
+
+/// Replaces or adds a condition, keeping `lastTransitionTime` when the status is unchanged.
+pub fn set_condition(pod: &mut Pod, cond: PodCondition) {
+    let conds = pod.status.get_or_insert_with(Default::default).conditions.get_or_insert_with(Vec::new);
+    match conds.iter_mut().find(|c| c.type_ == cond.type_) {
+        Some(existing) => {
+            let keep_time = existing.status == cond.status;
+            let time = existing.last_transition_time.clone();
+            *existing = cond;
+            if keep_time {
+                existing.last_transition_time = time;
+            }
+        }
+        None => conds.push(cond),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_error_matches_the_scheduler_text() {
+        let mut r = BTreeMap::new();
+        r.insert("node(s) had untolerated taint(s)", 1);
+        r.insert("Insufficient cpu", 2);
+        assert_eq!(
+            fit_error(3, &r),
+            "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+        );
+    }
+
+    #[test]
+    fn toleration_matching() {
+        let taint = Taint { key: "node-role.kubernetes.io/control-plane".into(), effect: "NoSchedule".into(), ..Default::default() };
+        let exists_all = Toleration { operator: Some("Exists".into()), ..Default::default() };
+        assert!(tolerates(&[exists_all], &taint));
+        let other = Toleration { key: Some("x".into()), operator: Some("Exists".into()), ..Default::default() };
+        assert!(!tolerates(&[other], &taint));
+    }
+}

@@ -1,0 +1,182 @@
+//! The image catalogue: which images exist in the simulated registries, with their real
+//! tags, sizes, ports and binaries. The kubelet pulls from here; an image or tag that
+//! is not listed fails to pull, as a typo'd image does on a real cluster.
+
+/// One repository in the simulated registry.
+#[derive(Debug)]
+pub struct ImageRepo {
+    /// Normalised name: `nginx`, `subicura/whoami`, `gcr.io/google-samples/kubernetes-bootcamp`.
+    pub repository: &'static str,
+    pub tags: &'static [&'static str],
+    /// Compressed size in bytes, as the kubelet's `Pulled` event reports it.
+    pub size_bytes: u64,
+    /// The port its server listens on, if it serves anything.
+    pub port: Option<u16>,
+    /// Programs inside the image (`wget` but no `curl` in busybox).
+    pub binaries: &'static [&'static str],
+    /// Whether the default command keeps running (servers) or exits (busybox, alpine).
+    pub long_running: bool,
+}
+
+const SHELL_TOOLS: &[&str] = &["sh", "ls", "cat", "echo", "env", "hostname", "ps", "sleep"];
+
+pub static CATALOGUE: &[ImageRepo] = &[
+    ImageRepo {
+        repository: "nginx",
+        tags: &["latest", "stable", "1.25", "1.26", "1.27", "1.28", "1.29", "alpine", "1.25-alpine", "1.27-alpine"],
+        size_bytes: 72_195_292,
+        port: Some(80),
+        binaries: &["sh", "bash", "curl", "ls", "cat", "echo", "env", "hostname", "nginx"],
+        long_running: true,
+    },
+    ImageRepo {
+        repository: "httpd",
+        tags: &["latest", "2.4", "alpine", "2.4-alpine"],
+        size_bytes: 58_321_480,
+        port: Some(80),
+        binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "httpd"],
+        long_running: true,
+    },
+    ImageRepo {
+        repository: "busybox",
+        tags: &["latest", "1.36", "1.37", "stable"],
+        size_bytes: 2_155_457,
+        port: None,
+        binaries: &["sh", "ls", "cat", "echo", "env", "hostname", "ps", "sleep", "wget", "nslookup", "ping"],
+        long_running: false,
+    },
+    ImageRepo {
+        repository: "alpine",
+        tags: &["latest", "3.20", "3.21", "3.22"],
+        size_bytes: 3_644_542,
+        port: None,
+        binaries: SHELL_TOOLS,
+        long_running: false,
+    },
+    ImageRepo {
+        repository: "redis",
+        tags: &["latest", "7", "7.4", "8", "alpine"],
+        size_bytes: 52_893_013,
+        port: Some(6379),
+        binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "redis-cli", "redis-server"],
+        long_running: true,
+    },
+    ImageRepo {
+        repository: "subicura/whoami",
+        tags: &["1", "2", "latest"],
+        size_bytes: 105_683_212,
+        port: Some(4567),
+        binaries: &["sh", "ls", "cat", "echo", "env", "hostname", "ruby"],
+        long_running: true,
+    },
+    ImageRepo {
+        repository: "gcr.io/google-samples/kubernetes-bootcamp",
+        tags: &["v1"],
+        size_bytes: 70_683_482,
+        port: Some(8080),
+        binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "node", "curl"],
+        long_running: true,
+    },
+    ImageRepo {
+        repository: "jocatalin/kubernetes-bootcamp",
+        tags: &["v1", "v2"],
+        size_bytes: 70_693_226,
+        port: Some(8080),
+        binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "node", "curl"],
+        long_running: true,
+    },
+    // Images of the control plane and add-ons, pre-pulled on the nodes.
+    ImageRepo { repository: "registry.k8s.io/kube-apiserver", tags: &["v1.34.5"], size_bytes: 30_114_327, port: None, binaries: &[], long_running: true },
+    ImageRepo { repository: "registry.k8s.io/kube-controller-manager", tags: &["v1.34.5"], size_bytes: 27_646_507, port: None, binaries: &[], long_running: true },
+    ImageRepo { repository: "registry.k8s.io/kube-scheduler", tags: &["v1.34.5"], size_bytes: 20_603_081, port: None, binaries: &[], long_running: true },
+    ImageRepo { repository: "registry.k8s.io/kube-proxy", tags: &["v1.34.5"], size_bytes: 31_929_115, port: None, binaries: &[], long_running: true },
+    ImageRepo { repository: "registry.k8s.io/etcd", tags: &["3.6.4-0"], size_bytes: 74_311_308, port: None, binaries: &[], long_running: true },
+    ImageRepo { repository: "registry.k8s.io/coredns/coredns", tags: &["v1.12.1"], size_bytes: 22_384_805, port: Some(53), binaries: &[], long_running: true },
+    ImageRepo { repository: "registry.k8s.io/pause", tags: &["3.10.1"], size_bytes: 320_448, port: None, binaries: &[], long_running: true },
+    ImageRepo { repository: "docker.io/calico/node", tags: &["v3.30.3"], size_bytes: 156_883_537, port: None, binaries: &[], long_running: true },
+    ImageRepo { repository: "docker.io/calico/kube-controllers", tags: &["v3.30.3"], size_bytes: 35_785_283, port: None, binaries: &[], long_running: true },
+    ImageRepo { repository: "docker.io/flannel/flannel", tags: &["v0.27.3"], size_bytes: 32_186_101, port: None, binaries: &[], long_running: true },
+];
+
+/// An image reference split the way containerd resolves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    /// Repository with Docker Hub defaults stripped: `nginx`, `subicura/whoami`.
+    pub repository: String,
+    pub tag: String,
+    /// True when the user named no tag (so `latest` is implied).
+    pub implicit_tag: bool,
+}
+
+impl ImageRef {
+    pub fn parse(image: &str) -> ImageRef {
+        let (name, tag, implicit) = match image.rfind(':') {
+            Some(i) if !image[i + 1..].contains('/') => (&image[..i], &image[i + 1..], false),
+            _ => (image, "latest", true),
+        };
+        let name = name.split('@').next().unwrap_or(name);
+        let repository = name
+            .strip_prefix("docker.io/library/")
+            .or_else(|| name.strip_prefix("library/"))
+            .or_else(|| name.strip_prefix("docker.io/").filter(|n| n.contains('/')))
+            .unwrap_or(name)
+            .to_string();
+        ImageRef { repository, tag: tag.to_string(), implicit_tag: implicit }
+    }
+
+    /// The fully qualified reference containerd reports: `docker.io/library/nginx:latest`.
+    pub fn canonical(&self) -> String {
+        let host_path = if self.repository.contains('.') && self.repository.contains('/') {
+            self.repository.clone()
+        } else if self.repository.contains('/') {
+            format!("docker.io/{}", self.repository)
+        } else {
+            format!("docker.io/library/{}", self.repository)
+        };
+        format!("{host_path}:{}", self.tag)
+    }
+
+    /// The catalogue entry, if this repository and tag exist.
+    pub fn resolve(&self) -> Option<&'static ImageRepo> {
+        let canonical_repo = self.canonical();
+        CATALOGUE.iter().find(|r| {
+            let candidate = ImageRef { repository: r.repository.to_string(), tag: self.tag.clone(), implicit_tag: false };
+            candidate.canonical() == canonical_repo && r.tags.contains(&self.tag.as_str())
+        })
+    }
+}
+
+/// The kubelet's default pull policy: `Always` for `:latest` or no tag, else `IfNotPresent`.
+pub fn default_pull_policy(image: &str) -> &'static str {
+    let r = ImageRef::parse(image);
+    if r.implicit_tag || r.tag == "latest" {
+        "Always"
+    } else {
+        "IfNotPresent"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_resolves_references() {
+        let r = ImageRef::parse("nginx");
+        assert_eq!(r.canonical(), "docker.io/library/nginx:latest");
+        assert!(r.resolve().is_some());
+        assert!(ImageRef::parse("docker.io/library/nginx:1.25").resolve().is_some());
+        assert!(ImageRef::parse("subicura/whoami:1").resolve().is_some());
+        assert!(ImageRef::parse("nginx:doesnotexist").resolve().is_none());
+        assert!(ImageRef::parse("jocatalin/kubernetes-bootcamp:v10").resolve().is_none());
+        assert!(ImageRef::parse("gcr.io/google-samples/kubernetes-bootcamp:v1").resolve().is_some());
+        assert!(ImageRef::parse("localhost:5000/app").resolve().is_none());
+    }
+
+    #[test]
+    fn pull_policy_defaults() {
+        assert_eq!(default_pull_policy("nginx"), "Always");
+        assert_eq!(default_pull_policy("nginx:latest"), "Always");
+        assert_eq!(default_pull_policy("nginx:1.25"), "IfNotPresent");
+    }
+}

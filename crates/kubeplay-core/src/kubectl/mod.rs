@@ -1,0 +1,128 @@
+//! `kubectl`: argument handling, the verbs, and their output. Every verb reads and
+//! writes the cluster only through the API store, as the real client only talks to
+//! the API server.
+
+pub mod flags;
+mod get;
+pub mod printers;
+pub mod resources;
+mod run;
+
+use crate::cluster::Cluster;
+use crate::output::Output;
+
+/// kubectl's commands in its own order, which is also the order of the
+/// "Did you mean this?" suggestions (cobra keeps registration order).
+pub const COMMANDS: &[&str] = &[
+    "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale",
+    "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
+    "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug",
+    "events", "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate",
+    "completion", "config", "plugin", "version", "api-versions", "api-resources", "options",
+    "help",
+];
+
+pub const CLIENT_VERSION: &str = "v1.34.5";
+pub const KUSTOMIZE_VERSION: &str = "v5.7.1";
+
+const ROOT_HELP: &str = include_str!("root_help.txt");
+
+/// What a finished kubectl invocation asks of its caller besides printing.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub exit_code: i32,
+}
+
+/// Runs `kubectl <args>` against the cluster, printing into `out`.
+pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> Outcome {
+    let code = dispatch(cluster, args, out);
+    Outcome { exit_code: code }
+}
+
+fn dispatch(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
+    // Global flags may come before the verb (`kubectl -n dev get pods`).
+    let verb_at = first_verb_index(args);
+    let Some(i) = verb_at else {
+        if args.iter().any(|a| a == "--help" || a == "-h") || args.is_empty() {
+            out.out(ROOT_HELP.trim_end_matches('\n'));
+            return 0;
+        }
+        out.out(ROOT_HELP.trim_end_matches('\n'));
+        return 0;
+    };
+    let verb = args[i].as_str();
+    let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
+    match verb {
+        "get" => get::run(cluster, &rest, out),
+        "run" => run::run(cluster, &rest, out),
+        "version" => version(&rest, out),
+        "help" => {
+            out.out(ROOT_HELP.trim_end_matches('\n'));
+            0
+        }
+        v if COMMANDS.contains(&v) => {
+            out.err(&format!("kubeplay: \"kubectl {v}\" is not simulated yet; try kubectl get, run or version"));
+            1
+        }
+        v => {
+            unknown_command(v, out);
+            1
+        }
+    }
+}
+
+/// The first argument that is not a global flag or its value.
+fn first_verb_index(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if !a.starts_with('-') {
+            return Some(i);
+        }
+        // Global value flags given as separate words take the next argument.
+        let takes_value = matches!(a.as_str(), "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user" | "-s" | "--server" | "--request-timeout" | "-v");
+        i += if takes_value { 2 } else { 1 };
+    }
+    None
+}
+
+/// cobra's unknown-command error with "Did you mean this?" suggestions
+/// (Levenshtein distance ≤ 2, or a prefix match).
+fn unknown_command(typed: &str, out: &mut Output) {
+    let lower = typed.to_lowercase();
+    let suggestions: Vec<&str> = COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| strsim::levenshtein(&lower, c) <= 2 || c.starts_with(&lower))
+        .collect();
+    out.err(&format!("error: unknown command \"{typed}\" for \"kubectl\""));
+    if !suggestions.is_empty() {
+        out.err("");
+        out.err("Did you mean this?");
+        for s in suggestions {
+            out.err(&format!("\t{s}"));
+        }
+    }
+}
+
+/// Prints a flag parsing error the way cobra does: the message, then where to get help.
+fn usage_error(verb: &str, message: &str, out: &mut Output) -> i32 {
+    out.err(&format!("error: {message}"));
+    out.err(&format!("See 'kubectl {verb} --help' for usage."));
+    1
+}
+
+fn version(args: &[String], out: &mut Output) -> i32 {
+    use flags::{flag, FlagKind};
+    const DEFS: &[flags::FlagDef] = &[flag("client", None, FlagKind::Bool), flag("output", Some('o'), FlagKind::Value)];
+    let parsed = match flags::parse(args, DEFS) {
+        Ok(p) => p,
+        Err(e) => return usage_error("version", e.message(), out),
+    };
+    out.out(&format!("Client Version: {CLIENT_VERSION}"));
+    out.out(&format!("Kustomize Version: {KUSTOMIZE_VERSION}"));
+    if !parsed.bool("client") {
+        out.out(&format!("Server Version: {}", crate::controllers::bootstrap::KUBERNETES_VERSION));
+    }
+    0
+}

@@ -1,0 +1,198 @@
+//! The resource types kubectl knows (as discovery would list them): names, short
+//! names, kinds, and how to list and print each.
+
+use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Service, ServiceAccount};
+
+use super::printers::{Column, Printable};
+use crate::api::{ApiError, ApiKind, ObjectKey};
+use crate::cluster::Cluster;
+
+/// One object ready for printing: its key, all table cells and its JSON form.
+pub struct Item {
+    pub key: ObjectKey,
+    pub cells: Vec<String>,
+    pub json: serde_json::Value,
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// A resource type as discovery describes it.
+pub struct ResourceType {
+    pub plural: &'static str,
+    pub singular: &'static str,
+    pub short_names: &'static [&'static str],
+    pub kind: &'static str,
+    /// API group (`""` for core, `apps`, `batch` ...).
+    pub group: &'static str,
+    pub version: &'static str,
+    pub namespaced: bool,
+    pub columns: &'static [Column],
+    /// Lists objects of this type (in `namespace`, or everywhere for `None`).
+    pub list: fn(&Cluster, Option<&str>) -> Vec<Item>,
+    /// Fetches one object by name.
+    pub get: fn(&Cluster, &str, &str) -> Result<Item, ApiError>,
+}
+
+impl ResourceType {
+    /// `pods`, `deployments.apps`: how API errors name it.
+    pub fn qualified(&self) -> String {
+        if self.group.is_empty() { self.plural.to_string() } else { format!("{}.{}", self.plural, self.group) }
+    }
+
+    /// `pod`, `deployment.apps`: the prefix of `-o name` and multi-kind tables.
+    pub fn name_prefix(&self) -> String {
+        let kind = self.kind.to_lowercase();
+        if self.group.is_empty() { kind } else { format!("{kind}.{}", self.group) }
+    }
+
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() { self.version.to_string() } else { format!("{}/{}", self.group, self.version) }
+    }
+}
+
+fn item<K: Printable>(obj: &K, now: crate::time::SimTime) -> Item {
+    let mut json = serde_json::to_value(obj).unwrap_or(serde_json::Value::Null);
+    if let serde_json::Value::Object(map) = &mut json {
+        // Typed objects leave these to the wire format; the API server always sends them.
+        map.insert("apiVersion".into(), K::API_VERSION.into());
+        map.insert("kind".into(), K::KIND.into());
+    }
+    Item {
+        key: ObjectKey::of(obj.metadata()),
+        cells: obj.cells(now),
+        json,
+        labels: obj.metadata().labels.clone().unwrap_or_default(),
+    }
+}
+
+fn list_kind<K: Printable>(c: &Cluster, ns: Option<&str>) -> Vec<Item> {
+    let ns = if K::NAMESPACED { ns } else { None };
+    K::table(&c.store).list(ns).map(|o| item(o, c.now())).collect()
+}
+
+fn get_kind<K: Printable>(c: &Cluster, ns: &str, name: &str) -> Result<Item, ApiError> {
+    c.store
+        .get::<K>(ns, name)
+        .map(|o| item(o, c.now()))
+        .ok_or_else(|| ApiError::not_found(&K::qualified_resource(), name))
+}
+
+fn list_none(_: &Cluster, _: Option<&str>) -> Vec<Item> {
+    Vec::new()
+}
+
+macro_rules! stored {
+    ($ty:ty, $plural:expr, $singular:expr, $short:expr, $group:expr, $version:expr) => {
+        ResourceType {
+            plural: $plural,
+            singular: $singular,
+            short_names: $short,
+            kind: <$ty as k8s_openapi::Resource>::KIND,
+            group: $group,
+            version: $version,
+            namespaced: <$ty as ApiKind>::NAMESPACED,
+            columns: <$ty as Printable>::COLUMNS,
+            list: list_kind::<$ty>,
+            get: get_kind::<$ty>,
+        }
+    };
+}
+
+/// Kinds kubectl knows but no controller of the simulation creates yet: they list as
+/// empty and are not found by name, as on a cluster that has none of them.
+macro_rules! known {
+    ($plural:expr, $singular:expr, $short:expr, $kind:expr, $group:expr, $version:expr, $namespaced:expr, $cols:expr) => {
+        ResourceType {
+            plural: $plural,
+            singular: $singular,
+            short_names: $short,
+            kind: $kind,
+            group: $group,
+            version: $version,
+            namespaced: $namespaced,
+            columns: $cols,
+            list: list_none,
+            get: |_, _, name| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
+        }
+    };
+}
+
+const NAME_AGE: &[Column] = &[("NAME", false), ("AGE", false)];
+
+/// Discovery, in the order `kubectl api-resources` and `get all` use (core first).
+pub static RESOURCE_TYPES: &[ResourceType] = &[
+    stored!(ConfigMap, "configmaps", "configmap", &["cm"], "", "v1"),
+    known!("endpoints", "endpoints", &["ep"], "Endpoints", "", "v1", true, &[("NAME", false), ("ENDPOINTS", false), ("AGE", false)]),
+    stored!(Event, "events", "event", &["ev"], "", "v1"),
+    stored!(Namespace, "namespaces", "namespace", &["ns"], "", "v1"),
+    stored!(Node, "nodes", "node", &["no"], "", "v1"),
+    known!("persistentvolumeclaims", "persistentvolumeclaim", &["pvc"], "PersistentVolumeClaim", "", "v1", true, NAME_AGE),
+    known!("persistentvolumes", "persistentvolume", &["pv"], "PersistentVolume", "", "v1", false, NAME_AGE),
+    stored!(Pod, "pods", "pod", &["po"], "", "v1"),
+    known!("replicationcontrollers", "replicationcontroller", &["rc"], "ReplicationController", "", "v1", true, NAME_AGE),
+    known!("secrets", "secret", &[], "Secret", "", "v1", true, &[("NAME", false), ("TYPE", false), ("DATA", false), ("AGE", false)]),
+    stored!(ServiceAccount, "serviceaccounts", "serviceaccount", &["sa"], "", "v1"),
+    stored!(Service, "services", "service", &["svc"], "", "v1"),
+    known!("daemonsets", "daemonset", &["ds"], "DaemonSet", "apps", "v1", true, NAME_AGE),
+    known!("deployments", "deployment", &["deploy"], "Deployment", "apps", "v1", true, NAME_AGE),
+    known!("replicasets", "replicaset", &["rs"], "ReplicaSet", "apps", "v1", true, NAME_AGE),
+    known!("statefulsets", "statefulset", &["sts"], "StatefulSet", "apps", "v1", true, NAME_AGE),
+    known!("horizontalpodautoscalers", "horizontalpodautoscaler", &["hpa"], "HorizontalPodAutoscaler", "autoscaling", "v2", true, NAME_AGE),
+    known!("cronjobs", "cronjob", &["cj"], "CronJob", "batch", "v1", true, NAME_AGE),
+    known!("jobs", "job", &[], "Job", "batch", "v1", true, NAME_AGE),
+    known!("endpointslices", "endpointslice", &[], "EndpointSlice", "discovery.k8s.io", "v1", true, NAME_AGE),
+    known!("ingresses", "ingress", &["ing"], "Ingress", "networking.k8s.io", "v1", true, NAME_AGE),
+    known!("storageclasses", "storageclass", &["sc"], "StorageClass", "storage.k8s.io", "v1", false, NAME_AGE),
+];
+
+/// The members of the `all` category, in the order `get all` prints them.
+pub const ALL_CATEGORY: &[&str] = &[
+    "pods",
+    "replicationcontrollers",
+    "services",
+    "daemonsets",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+    "horizontalpodautoscalers",
+    "cronjobs",
+    "jobs",
+];
+
+/// Resolves what a user typed (`po`, `pods`, `Pod`, `deployment.apps`) to a type.
+pub fn resolve(name: &str) -> Option<&'static ResourceType> {
+    let lower = name.to_lowercase();
+    let (base, group) = match lower.split_once('.') {
+        Some((b, g)) => (b.to_string(), Some(g.to_string())),
+        None => (lower.clone(), None),
+    };
+    RESOURCE_TYPES.iter().find(|t| {
+        let name_ok = t.plural == base || t.singular == base || t.short_names.contains(&base.as_str()) || t.kind.to_lowercase() == base;
+        let group_ok = match &group {
+            None => true,
+            Some(g) => t.group == g || (t.group.is_empty() && g == "v1") || g.split('.').next_back() == Some(t.group) || format!("{}.{}", t.version, t.group) == *g,
+        };
+        name_ok && group_ok
+    })
+}
+
+pub fn by_plural(plural: &str) -> Option<&'static ResourceType> {
+    RESOURCE_TYPES.iter().find(|t| t.plural == plural)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_names_short_names_and_kinds() {
+        for n in ["po", "pod", "pods", "Pod", "PODS"] {
+            assert_eq!(resolve(n).unwrap().plural, "pods");
+        }
+        assert_eq!(resolve("deploy").unwrap().qualified(), "deployments.apps");
+        assert_eq!(resolve("deployment.apps").unwrap().plural, "deployments");
+        assert_eq!(resolve("no").unwrap().plural, "nodes");
+        assert!(resolve("foo").is_none());
+        assert_eq!(resolve("svc").unwrap().name_prefix(), "service");
+        assert_eq!(resolve("rs").unwrap().name_prefix(), "replicaset.apps");
+    }
+}

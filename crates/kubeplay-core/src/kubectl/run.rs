@@ -1,0 +1,181 @@
+//! `kubectl run NAME --image=IMAGE`: creates one bare Pod (since v1.18 `run` no longer
+//! makes a Deployment), labelled `run=NAME`, its container named after the pod
+//! (kubectl/pkg/cmd/run/run.go).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, ContainerPort, EnvVar, Pod, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::flags::{self, flag, FlagDef, FlagKind};
+use super::usage_error;
+use crate::api::defaults::{default_pod, validate_pod};
+use crate::cluster::Cluster;
+use crate::output::Output;
+
+const FLAGS: &[FlagDef] = &[
+    flag("image", None, FlagKind::Value),
+    flag("restart", None, FlagKind::Value),
+    flag("labels", Some('l'), FlagKind::Value),
+    flag("port", None, FlagKind::Value),
+    flag("env", None, FlagKind::Value),
+    flag("command", None, FlagKind::Bool),
+    flag("image-pull-policy", None, FlagKind::Value),
+    flag("dry-run", None, FlagKind::Value),
+    flag("output", Some('o'), FlagKind::Value),
+    flag("annotations", None, FlagKind::Value),
+    flag("stdin", Some('i'), FlagKind::Bool),
+    flag("tty", Some('t'), FlagKind::Bool),
+    flag("rm", None, FlagKind::Bool),
+];
+
+fn help_error(message: &str, out: &mut Output) -> i32 {
+    out.err(&format!("error: {message}"));
+    out.err("See 'kubectl run -h' for help and examples");
+    1
+}
+
+fn key_values(spec: &str) -> BTreeMap<String, String> {
+    spec.split(',')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (kv.to_string(), String::new()),
+        })
+        .collect()
+}
+
+pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
+    let p = match flags::parse(args, FLAGS) {
+        Ok(p) => p,
+        Err(e) => return usage_error("run", e.message(), out),
+    };
+    let Some(image) = p.value("image") else {
+        out.err("error: required flag(s) \"image\" not set");
+        return 1;
+    };
+    let Some(name) = p.args.first().cloned() else {
+        return help_error("NAME is required for run", out);
+    };
+    let restart = p.value("restart").unwrap_or("Always");
+    if !matches!(restart, "Always" | "OnFailure" | "Never") {
+        return help_error(&format!("invalid restart policy: {restart}"), out);
+    }
+    let labels = match p.value("labels") {
+        Some(l) => key_values(l),
+        None => [("run".to_string(), name.clone())].into(),
+    };
+    let annotations: BTreeMap<String, String> = p.values("annotations").iter().flat_map(|a| key_values(a)).collect();
+    let mut container = Container {
+        name: name.clone(),
+        image: Some(image.to_string()),
+        image_pull_policy: p.value("image-pull-policy").map(String::from),
+        ..Default::default()
+    };
+    if let Some(port) = p.value("port") {
+        match port.parse::<i32>() {
+            Ok(n) => container.ports = Some(vec![ContainerPort { container_port: n, ..Default::default() }]),
+            Err(_) => return help_error(&format!("invalid argument \"{port}\" for \"--port\" flag: strconv.ParseInt: parsing \"{port}\": invalid syntax"), out),
+        }
+    }
+    let env: Vec<EnvVar> = p
+        .values("env")
+        .iter()
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            EnvVar { name: k.into(), value: Some(v.into()), ..Default::default() }
+        })
+        .collect();
+    if !env.is_empty() {
+        container.env = Some(env);
+    }
+    // `-- CMD ARGS`: the words become args, or the command itself with --command.
+    let mut extra: Vec<String> = p.args[1..].to_vec();
+    extra.extend(p.after_dash.clone().unwrap_or_default());
+    if !extra.is_empty() {
+        if p.bool("command") {
+            container.command = Some(extra);
+        } else {
+            container.args = Some(extra);
+        }
+    }
+    let namespace = p.value("namespace").unwrap_or("default").to_string();
+    let mut pod = Pod {
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            namespace: Some(namespace),
+            labels: Some(labels),
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            ..Default::default()
+        },
+        spec: Some(PodSpec {
+            containers: vec![container],
+            restart_policy: Some(restart.into()),
+            dns_policy: Some("ClusterFirst".into()),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    let dry_run = p.value("dry-run").unwrap_or("none");
+    if dry_run == "client" {
+        return print_created(&pod, p.value("output"), true, out);
+    }
+    if let Err(e) = validate_pod(&pod) {
+        out.err(&e.to_string());
+        return 1;
+    }
+    let suffix = cluster.rng().suffix(5);
+    default_pod(&mut pod, &suffix);
+    let now = cluster.now();
+    let (store, rng) = (&mut cluster.store, &mut cluster.rng);
+    match store.create(pod, now, rng) {
+        Ok(created) => {
+            cluster.settle();
+            print_created(&created, p.value("output"), false, out)
+        }
+        Err(e) => {
+            out.err(&e.to_string());
+            1
+        }
+    }
+}
+
+fn print_created(pod: &Pod, output: Option<&str>, dry_run: bool, out: &mut Output) -> i32 {
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    let suffix = if dry_run { " (dry run)" } else { "" };
+    match output {
+        None | Some("") => out.out(&format!("pod/{name} created{suffix}")),
+        Some("name") => out.out(&format!("pod/{name}")),
+        Some(fmt @ ("yaml" | "json")) => {
+            let mut v = serde_json::to_value(pod).unwrap_or_default();
+            if let serde_json::Value::Object(m) = &mut v {
+                m.insert("apiVersion".into(), "v1".into());
+                m.insert("kind".into(), "Pod".into());
+                if dry_run {
+                    m.insert("status".into(), serde_json::json!({}));
+                    if let Some(serde_json::Value::Object(spec)) = m.get_mut("spec") {
+                        if let Some(serde_json::Value::Array(cs)) = spec.get_mut("containers") {
+                            for c in cs {
+                                c.as_object_mut().map(|c| c.insert("resources".into(), serde_json::json!({})));
+                            }
+                        }
+                    }
+                }
+            }
+            if fmt == "json" {
+                let mut buf = Vec::new();
+                let f = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+                let mut ser = serde_json::Serializer::with_formatter(&mut buf, f);
+                let _ = serde::Serialize::serialize(&v, &mut ser);
+                out.out(&String::from_utf8_lossy(&buf));
+            } else {
+                out.out(&yaml_serde::to_string(&v).unwrap_or_default());
+            }
+        }
+        Some(other) => {
+            out.err(&format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"));
+            return 1;
+        }
+    }
+    0
+}

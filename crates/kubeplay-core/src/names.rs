@@ -1,0 +1,89 @@
+//! Random names as the API server makes them (`generateName`) and the seeded RNG that
+//! feeds them. Same seed, same names: this is what makes transcripts reproducible.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// apimachinery/pkg/util/rand: no vowels, no 0/1/3, so random names never spell words.
+pub const SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// The model's only source of randomness.
+#[derive(Clone, Debug)]
+pub struct SimRng(ChaCha8Rng);
+
+impl SimRng {
+    pub fn seeded(seed: u64) -> SimRng {
+        SimRng(ChaCha8Rng::seed_from_u64(seed))
+    }
+
+    /// A uniform index in `0..n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        self.0.random_range(0..n)
+    }
+
+    /// `n` characters from [`SUFFIX_ALPHABET`].
+    pub fn suffix(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|_| SUFFIX_ALPHABET[self.below(SUFFIX_ALPHABET.len())] as char)
+            .collect()
+    }
+
+    /// A random UUIDv4 string, as the API server assigns to `metadata.uid`.
+    pub fn uuid(&mut self) -> String {
+        let mut b = [0u8; 16];
+        for chunk in b.chunks_mut(8) {
+            let v: u64 = self.0.random();
+            chunk.copy_from_slice(&v.to_le_bytes()[..chunk.len()]);
+        }
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    }
+}
+
+/// `generateName` + 5 random characters; the base is cut to 58 characters first
+/// (apiserver storage/names `SimpleNameGenerator`).
+pub fn generate_name(base: &str, rng: &mut SimRng) -> String {
+    let base: String = base.chars().take(58).collect();
+    format!("{base}{}", rng.suffix(5))
+}
+
+/// `rand.SafeEncodeString` of a 32-bit FNV-1a hash: how pod-template-hash values look.
+pub fn safe_encode_u32(v: u32) -> String {
+    v.to_string()
+        .bytes()
+        .map(|d| SUFFIX_ALPHABET[d as usize % SUFFIX_ALPHABET.len()] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffixes_use_only_the_safe_alphabet_and_are_seeded() {
+        let mut a = SimRng::seeded(7);
+        let mut b = SimRng::seeded(7);
+        let s = a.suffix(5);
+        assert_eq!(s, b.suffix(5));
+        assert_eq!(s.len(), 5);
+        assert!(s.bytes().all(|c| SUFFIX_ALPHABET.contains(&c)));
+    }
+
+    #[test]
+    fn uuid_is_version_4() {
+        let u = SimRng::seeded(1).uuid();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+    }
+
+    #[test]
+    fn template_hash_digits_map_through_the_alphabet() {
+        // '0'(48)%27=21 → '4', '9'(57)%27=3 → 'f'
+        assert_eq!(safe_encode_u32(90), "f4");
+    }
+}

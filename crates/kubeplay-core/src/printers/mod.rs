@@ -1,0 +1,4 @@
+//! Text output as kubectl formats it: tab-aligned tables and human durations.
+
+pub mod duration;
+pub mod table;

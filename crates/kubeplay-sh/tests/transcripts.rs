@@ -1,0 +1,119 @@
+//! Transcript tests: every `tests/transcripts/*.txt` file is a session of
+//! `$ command` lines, each followed by the exact output expected (stdout and stderr
+//! merged in order). An expected line may hold `{{regex}}` parts for what is random
+//! or time-dependent (pod name suffixes, ages); the rest of the line is literal.
+//! Lines starting with `#` before the first command are comments; `# seed: N` sets
+//! the seed (default 1).
+
+use std::path::Path;
+
+use kubeplay_core::script::transcript;
+use kubeplay_core::{ClusterConfig, Shell};
+use regex::Regex;
+
+struct Case {
+    seed: u64,
+    script: String,
+    /// Expected lines, each with the transcript line number it came from.
+    expected: Vec<(usize, String)>,
+}
+
+fn parse(text: &str) -> Case {
+    let mut seed = 1;
+    let mut script = String::new();
+    let mut expected = Vec::new();
+    let mut started = false;
+    for (i, line) in text.lines().enumerate() {
+        if !started && line.starts_with('#') {
+            if let Some(s) = line.strip_prefix("# seed:") {
+                seed = s.trim().parse().expect("seed must be a number");
+            }
+            continue;
+        }
+        if !started && line.trim().is_empty() {
+            continue;
+        }
+        started = true;
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            script.push_str(cmd);
+            script.push('\n');
+        }
+        expected.push((i + 1, line.to_string()));
+    }
+    Case { seed, script, expected }
+}
+
+/// Turns an expected line into an anchored regex: literal text, `{{...}}` as regex.
+fn line_regex(expected: &str) -> Regex {
+    let mut pattern = String::from("^");
+    let mut rest = expected;
+    while let Some(start) = rest.find("{{") {
+        pattern.push_str(&regex::escape(&rest[..start]));
+        let after = &rest[start + 2..];
+        let end = after.find("}}").unwrap_or_else(|| panic!("unclosed {{{{ in: {expected}"));
+        pattern.push_str(&format!("(?:{})", &after[..end]));
+        rest = &after[end + 2..];
+    }
+    pattern.push_str(&regex::escape(rest));
+    pattern.push('$');
+    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad regex in {expected:?}: {e}"))
+}
+
+fn check(path: &Path) -> Result<usize, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let case = parse(&text);
+    let mut shell = Shell::new(ClusterConfig { seed: case.seed, ..ClusterConfig::default() });
+    let actual = transcript(&mut shell, &case.script);
+    let actual: Vec<&str> = actual.lines().collect();
+    let commands = case.expected.iter().filter(|(_, l)| l.starts_with("$ ")).count();
+    for (i, (line_no, exp)) in case.expected.iter().enumerate() {
+        let got = actual.get(i).copied().unwrap_or("<end of output>");
+        if !line_regex(exp).is_match(got) {
+            let context: Vec<String> = actual[i.saturating_sub(3)..(i + 4).min(actual.len())].iter().map(|l| format!("    | {l}")).collect();
+            return Err(format!(
+                "{}:{line_no}: expected\n    {exp}\n  got\n    {got}\n  output around it:\n{}",
+                path.display(),
+                context.join("\n")
+            ));
+        }
+    }
+    if actual.len() > case.expected.len() {
+        return Err(format!(
+            "{}: unexpected extra output after the last expected line:\n    {}",
+            path.display(),
+            actual[case.expected.len()..].join("\n    ")
+        ));
+    }
+    Ok(commands)
+}
+
+#[test]
+fn transcripts() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/transcripts exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no transcript files found in {}", dir.display());
+    let mut failures = Vec::new();
+    let mut commands = 0;
+    for f in &files {
+        match check(f) {
+            Ok(n) => commands += n,
+            Err(e) => failures.push(e),
+        }
+    }
+    println!("transcripts: {} files, {commands} commands, {} failed", files.len(), failures.len());
+    assert!(failures.is_empty(), "{} transcript(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn line_regex_mixes_literal_and_patterns() {
+    let r = line_regex("whoami   1/1     Running   0          {{\\d+s}}");
+    assert!(r.is_match("whoami   1/1     Running   0          12s"));
+    assert!(!r.is_match("whoami   1/1     Running   0          12m"));
+    assert!(line_regex("a.b").is_match("a.b"));
+    assert!(!line_regex("a.b").is_match("axb"));
+}
