@@ -107,7 +107,11 @@ export class Playground {
     this.problems = [];
     page.on('pageerror', (e) => this.problems.push({ kind: 'pageerror', text: String(e?.stack || e) }));
     page.on('console', (m) => {
-      if (m.type() === 'error') this.problems.push({ kind: 'console.error', text: m.text() });
+      if (m.type() !== 'error') return;
+      // "Failed to load resource" does not name the resource; its location does
+      // (often /favicon.ico when index.html declares no icon).
+      const where = m.location()?.url;
+      this.problems.push({ kind: 'console.error', text: where ? `${m.text()} [${where}]` : m.text() });
     });
     page.on('requestfailed', (r) => this.problems.push({ kind: 'requestfailed', text: `${r.url()} ${r.failure()?.errorText}` }));
     page.on('response', (r) => {
@@ -154,7 +158,8 @@ export class Playground {
         const ls = document.querySelectorAll('#console-output .line');
         for (let i = before; i < ls.length; i++) {
           const t = ls[i].textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '');
-          if (ls[i].classList.contains('prompt') && t === echo) return i;
+          // An object, since index 0 would read as "not yet".
+          if (ls[i].classList.contains('prompt') && t === echo) return { index: i };
         }
         return false;
       },
@@ -164,7 +169,7 @@ export class Playground {
       const tail = (await this.lines()).slice(-10).map((l) => `    [${l.cls}] ${l.text}`).join('\n');
       throw new AssertionError(`no echoed prompt line ${JSON.stringify(PROMPT + cmd)} appeared (${e.message.split('\n')[0]}); last lines:\n${tail}`);
     });
-    return handle.jsonValue();
+    return (await handle.jsonValue()).index;
   }
 
   /**

@@ -8,7 +8,7 @@ test('page loads under /kubeplay/ cleanly and draws the default cluster', async 
   assert(new URL(page.url()).pathname === '/kubeplay/', `page is at ${page.url()}, expected the /kubeplay/ sub-path`);
 
   // Every node of the default cluster, with its role.
-  await page.waitForSelector('svg#physical-view g.node[data-node="node02"]', { timeout: 10_000 });
+  await page.waitForSelector('svg#physical-view g.node[data-node="node02"]', { state: 'attached', timeout: 10_000 });
   const nodes = await page.$$eval('svg#physical-view g.node', (els) =>
     els.map((e) => ({ name: e.getAttribute('data-node'), role: e.getAttribute('data-role') })));
   assertEqual(JSON.stringify(nodes.map((n) => n.name).sort()), JSON.stringify(['controlplane', 'node01', 'node02']), 'nodes drawn');
@@ -26,7 +26,7 @@ test('page loads under /kubeplay/ cleanly and draws the default cluster', async 
   // Nothing went wrong while loading: no exception, no console error, no
   // request that failed or answered an error (a missing sub-path prefix shows
   // up here as a 404).
-  assert(pg.problems.length === 0, `page problems:\n${pg.problems.map((p) => `${p.kind}: ${p.text}`).join('\n')}`);
+  assert(pg.problems.length === 0, `the page had ${pg.problems.length} problem(s) while loading (listed below)`);
 });
 
 async function panelBoxes(page) {

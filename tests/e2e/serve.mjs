@@ -4,7 +4,7 @@
 //
 // As a module: `const srv = await startServer({ dir, base, port })`, then
 // `srv.url` and `await srv.close()`.
-// As a command: node tests/e2e/serve.mjs --dir dist --base / --port 8080
+// As a command: node tests/e2e/serve.mjs --dir dist --base / --port 8080 [--name kubeplay] [--log]
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -130,6 +130,7 @@ function parseArgs(argv) {
     else if (a === '--port') opts.port = Number(val());
     else if (a === '--host') opts.host = val();
     else if (a === '--log') opts.log = true;
+    else if (a === '--name') opts.name = val();
     else throw new Error(`unknown argument ${a}`);
   }
   return opts;
@@ -138,7 +139,7 @@ function parseArgs(argv) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const opts = parseArgs(process.argv.slice(2));
   const srv = await startServer({ dir: opts.dir ?? 'dist', ...opts });
-  console.log(`serving ${path.resolve(opts.dir ?? 'dist')} at ${srv.url}`);
+  console.log(`${opts.name ?? path.resolve(opts.dir ?? 'dist')} is at ${srv.url}`);
   const stop = async () => { await srv.close(); process.exit(0); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
