@@ -3,7 +3,9 @@
 //! merged in order). An expected line may hold `{{regex}}` parts for what is random
 //! or time-dependent (pod name suffixes, ages); the rest of the line is literal.
 //! Lines starting with `#` before the first command are comments; `# seed: N` sets
-//! the seed (default 1).
+//! the seed (default 1). Named patterns save repeating the common regexes:
+//! `{{suffix}}` (5 random name characters), `{{hash}}` (a pod-template-hash),
+//! `{{age}}` (an AGE cell), `{{uid}}` (a UUID).
 
 use std::path::Path;
 
@@ -51,7 +53,14 @@ fn line_regex(expected: &str) -> Regex {
         pattern.push_str(&regex::escape(&rest[..start]));
         let after = &rest[start + 2..];
         let end = after.find("}}").unwrap_or_else(|| panic!("unclosed {{{{ in: {expected}"));
-        pattern.push_str(&format!("(?:{})", &after[..end]));
+        let named = match &after[..end] {
+            "suffix" => "[bcdfghjklmnpqrstvwxz2456789]{5}",
+            "hash" => "[4-9bcdf]{1,10}",
+            "age" => "[0-9]+[smhdy](?:[0-9]+[smhd])?",
+            "uid" => "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+            other => other,
+        };
+        pattern.push_str(&format!("(?:{named})"));
         rest = &after[end + 2..];
     }
     pattern.push_str(&regex::escape(rest));
@@ -115,5 +124,7 @@ fn line_regex_mixes_literal_and_patterns() {
     assert!(r.is_match("whoami   1/1     Running   0          12s"));
     assert!(!r.is_match("whoami   1/1     Running   0          12m"));
     assert!(line_regex("a.b").is_match("a.b"));
+    assert!(line_regex("kube-proxy-{{suffix}}").is_match("kube-proxy-7xkqm"));
+    assert!(!line_regex("kube-proxy-{{suffix}}").is_match("kube-proxy-aeiou"));
     assert!(!line_regex("a.b").is_match("axb"));
 }

@@ -25,14 +25,14 @@ pub const KUBERNETES_VERSION: &str = "v1.34.5";
 const CLUSTER_AGE_MS: i64 = 15 * SimTime::DAY + 10 * SimTime::MINUTE;
 
 /// A node of the default cluster.
-struct NodeSeed {
-    name: &'static str,
-    ip: &'static str,
-    cidr: &'static str,
+struct NodeSeed<'a> {
+    name: &'a str,
+    ip: &'a str,
+    cidr: &'a str,
     control_plane: bool,
 }
 
-const NODES: [NodeSeed; 3] = [
+const NODES: [NodeSeed<'static>; 3] = [
     NodeSeed { name: "controlplane", ip: "172.30.1.2", cidr: "10.244.0.0/24", control_plane: true },
     NodeSeed { name: "node01", ip: "172.30.2.2", cidr: "10.244.1.0/24", control_plane: false },
     NodeSeed { name: "node02", ip: "172.30.3.2", cidr: "10.244.2.0/24", control_plane: false },
@@ -146,6 +146,20 @@ fn service(
     }
 }
 
+/// Joins one more worker, `node<NN>` style, with the next free address and pod CIDR
+/// (`172.30.<n+1>.2`, `10.244.<n>.0/24`). Returns its name.
+pub fn add_worker(c: &mut Cluster) -> String {
+    let n = (1..).find(|i| c.store.get::<Node>("", &format!("node{i:02}")).is_none()).unwrap_or(1);
+    let name = format!("node{n:02}");
+    let ip = format!("172.30.{}.{}", (n + 1) % 256, 2 + (n + 1) / 256);
+    let cidr = format!("10.{}.{}.0/24", 244 + n / 256, n % 256);
+    let seed = NodeSeed { name: &name, ip: &ip, cidr: &cidr, control_plane: false };
+    let now = c.now();
+    create(c, node(&seed, now));
+    c.settle();
+    name
+}
+
 fn node(seed: &NodeSeed, created: SimTime) -> Node {
     let mut l = vec![
         ("beta.kubernetes.io/arch", "amd64"),
@@ -255,7 +269,7 @@ fn node(seed: &NodeSeed, created: SimTime) -> Node {
 /// A pod template for the kube-system workloads.
 struct SystemPod<'a> {
     name: String,
-    node: &'a NodeSeed,
+    node: &'a NodeSeed<'a>,
     containers: &'a [(&'a str, &'a str)],
     labels: Vec<(&'a str, String)>,
     owner: Option<(&'a str, &'a str, String)>,

@@ -29,8 +29,11 @@ const PULL_BYTES_PER_SEC: u64 = 18_500_000;
 const MANIFEST_MS: i64 = 600;
 /// How long a failing pull takes to fail.
 const PULL_FAIL_MS: i64 = 1_200;
-/// The kubelet reports `ImagePullBackOff` on its next pod sync after the failure.
+/// The next pod sync after a container exits (the pod worker is woken at once).
 const SYNC_MS: i64 = 1_000;
+/// After a failed sync the pod worker requeues the pod 10 s later (kubelet
+/// `backOffPeriod`); that sync is the one that reports `ImagePullBackOff`.
+const ERROR_RESYNC_MS: i64 = 10_000;
 /// kubelet back-off (image pulls and container restarts): 10 s doubling to 5 min.
 const BACKOFF_BASE_MS: i64 = 10_000;
 const BACKOFF_CAP_MS: i64 = 300_000;
@@ -254,7 +257,7 @@ pub fn run_step(c: &mut Cluster, step: PodStep) {
             kubelet_event(c, &pod, "Warning", "Failed", "Error: ErrImagePull".into());
             set_container_state(c, &key, container, waiting("ErrImagePull", Some(format!("failed to pull and unpack image \"{canonical}\": failed to resolve reference \"{canonical}\": {canonical}: not found"))));
             let now = c.now();
-            c.schedule(now.plus_ms(SYNC_MS), step_for(&pod, Stage::PullBackOff { container, attempt }));
+            c.schedule(now.plus_ms(ERROR_RESYNC_MS), step_for(&pod, Stage::PullBackOff { container, attempt }));
         }
         Stage::PullBackOff { container, attempt } => {
             let image = container_image(&pod, container);

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::flags::{self, flag, FlagDef, FlagKind};
-use super::resources::{self, Item, ResourceType, ALL_CATEGORY};
+use super::resources::{self, Item, ResourceType, Want, ALL_CATEGORY};
 use super::usage_error;
 use crate::cluster::Cluster;
 use crate::output::Output;
@@ -59,6 +59,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
         }
     };
     let multi_kind = requests.len() > 1 || p.args[0].split(',').count() > 1 || p.args[0] == "all";
+    let want = if matches!(output.as_str(), "json" | "yaml") { Want::CellsAndJson } else { Want::Cells };
     let mut code = 0;
     let mut groups: Vec<(&'static ResourceType, Vec<Item>)> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
@@ -66,10 +67,10 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
         let mut items = Vec::new();
         if req.names.is_empty() {
             let ns = if all_ns || !req.rt.namespaced { None } else { Some(namespace.as_str()) };
-            items = (req.rt.list)(cluster, ns);
+            items = (req.rt.list)(cluster, ns, want);
         } else {
             for name in &req.names {
-                match (req.rt.get)(cluster, &namespace, name) {
+                match (req.rt.get)(cluster, &namespace, name, want) {
                     Ok(item) => items.push(item),
                     Err(e) if p.bool("ignore-not-found") => drop(e),
                     Err(e) => {
@@ -95,7 +96,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
             }
         }
         "json" | "yaml" => {
-            let objects: Vec<serde_json::Value> = groups.iter().flat_map(|(_, items)| items.iter().map(|i| i.json.clone())).collect();
+            let objects: Vec<serde_json::Value> = groups.iter().flat_map(|(_, items)| items.iter().filter_map(|i| i.json.clone())).collect();
             if single_object && objects.len() == 1 {
                 print_structured(&objects[0], &output, out);
             } else if !(objects.is_empty() && !errors.is_empty()) {
@@ -126,7 +127,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
     code
 }
 
-fn print_structured(value: &serde_json::Value, format: &str, out: &mut Output) {
+pub(super) fn print_structured(value: &serde_json::Value, format: &str, out: &mut Output) {
     if format == "json" {
         let mut buf = Vec::new();
         let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");

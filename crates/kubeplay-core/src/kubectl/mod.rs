@@ -3,7 +3,7 @@
 //! the API server.
 
 pub mod flags;
-mod get;
+pub(crate) mod get;
 pub mod printers;
 pub mod resources;
 mod run;

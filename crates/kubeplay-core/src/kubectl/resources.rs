@@ -7,12 +7,21 @@ use super::printers::{Column, Printable};
 use crate::api::{ApiError, ApiKind, ObjectKey};
 use crate::cluster::Cluster;
 
-/// One object ready for printing: its key, all table cells and its JSON form.
+/// One object ready for printing: its key, all table cells and, when structured
+/// output was asked for, its JSON form (serialising is far dearer than the cells, so
+/// tables never pay for it).
 pub struct Item {
     pub key: ObjectKey,
     pub cells: Vec<String>,
-    pub json: serde_json::Value,
+    pub json: Option<serde_json::Value>,
     pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// What a listing must produce for each object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    Cells,
+    CellsAndJson,
 }
 
 /// A resource type as discovery describes it.
@@ -27,9 +36,9 @@ pub struct ResourceType {
     pub namespaced: bool,
     pub columns: &'static [Column],
     /// Lists objects of this type (in `namespace`, or everywhere for `None`).
-    pub list: fn(&Cluster, Option<&str>) -> Vec<Item>,
+    pub list: fn(&Cluster, Option<&str>, Want) -> Vec<Item>,
     /// Fetches one object by name.
-    pub get: fn(&Cluster, &str, &str) -> Result<Item, ApiError>,
+    pub get: fn(&Cluster, &str, &str, Want) -> Result<Item, ApiError>,
 }
 
 impl ResourceType {
@@ -49,13 +58,19 @@ impl ResourceType {
     }
 }
 
-fn item<K: Printable>(obj: &K, now: crate::time::SimTime) -> Item {
+/// The object as the API server sends it: typed objects leave `apiVersion` and
+/// `kind` to the wire format, so they are added here.
+pub fn to_json<K: ApiKind>(obj: &K) -> serde_json::Value {
     let mut json = serde_json::to_value(obj).unwrap_or(serde_json::Value::Null);
     if let serde_json::Value::Object(map) = &mut json {
-        // Typed objects leave these to the wire format; the API server always sends them.
         map.insert("apiVersion".into(), K::API_VERSION.into());
         map.insert("kind".into(), K::KIND.into());
     }
+    json
+}
+
+fn item<K: Printable>(obj: &K, now: crate::time::SimTime, want: Want) -> Item {
+    let json = (want == Want::CellsAndJson).then(|| to_json(obj));
     Item {
         key: ObjectKey::of(obj.metadata()),
         cells: obj.cells(now),
@@ -64,19 +79,19 @@ fn item<K: Printable>(obj: &K, now: crate::time::SimTime) -> Item {
     }
 }
 
-fn list_kind<K: Printable>(c: &Cluster, ns: Option<&str>) -> Vec<Item> {
+fn list_kind<K: Printable>(c: &Cluster, ns: Option<&str>, want: Want) -> Vec<Item> {
     let ns = if K::NAMESPACED { ns } else { None };
-    K::table(&c.store).list(ns).map(|o| item(o, c.now())).collect()
+    K::table(&c.store).list(ns).map(|o| item(o, c.now(), want)).collect()
 }
 
-fn get_kind<K: Printable>(c: &Cluster, ns: &str, name: &str) -> Result<Item, ApiError> {
+fn get_kind<K: Printable>(c: &Cluster, ns: &str, name: &str, want: Want) -> Result<Item, ApiError> {
     c.store
         .get::<K>(ns, name)
-        .map(|o| item(o, c.now()))
+        .map(|o| item(o, c.now(), want))
         .ok_or_else(|| ApiError::not_found(&K::qualified_resource(), name))
 }
 
-fn list_none(_: &Cluster, _: Option<&str>) -> Vec<Item> {
+fn list_none(_: &Cluster, _: Option<&str>, _: Want) -> Vec<Item> {
     Vec::new()
 }
 
@@ -111,7 +126,7 @@ macro_rules! known {
             namespaced: $namespaced,
             columns: $cols,
             list: list_none,
-            get: |_, _, name| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
+            get: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
         }
     };
 }

@@ -99,11 +99,13 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
             container.args = Some(extra);
         }
     }
-    let namespace = p.value("namespace").unwrap_or("default").to_string();
+    // Like kubectl, name the namespace only when the user did; the server fills in
+    // `default` (so `--dry-run=client -o yaml` shows no namespace).
+    let namespace = p.value("namespace").map(String::from);
     let mut pod = Pod {
         metadata: ObjectMeta {
             name: Some(name.clone()),
-            namespace: Some(namespace),
+            namespace,
             labels: Some(labels),
             annotations: (!annotations.is_empty()).then_some(annotations),
             ..Default::default()
@@ -147,30 +149,19 @@ fn print_created(pod: &Pod, output: Option<&str>, dry_run: bool, out: &mut Outpu
         None | Some("") => out.out(&format!("pod/{name} created{suffix}")),
         Some("name") => out.out(&format!("pod/{name}")),
         Some(fmt @ ("yaml" | "json")) => {
-            let mut v = serde_json::to_value(pod).unwrap_or_default();
-            if let serde_json::Value::Object(m) = &mut v {
-                m.insert("apiVersion".into(), "v1".into());
-                m.insert("kind".into(), "Pod".into());
-                if dry_run {
+            let mut v = super::resources::to_json(pod);
+            if dry_run {
+                // A client-side object has no status yet, and empty structs print as `{}`.
+                if let serde_json::Value::Object(m) = &mut v {
                     m.insert("status".into(), serde_json::json!({}));
-                    if let Some(serde_json::Value::Object(spec)) = m.get_mut("spec") {
-                        if let Some(serde_json::Value::Array(cs)) = spec.get_mut("containers") {
-                            for c in cs {
-                                c.as_object_mut().map(|c| c.insert("resources".into(), serde_json::json!({})));
-                            }
+                    if let Some(cs) = m.get_mut("spec").and_then(|s| s.get_mut("containers")).and_then(|c| c.as_array_mut()) {
+                        for c in cs.iter_mut().filter_map(|c| c.as_object_mut()) {
+                            c.insert("resources".into(), serde_json::json!({}));
                         }
                     }
                 }
             }
-            if fmt == "json" {
-                let mut buf = Vec::new();
-                let f = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-                let mut ser = serde_json::Serializer::with_formatter(&mut buf, f);
-                let _ = serde::Serialize::serialize(&v, &mut ser);
-                out.out(&String::from_utf8_lossy(&buf));
-            } else {
-                out.out(&yaml_serde::to_string(&v).unwrap_or_default());
-            }
+            super::get::print_structured(&v, fmt, out);
         }
         Some(other) => {
             out.err(&format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"));
