@@ -136,10 +136,7 @@ pub(super) fn print_structured(value: &serde_json::Value, format: &str, out: &mu
             out.out(&String::from_utf8_lossy(&buf));
         }
     } else {
-        match yaml_serde::to_string(value) {
-            Ok(s) => out.out(&s),
-            Err(e) => out.err(&format!("error: {e}")),
-        }
+        out.out(&crate::printers::yaml::to_yaml(value));
     }
 }
 
