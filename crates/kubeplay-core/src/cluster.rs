@@ -33,6 +33,9 @@ pub enum TimedWork {
     Kubelet(kubelet::PodStep),
 }
 
+/// The API server keeps events for an hour (`--event-ttl=1h`).
+const EVENT_TTL_MS: i64 = 60 * 60 * 1000;
+
 /// The upper bound of reconcile rounds per settle; a guard against a controller bug
 /// turning into a frozen page. Real work needs only a handful of rounds.
 const MAX_SETTLE_ROUNDS: usize = 1_000;
@@ -104,9 +107,11 @@ impl Cluster {
             self.now = self.now.max(at);
             self.run(work);
             self.settle();
+            self.store.expire_events(self.now.plus_ms(-EVENT_TTL_MS));
         }
         self.now = self.now.max(target);
         self.settle();
+        self.store.expire_events(self.now.plus_ms(-EVENT_TTL_MS));
     }
 
     fn run(&mut self, work: TimedWork) {

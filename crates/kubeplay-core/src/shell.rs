@@ -146,6 +146,10 @@ impl Shell {
     }
 }
 
+/// The longest one `sleep` may wait: a year of simulated time. Longer waits would
+/// only make a headless run churn through a crash loop's restarts for nothing.
+const MAX_SLEEP_MS: f64 = 366.0 * 86_400_000.0;
+
 /// `sleep 10`, `sleep 1.5`, `sleep 2m` (GNU sleep suffixes s, m, h, d).
 fn parse_sleep(s: &str) -> Option<i64> {
     let (num, mult) = match s.chars().last()? {
@@ -156,7 +160,7 @@ fn parse_sleep(s: &str) -> Option<i64> {
         _ => (s, 1_000.0),
     };
     let v: f64 = num.parse().ok()?;
-    (v >= 0.0 && v.is_finite()).then(|| (v * mult) as i64)
+    (v >= 0.0 && !v.is_nan()).then(|| (v * mult).min(MAX_SLEEP_MS) as i64)
 }
 
 #[cfg(test)]

@@ -97,7 +97,11 @@ pub fn default_pod(pod: &mut Pod, suffix: &str) {
 /// The validation errors of a Pod the learner is likely to hit.
 pub fn validate_pod(pod: &Pod) -> Result<(), ApiError> {
     let name = pod.metadata.name.clone().unwrap_or_default();
-    let mut errs: Vec<FieldError> = dns1123_subdomain("metadata.name", &name);
+    let mut errs: Vec<FieldError> = if name.is_empty() {
+        vec![FieldError { field: "metadata.name".into(), detail: "Required value: name or generateName is required".into() }]
+    } else {
+        dns1123_subdomain("metadata.name", &name)
+    };
     let containers = pod.spec.as_ref().map(|s| s.containers.as_slice()).unwrap_or(&[]);
     if containers.is_empty() {
         errs.push(FieldError { field: "spec.containers".into(), detail: "Required value".into() });

@@ -173,6 +173,16 @@ impl Store {
         removed
     }
 
+    /// Deletes events last seen before `cutoff`, as etcd's lease on them expires.
+    pub fn expire_events(&mut self, cutoff: SimTime) {
+        let cutoff = cutoff.to_k8s();
+        let before = self.events.items.len();
+        self.events.items.retain(|_, e| e.last_timestamp.as_ref().is_none_or(|t| t.0 >= cutoff.0));
+        if self.events.items.len() != before {
+            self.resource_version += 1;
+        }
+    }
+
     /// Records an event the way client-go's event recorder + correlator do: an
     /// identical event (same object, reason, message, source) bumps `count` and
     /// `lastTimestamp` instead of adding a row.

@@ -35,12 +35,32 @@ fn help_error(message: &str, out: &mut Output) -> i32 {
     1
 }
 
-fn key_values(spec: &str) -> BTreeMap<String, String> {
+/// `a=b,c=d` as kubectl's `generate.ParseLabels` reads it: every item must be `k=v`.
+fn parse_labels(spec: &str) -> Result<BTreeMap<String, String>, String> {
     spec.split(',')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (kv.to_string(), String::new()),
+        .map(|item| match item.split('=').collect::<Vec<_>>().as_slice() {
+            [k, v] if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+            _ => Err(format!("invalid label spec: {item}")),
+        })
+        .collect()
+}
+
+/// An environment variable name (`validation.IsEnvVarName`).
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || "-._".contains(c))
+        && chars.all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+}
+
+/// `--env NAME=value` items (run.go `parseEnvs`).
+fn parse_envs(items: &[String]) -> Result<Vec<EnvVar>, String> {
+    items
+        .iter()
+        .map(|item| match item.split_once('=') {
+            Some((name, value)) if is_env_name(name) => {
+                Ok(EnvVar { name: name.into(), value: Some(value.into()), ..Default::default() })
+            }
+            _ => Err(format!("invalid env: {item}")),
         })
         .collect()
 }
@@ -54,6 +74,10 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
         out.err("error: required flag(s) \"image\" not set");
         return 1;
     };
+    if image.is_empty() {
+        out.err("error: --image is required");
+        return 1;
+    }
     let Some(name) = p.args.first().cloned() else {
         return help_error("NAME is required for run", out);
     };
@@ -61,11 +85,19 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
     if !matches!(restart, "Always" | "OnFailure" | "Never") {
         return help_error(&format!("invalid restart policy: {restart}"), out);
     }
-    let labels = match p.value("labels") {
-        Some(l) => key_values(l),
-        None => [("run".to_string(), name.clone())].into(),
+    let labels = match p.value("labels").map(parse_labels).transpose() {
+        Ok(Some(l)) => l,
+        Ok(None) => [("run".to_string(), name.clone())].into(),
+        Err(e) => {
+            out.err(&format!("error: {e}"));
+            return 1;
+        }
     };
-    let annotations: BTreeMap<String, String> = p.values("annotations").iter().flat_map(|a| key_values(a)).collect();
+    let annotations: BTreeMap<String, String> = p
+        .values("annotations")
+        .iter()
+        .map(|a| a.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((a.clone(), String::new())))
+        .collect();
     let mut container = Container {
         name: name.clone(),
         image: Some(image.to_string()),
@@ -78,14 +110,13 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
             Err(_) => return help_error(&format!("invalid argument \"{port}\" for \"--port\" flag: strconv.ParseInt: parsing \"{port}\": invalid syntax"), out),
         }
     }
-    let env: Vec<EnvVar> = p
-        .values("env")
-        .iter()
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            EnvVar { name: k.into(), value: Some(v.into()), ..Default::default() }
-        })
-        .collect();
+    let env = match parse_envs(p.values("env")) {
+        Ok(env) => env,
+        Err(e) => {
+            out.err(&format!("error: {e}"));
+            return 1;
+        }
+    };
     if !env.is_empty() {
         container.env = Some(env);
     }
@@ -101,7 +132,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
     }
     // Like kubectl, name the namespace only when the user did; the server fills in
     // `default` (so `--dry-run=client -o yaml` shows no namespace).
-    let namespace = p.value("namespace").map(String::from);
+    let namespace = p.value("namespace").filter(|ns| !ns.is_empty()).map(String::from);
     let mut pod = Pod {
         metadata: ObjectMeta {
             name: Some(name.clone()),
