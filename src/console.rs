@@ -117,9 +117,12 @@ pub fn console(props: &Props) -> Html {
         let on_submit = props.on_submit.clone();
         let on_interrupt = props.on_interrupt.clone();
         let on_clear = props.on_clear.clone();
+        let busy = props.busy;
         Callback::from(move |e: KeyboardEvent| {
             let ctrl = e.ctrl_key() || e.meta_key();
             match (e.key().as_str(), ctrl) {
+                // While a command waits (sleep), only Ctrl+C gets through, as in bash.
+                ("Enter", _) if busy => e.prevent_default(),
                 ("Enter", _) => {
                     e.prevent_default();
                     on_submit.emit(prompt.text.clone());
@@ -176,7 +179,7 @@ pub fn console(props: &Props) -> Html {
                     <label for="console-input" class="ps1">{ if props.busy { "" } else { PROMPT.trim_end() } }</label>
                     <input id="console-input" ref={input_ref} type="text" value={prompt.text.clone()}
                         {oninput} {onkeydown}
-                        disabled={props.busy}
+                        aria-busy={props.busy.to_string()}
                         data-ready="true"
                         autocomplete="off" autocapitalize="off" spellcheck="false"
                         aria-label="Command line: type kubectl commands and press Enter" />
