@@ -395,13 +395,14 @@ fn container_status_mut(p: &mut Pod, i: usize) -> Option<&mut ContainerStatus> {
 }
 
 fn set_container_state(c: &mut Cluster, key: &ObjectKey, i: usize, state: ContainerState) {
+    let now = c.now();
     c.store.modify::<Pod>(key, |p| {
         if let Some(cs) = container_status_mut(p, i) {
             cs.state = Some(state);
             cs.ready = false;
             cs.started = Some(false);
         }
-        derive_pod_status(p, SimTime::from_k8s(&p.status.as_ref().and_then(|s| s.start_time.clone()).unwrap_or_else(|| SimTime(0).to_k8s())));
+        derive_pod_status(p, now);
     });
 }
 

@@ -43,10 +43,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
     // Global flags may come before the verb (`kubectl -n dev get pods`).
     let verb_at = first_verb_index(args);
     let Some(i) = verb_at else {
-        if args.iter().any(|a| a == "--help" || a == "-h") || args.is_empty() {
-            out.out(ROOT_HELP.trim_end_matches('\n'));
-            return 0;
-        }
+        // `kubectl`, `kubectl -h`, `kubectl -n x`: cobra prints the root help.
         out.out(ROOT_HELP.trim_end_matches('\n'));
         return 0;
     };
