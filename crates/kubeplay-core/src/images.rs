@@ -136,6 +136,18 @@ impl ImageRef {
         format!("{host_path}:{}", self.tag)
     }
 
+    /// The repository part of [`canonical`](Self::canonical): `docker.io/library/nginx`.
+    pub fn canonical_repository(&self) -> String {
+        let c = self.canonical();
+        c.rsplit_once(':').map(|(repo, _)| repo.to_string()).unwrap_or(c)
+    }
+
+    /// The digest reference a runtime reports as `imageID` and in a node's image
+    /// list: `docker.io/library/nginx@sha256:...` (a stable, made-up digest).
+    pub fn repo_digest(&self) -> String {
+        format!("{}@sha256:{}", self.canonical_repository(), made_up_sha256(&self.canonical()))
+    }
+
     /// The catalogue entry, if this repository and tag exist.
     pub fn resolve(&self) -> Option<&'static ImageRepo> {
         let canonical_repo = self.canonical();
@@ -144,6 +156,21 @@ impl ImageRef {
             candidate.canonical() == canonical_repo && r.tags.contains(&self.tag.as_str())
         })
     }
+}
+
+/// A stable, made-up sha256 for a name (FNV-1a expanded to 64 hex digits): image
+/// digests, container IDs of the default pods, machine IDs.
+pub fn made_up_sha256(name: &str) -> String {
+    let mut out = String::with_capacity(64);
+    let mut h: u64 = 0xcbf29ce484222325;
+    for round in 0..4u8 {
+        for b in name.bytes().chain([round]) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+    }
+    out
 }
 
 /// The kubelet's default pull policy: `Always` for `:latest` or no tag, else `IfNotPresent`.

@@ -90,8 +90,9 @@ pub fn default_pod(pod: &mut Pod, suffix: &str) {
             });
         }
     }
-    pod.status.get_or_insert_with(Default::default).phase = Some("Pending".into());
-    pod.status.as_mut().map(|s| s.qos_class = Some("BestEffort".into()));
+    let status = pod.status.get_or_insert_with(Default::default);
+    status.phase = Some("Pending".into());
+    status.qos_class = Some("BestEffort".into());
 }
 
 /// The validation errors of a Pod the learner is likely to hit.

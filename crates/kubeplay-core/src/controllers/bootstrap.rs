@@ -13,10 +13,9 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::kubelet::image_digest;
 use super::scheduler::set_condition;
 use crate::cluster::Cluster;
-use crate::images::ImageRef;
+use crate::images::{made_up_sha256, ImageRef};
 use crate::names::safe_encode_u32;
 use crate::time::SimTime;
 
@@ -204,10 +203,8 @@ fn node(seed: &NodeSeed, created: SimTime) -> Node {
         .into_iter()
         .map(|i| {
             let r = ImageRef::parse(i);
-            let canonical = r.canonical();
-            let repo = canonical.rsplit_once(':').map(|x| x.0.to_string()).unwrap_or_default();
             ContainerImage {
-                names: Some(vec![format!("{repo}@sha256:{}", image_digest(&canonical)), canonical]),
+                names: Some(vec![r.repo_digest(), r.canonical()]),
                 size_bytes: r.resolve().map(|x| x.size_bytes as i64),
             }
         })
@@ -255,7 +252,7 @@ fn node(seed: &NodeSeed, created: SimTime) -> Node {
                 kernel_version: "6.8.0-79-generic".into(),
                 kube_proxy_version: String::new(),
                 kubelet_version: KUBERNETES_VERSION.into(),
-                machine_id: image_digest(seed.name)[..32].to_string(),
+                machine_id: made_up_sha256(seed.name)[..32].to_string(),
                 operating_system: "linux".into(),
                 os_image: "Ubuntu 24.04.3 LTS".into(),
                 system_uuid: String::new(),
@@ -367,9 +364,10 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
 
 fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
     let owner = sp.owner.map(|(api_version, kind, uid)| {
+        // Mirror pods belong to their node; the others to the workload their name
+        // extends by one random suffix (`coredns-<hash>-<5>` → `coredns-<hash>`).
         let name = match kind {
             "Node" => sp.node.name.to_string(),
-            "ReplicaSet" => sp.name.rsplit_once('-').map(|x| x.0.to_string()).unwrap_or_default(),
             _ => sp.name.rsplit_once('-').map(|x| x.0.to_string()).unwrap_or_default(),
         };
         vec![OwnerReference {
@@ -398,12 +396,11 @@ fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
         .containers
         .iter()
         .map(|(name, image)| {
-            let canonical = ImageRef::parse(image).canonical();
             ContainerStatus {
                 name: name.to_string(),
                 image: image.to_string(),
-                image_id: format!("{}@sha256:{}", canonical.rsplit_once(':').map(|x| x.0).unwrap_or(""), image_digest(&canonical)),
-                container_id: Some(format!("containerd://{}", image_digest(&format!("{}/{name}", sp.name)))),
+                image_id: ImageRef::parse(image).repo_digest(),
+                container_id: Some(format!("containerd://{}", made_up_sha256(&format!("{}/{name}", sp.name)))),
                 ready: true,
                 started: Some(true),
                 restart_count: 0,

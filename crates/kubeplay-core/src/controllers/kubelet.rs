@@ -82,7 +82,7 @@ pub fn lifetime(image_long_running: bool, command: &[String]) -> Lifetime {
         return if image_long_running { Lifetime::Forever } else { Lifetime::ExitsAfter { ms: 100, code: 0 } };
     }
     let words: Vec<&str> = command.iter().flat_map(|c| c.split(|ch: char| ch.is_whitespace() || ch == ';')).filter(|w| !w.is_empty()).collect();
-    if words.iter().any(|w| *w == "infinity")
+    if words.contains(&"infinity")
         || words.windows(2).any(|w| w == ["while", "true"] || w == ["tail", "-f"])
     {
         return Lifetime::Forever;
@@ -320,28 +320,13 @@ fn remember_image(c: &mut Cluster, pod: &Pod, image: &str) {
     let r = ImageRef::parse(image);
     let canonical = r.canonical();
     let size = r.resolve().map(|x| x.size_bytes as i64);
-    let digest = image_digest(&canonical);
-    let repo_digest = format!("{}@sha256:{digest}", canonical.rsplit_once(':').map(|x| x.0).unwrap_or(&canonical));
+    let repo_digest = r.repo_digest();
     c.store.modify::<Node>(&ObjectKey::new("", &node_of(pod)), |n| {
         let imgs = n.status.get_or_insert_with(Default::default).images.get_or_insert_with(Vec::new);
         if !imgs.iter().any(|i| i.names.as_ref().is_some_and(|ns| ns.contains(&canonical))) {
             imgs.push(ContainerImage { names: Some(vec![repo_digest, canonical]), size_bytes: size });
         }
     });
-}
-
-/// A stable, made-up sha256 for an image name (FNV-1a expanded to 64 hex digits).
-pub fn image_digest(name: &str) -> String {
-    let mut out = String::with_capacity(64);
-    let mut h: u64 = 0xcbf29ce484222325;
-    for round in 0..4u8 {
-        for b in name.bytes().chain([round]) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
-        }
-        out.push_str(&format!("{h:016x}"));
-    }
-    out
 }
 
 /// Go's `time.Duration` string, truncated to milliseconds as the kubelet prints it.
@@ -413,11 +398,7 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
     let image = ctr.image.clone().unwrap_or_default();
     let r = ImageRef::parse(&image);
     let container_id = format!("containerd://{}{}", c.rng.uuid().replace('-', ""), c.rng.uuid().replace('-', ""));
-    let image_id = format!(
-        "{}@sha256:{}",
-        r.canonical().rsplit_once(':').map(|x| x.0.to_string()).unwrap_or_default(),
-        image_digest(&r.canonical())
-    );
+    let image_id = r.repo_digest();
     kubelet_event(c, pod, "Normal", "Created", format!("Created container: {}", ctr.name));
     kubelet_event(c, pod, "Normal", "Started", format!("Started container {}", ctr.name));
     c.store.modify::<Pod>(&key, |p| {
@@ -505,24 +486,40 @@ fn derive_pod_status(p: &mut Pod, now: SimTime) {
     let policy = p.spec.as_ref().and_then(|s| s.restart_policy.clone()).unwrap_or_else(|| "Always".into());
     let Some(st) = p.status.as_mut() else { return };
     let statuses = st.container_statuses.clone().unwrap_or_default();
-    let running = statuses.iter().filter(|cs| cs.state.as_ref().is_some_and(|s| s.running.is_some())).count();
-    let terminated: Vec<i32> = statuses.iter().filter_map(|cs| cs.state.as_ref()?.terminated.as_ref().map(|t| t.exit_code)).collect();
-    let waiting = statuses.len() - running - terminated.len();
-    let restarting = statuses.iter().any(|cs| cs.last_state.as_ref().is_some_and(|s| s.terminated.is_some()) || cs.restart_count > 0);
-    let phase = if waiting > 0 && running == 0 && terminated.is_empty() {
-        if restarting { "Running" } else { "Pending" }
-    } else if waiting > 0 {
-        if restarting || running > 0 && policy == "Always" { "Running" } else { "Pending" }
-    } else if running > 0 {
+    let (mut running, mut waiting, mut stopped, mut succeeded, mut unknown) = (0, 0, 0, 0, 0);
+    for cs in &statuses {
+        let state = cs.state.as_ref();
+        if state.is_some_and(|s| s.running.is_some()) {
+            running += 1;
+        } else if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
+            stopped += 1;
+            if t.exit_code == 0 {
+                succeeded += 1;
+            }
+        } else if state.is_some_and(|s| s.waiting.is_some()) {
+            // Waiting to restart after a termination counts as stopped.
+            if cs.last_state.as_ref().is_some_and(|l| l.terminated.is_some()) {
+                stopped += 1;
+            } else {
+                waiting += 1;
+            }
+        } else {
+            unknown += 1;
+        }
+    }
+    let phase = if waiting > 0 {
+        "Pending"
+    } else if running > 0 && unknown == 0 {
         "Running"
-    } else if policy == "Always" {
-        "Running"
-    } else if terminated.iter().all(|c| *c == 0) {
-        "Succeeded"
-    } else if policy == "OnFailure" {
-        "Running"
+    } else if running == 0 && stopped > 0 && unknown == 0 {
+        match policy.as_str() {
+            "Always" => "Running",
+            _ if stopped == succeeded => "Succeeded",
+            "Never" => "Failed",
+            _ => "Running",
+        }
     } else {
-        "Failed"
+        "Pending"
     };
     st.phase = Some(phase.into());
     let all_ready = !statuses.is_empty() && statuses.iter().all(|cs| cs.ready);

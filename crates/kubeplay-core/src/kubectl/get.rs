@@ -100,7 +100,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
             let objects: Vec<serde_json::Value> = groups.iter().flat_map(|(_, items)| items.iter().filter_map(|i| i.json.clone())).collect();
             if single_object && objects.len() == 1 {
                 print_structured(&objects[0], &output, out);
-            } else if !(objects.is_empty() && !errors.is_empty()) {
+            } else if !objects.is_empty() || errors.is_empty() {
                 let list = serde_json::json!({
                     "apiVersion": "v1",
                     "items": objects,
