@@ -62,6 +62,12 @@ impl Parsed {
         self.values.contains_key(long)
     }
 
+    /// The namespace the user named with `-n`/`--namespace`; an empty one counts as
+    /// not given, as kubectl then uses the context's namespace.
+    pub fn namespace(&self) -> Option<&str> {
+        self.value("namespace").filter(|ns| !ns.is_empty())
+    }
+
     /// A boolean flag's value (`--all-namespaces`, `-A`, `--watch=false`).
     pub fn bool(&self, long: &str) -> bool {
         self.value(long).is_some_and(|v| v == "true")
@@ -204,6 +210,7 @@ mod tests {
         assert_eq!(p("-n dev").unwrap().value("namespace"), Some("dev"));
         assert_eq!(p("-ndev").unwrap().value("namespace"), Some("dev"));
         assert_eq!(p("-n=dev").unwrap().value("namespace"), Some("dev"));
+        assert_eq!(p("-n=").unwrap().namespace(), None);
         assert_eq!(p("-owide").unwrap().value("output"), Some("wide"));
         let r = p("-it pod").unwrap();
         assert!(r.bool("stdin") && r.bool("tty"));

@@ -43,8 +43,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
         return 1;
     }
     let all_ns = p.bool("all-namespaces");
-    // An empty `-n ''` means the context's namespace, as in kubectl.
-    let namespace = p.value("namespace").filter(|ns| !ns.is_empty()).unwrap_or("default").to_string();
+    let namespace = p.namespace().unwrap_or("default").to_string();
     let selector = match p.value("selector").map(parse_selector).transpose() {
         Ok(s) => s,
         Err(msg) => {

@@ -132,7 +132,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
     }
     // Like kubectl, name the namespace only when the user did; the server fills in
     // `default` (so `--dry-run=client -o yaml` shows no namespace).
-    let namespace = p.value("namespace").filter(|ns| !ns.is_empty()).map(String::from);
+    let namespace = p.namespace().map(String::from);
     let mut pod = Pod {
         metadata: ObjectMeta {
             name: Some(name.clone()),
