@@ -21,6 +21,7 @@ pub mod printers;
 pub mod script;
 pub mod shell;
 pub mod time;
+pub mod vfs;
 pub mod view;
 
 pub use cluster::{Cluster, ClusterConfig};

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::cluster::{Cluster, ClusterConfig};
-use crate::kubectl;
+use crate::kubectl::{self, Kubeconfig};
+use crate::vfs::Vfs;
 use crate::output::{Output, OutputLine};
 
 pub const PROMPT: &str = "controlplane:~$ ";
@@ -32,6 +33,9 @@ pub struct CommandOutput {
 pub struct Shell {
     pub cluster: Cluster,
     aliases: BTreeMap<String, String>,
+    pub fs: Vfs,
+    pub cwd: String,
+    pub kubeconfig: Kubeconfig,
 }
 
 const HELP: &str = "kubeplay: a simulated Kubernetes v1.34 cluster in your browser.
@@ -54,7 +58,7 @@ impl Shell {
 
     pub fn with_cluster(cluster: Cluster) -> Shell {
         let aliases = [("k".to_string(), "kubectl".to_string())].into();
-        Shell { cluster, aliases }
+        Shell { cluster, aliases, fs: Vfs::default(), cwd: crate::vfs::HOME.to_string(), kubeconfig: Kubeconfig::default() }
     }
 
     /// Runs one command line.
@@ -83,7 +87,10 @@ impl Shell {
         }
         let mut effect = None;
         let code = match words[0].as_str() {
-            "kubectl" => kubectl::run(&mut self.cluster, &words[1..], &mut out).exit_code,
+            "kubectl" => {
+                let mut io = kubectl::Io { stdin: None, fs: &self.fs, cwd: &self.cwd, kubeconfig: &mut self.kubeconfig };
+                kubectl::run(&mut self.cluster, &words[1..], &mut io, &mut out).exit_code
+            }
             "clear" => {
                 effect = Some(Effect::Clear);
                 0

@@ -33,13 +33,31 @@ pub struct Outcome {
     pub exit_code: i32,
 }
 
+/// What the kubectl process sees of its machine besides its arguments: standard
+/// input (`apply -f -`), the files it may read (`-f FILE|DIR`), the working
+/// directory, and the client's kubeconfig context.
+pub struct Io<'a> {
+    pub stdin: Option<&'a str>,
+    pub fs: &'a crate::vfs::Vfs,
+    pub cwd: &'a str,
+    pub kubeconfig: &'a mut Kubeconfig,
+}
+
+/// The one context of the simulated kubeconfig (`kubernetes-admin@kubernetes`);
+/// `kubectl config set-context --current --namespace=X` changes its namespace, which
+/// then is the default of every namespaced command.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Kubeconfig {
+    pub namespace: Option<String>,
+}
+
 /// Runs `kubectl <args>` against the cluster, printing into `out`.
-pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> Outcome {
-    let code = dispatch(cluster, args, out);
+pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
+    let code = dispatch(cluster, args, io, out);
     Outcome { exit_code: code }
 }
 
-fn dispatch(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
+fn dispatch(cluster: &mut Cluster, args: &[String], _io: &mut Io, out: &mut Output) -> i32 {
     // Global flags may come before the verb (`kubectl -n dev get pods`).
     let verb_at = first_verb_index(args);
     let Some(i) = verb_at else {
