@@ -1,6 +1,15 @@
 //! The kinds the store holds and what the API layer needs to know about each.
 
-use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Service, ServiceAccount};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service,
+    ServiceAccount,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
+use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::store::{Store, Table};
@@ -55,3 +64,18 @@ api_kind!(Service, services, true);
 api_kind!(Event, events, true);
 api_kind!(ConfigMap, configmaps, true);
 api_kind!(ServiceAccount, serviceaccounts, true);
+api_kind!(Secret, secrets, true);
+api_kind!(Endpoints, endpoints, true);
+api_kind!(EndpointSlice, endpointslices, true);
+api_kind!(PersistentVolume, persistentvolumes, false);
+api_kind!(PersistentVolumeClaim, persistentvolumeclaims, true);
+api_kind!(StorageClass, storageclasses, false);
+api_kind!(Deployment, deployments, true);
+api_kind!(ReplicaSet, replicasets, true);
+api_kind!(DaemonSet, daemonsets, true);
+api_kind!(StatefulSet, statefulsets, true);
+api_kind!(Job, jobs, true);
+api_kind!(CronJob, cronjobs, true);
+api_kind!(HorizontalPodAutoscaler, horizontalpodautoscalers, true);
+api_kind!(Ingress, ingresses, true);
+api_kind!(IngressClass, ingressclasses, false);

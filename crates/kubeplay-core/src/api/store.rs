@@ -4,9 +4,16 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Event, EventSource, Namespace, Node, ObjectReference, Pod, Service, ServiceAccount,
+    ConfigMap, Endpoints, Event, EventSource, Namespace, Node, ObjectReference, PersistentVolume,
+    PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
 };
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
+use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::errors::ApiError;
@@ -83,6 +90,21 @@ pub struct Store {
     pub events: Table<Event>,
     pub configmaps: Table<ConfigMap>,
     pub serviceaccounts: Table<ServiceAccount>,
+    pub secrets: Table<Secret>,
+    pub endpoints: Table<Endpoints>,
+    pub endpointslices: Table<EndpointSlice>,
+    pub persistentvolumes: Table<PersistentVolume>,
+    pub persistentvolumeclaims: Table<PersistentVolumeClaim>,
+    pub storageclasses: Table<StorageClass>,
+    pub deployments: Table<Deployment>,
+    pub replicasets: Table<ReplicaSet>,
+    pub daemonsets: Table<DaemonSet>,
+    pub statefulsets: Table<StatefulSet>,
+    pub jobs: Table<Job>,
+    pub cronjobs: Table<CronJob>,
+    pub horizontalpodautoscalers: Table<HorizontalPodAutoscaler>,
+    pub ingresses: Table<Ingress>,
+    pub ingressclasses: Table<IngressClass>,
     resource_version: u64,
 }
 

@@ -1,7 +1,16 @@
 //! The resource types kubectl knows (as discovery would list them): names, short
 //! names, kinds, and how to list and print each.
 
-use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Service, ServiceAccount};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service,
+    ServiceAccount,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
+use k8s_openapi::api::storage::v1::StorageClass;
 
 use super::printers::{Column, Printable};
 use crate::api::{ApiError, ApiKind, ObjectKey};
@@ -136,27 +145,28 @@ const NAME_AGE: &[Column] = &[("NAME", false), ("AGE", false)];
 /// Discovery, in the order `kubectl api-resources` and `get all` use (core first).
 pub static RESOURCE_TYPES: &[ResourceType] = &[
     stored!(ConfigMap, "configmaps", "configmap", &["cm"], "", "v1"),
-    known!("endpoints", "endpoints", &["ep"], "Endpoints", "", "v1", true, &[("NAME", false), ("ENDPOINTS", false), ("AGE", false)]),
+    stored!(Endpoints, "endpoints", "endpoints", &["ep"], "", "v1"),
     stored!(Event, "events", "event", &["ev"], "", "v1"),
     stored!(Namespace, "namespaces", "namespace", &["ns"], "", "v1"),
     stored!(Node, "nodes", "node", &["no"], "", "v1"),
-    known!("persistentvolumeclaims", "persistentvolumeclaim", &["pvc"], "PersistentVolumeClaim", "", "v1", true, NAME_AGE),
-    known!("persistentvolumes", "persistentvolume", &["pv"], "PersistentVolume", "", "v1", false, NAME_AGE),
+    stored!(PersistentVolumeClaim, "persistentvolumeclaims", "persistentvolumeclaim", &["pvc"], "", "v1"),
+    stored!(PersistentVolume, "persistentvolumes", "persistentvolume", &["pv"], "", "v1"),
     stored!(Pod, "pods", "pod", &["po"], "", "v1"),
     known!("replicationcontrollers", "replicationcontroller", &["rc"], "ReplicationController", "", "v1", true, NAME_AGE),
-    known!("secrets", "secret", &[], "Secret", "", "v1", true, &[("NAME", false), ("TYPE", false), ("DATA", false), ("AGE", false)]),
+    stored!(Secret, "secrets", "secret", &[], "", "v1"),
     stored!(ServiceAccount, "serviceaccounts", "serviceaccount", &["sa"], "", "v1"),
     stored!(Service, "services", "service", &["svc"], "", "v1"),
-    known!("daemonsets", "daemonset", &["ds"], "DaemonSet", "apps", "v1", true, NAME_AGE),
-    known!("deployments", "deployment", &["deploy"], "Deployment", "apps", "v1", true, NAME_AGE),
-    known!("replicasets", "replicaset", &["rs"], "ReplicaSet", "apps", "v1", true, NAME_AGE),
-    known!("statefulsets", "statefulset", &["sts"], "StatefulSet", "apps", "v1", true, NAME_AGE),
-    known!("horizontalpodautoscalers", "horizontalpodautoscaler", &["hpa"], "HorizontalPodAutoscaler", "autoscaling", "v2", true, NAME_AGE),
-    known!("cronjobs", "cronjob", &["cj"], "CronJob", "batch", "v1", true, NAME_AGE),
-    known!("jobs", "job", &[], "Job", "batch", "v1", true, NAME_AGE),
-    known!("endpointslices", "endpointslice", &[], "EndpointSlice", "discovery.k8s.io", "v1", true, NAME_AGE),
-    known!("ingresses", "ingress", &["ing"], "Ingress", "networking.k8s.io", "v1", true, NAME_AGE),
-    known!("storageclasses", "storageclass", &["sc"], "StorageClass", "storage.k8s.io", "v1", false, NAME_AGE),
+    stored!(DaemonSet, "daemonsets", "daemonset", &["ds"], "apps", "v1"),
+    stored!(Deployment, "deployments", "deployment", &["deploy"], "apps", "v1"),
+    stored!(ReplicaSet, "replicasets", "replicaset", &["rs"], "apps", "v1"),
+    stored!(StatefulSet, "statefulsets", "statefulset", &["sts"], "apps", "v1"),
+    stored!(HorizontalPodAutoscaler, "horizontalpodautoscalers", "horizontalpodautoscaler", &["hpa"], "autoscaling", "v2"),
+    stored!(CronJob, "cronjobs", "cronjob", &["cj"], "batch", "v1"),
+    stored!(Job, "jobs", "job", &[], "batch", "v1"),
+    stored!(EndpointSlice, "endpointslices", "endpointslice", &[], "discovery.k8s.io", "v1"),
+    stored!(IngressClass, "ingressclasses", "ingressclass", &[], "networking.k8s.io", "v1"),
+    stored!(Ingress, "ingresses", "ingress", &["ing"], "networking.k8s.io", "v1"),
+    stored!(StorageClass, "storageclasses", "storageclass", &["sc"], "storage.k8s.io", "v1"),
 ];
 
 /// The members of the `all` category, in the order `get all` prints them.

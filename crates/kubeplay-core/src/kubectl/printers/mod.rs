@@ -2,8 +2,14 @@
 //! Each function returns every column, wide ones included; `get` drops the wide
 //! ones unless `-o wide`.
 
-use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Service, ServiceAccount};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+pub mod apps;
+pub mod autoscaling;
+pub mod batch;
+pub mod network;
+pub mod storage;
+
+use k8s_openapi::api::core::v1::{ConfigMap, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 
 use crate::api::ApiKind;
 use crate::printers::duration::human_duration;
@@ -25,8 +31,12 @@ pub fn age(now: SimTime, t: Option<&Time>) -> String {
     }
 }
 
-fn created(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, now: SimTime) -> String {
+fn created(meta: &ObjectMeta, now: SimTime) -> String {
     age(now, meta.creation_timestamp.as_ref())
+}
+
+fn name_of(meta: &ObjectMeta) -> String {
+    meta.name.clone().unwrap_or_default()
 }
 
 /// What `get pods` shows for a pod: READY, STATUS and RESTARTS (printers.go `printPod`).
@@ -365,6 +375,20 @@ impl Printable for ConfigMap {
     fn cells(&self, now: SimTime) -> Vec<String> {
         let n = self.data.as_ref().map_or(0, |d| d.len()) + self.binary_data.as_ref().map_or(0, |d| d.len());
         vec![self.metadata.name.clone().unwrap_or_default(), n.to_string(), created(&self.metadata, now)]
+    }
+}
+
+impl Printable for Secret {
+    const COLUMNS: &'static [Column] = &[("NAME", false), ("TYPE", false), ("DATA", false), ("AGE", false)];
+
+    fn cells(&self, now: SimTime) -> Vec<String> {
+        let n = self.data.as_ref().map_or(0, |d| d.len()) + self.string_data.as_ref().map_or(0, |d| d.len());
+        vec![
+            name_of(&self.metadata),
+            self.type_.clone().unwrap_or_else(|| "Opaque".into()),
+            n.to_string(),
+            created(&self.metadata, now),
+        ]
     }
 }
 
