@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::Store;
-use crate::controllers::{kubelet, scheduler};
+use crate::controllers::kubelet;
 use crate::names::SimRng;
 use crate::time::SimTime;
 
@@ -124,8 +124,9 @@ impl Cluster {
     pub fn settle(&mut self) {
         for _ in 0..MAX_SETTLE_ROUNDS {
             let before = self.store.revision();
-            scheduler::reconcile(self);
-            kubelet::reconcile(self);
+            for (_, reconcile) in crate::controllers::CONTROLLERS {
+                reconcile(self);
+            }
             if self.store.revision() == before {
                 return;
             }

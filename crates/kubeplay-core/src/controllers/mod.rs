@@ -6,3 +6,17 @@ pub mod bootstrap;
 pub mod kubelet;
 pub mod resources;
 pub mod scheduler;
+
+use crate::cluster::Cluster;
+
+/// One reconcile step: reads the store, writes the changes it intends. Steps must be
+/// idempotent — `Cluster::settle` runs them in this order, round after round, until a
+/// round changes nothing.
+pub type Reconcile = fn(&mut Cluster);
+
+/// Every control loop of the simulated control plane and node agents, in the order a
+/// settle round runs them. Add a controller by appending a line here.
+pub const CONTROLLERS: &[(&str, Reconcile)] = &[
+    ("scheduler", scheduler::reconcile),
+    ("kubelet", kubelet::reconcile),
+];
