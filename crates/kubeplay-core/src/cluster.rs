@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::Store;
+use crate::api::{Admit, ApiError, Store};
 use crate::controllers::kubelet;
 use crate::names::SimRng;
 use crate::time::SimTime;
@@ -78,6 +78,15 @@ impl Cluster {
 
     pub fn rng(&mut self) -> &mut SimRng {
         &mut self.rng
+    }
+
+    /// Creates an object as the API server would: validation, defaulting and
+    /// admission ([`Admit`]), then the store. Controllers and kubectl both use it.
+    /// Does not settle: the caller decides when the controllers react.
+    pub fn create<K: Admit>(&mut self, mut obj: K) -> Result<K, ApiError> {
+        obj.validate_create()?;
+        obj.default_create(&mut self.rng);
+        self.store.create(obj, self.now, &mut self.rng)
     }
 
     /// Queues `work` to run when the clock reaches `at`.

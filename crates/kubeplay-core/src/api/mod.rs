@@ -2,12 +2,15 @@
 //! server returns, and name validation. Controllers and kubectl only reach cluster
 //! state through here.
 
+pub mod admission;
 pub mod defaults;
 pub mod errors;
 pub mod kinds;
+pub mod selectors;
 pub mod store;
 pub mod validation;
 
+pub use admission::Admit;
 pub use errors::{ApiError, Reason};
 pub use kinds::ApiKind;
 pub use store::{ObjectKey, Store, Table};

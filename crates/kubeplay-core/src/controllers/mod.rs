@@ -4,6 +4,7 @@
 
 pub mod bootstrap;
 pub mod kubelet;
+pub mod ownership;
 pub mod resources;
 pub mod scheduler;
 

@@ -2,11 +2,11 @@
 //! several kinds at once), `-o name|json|yaml`, label selectors, and the exact empty
 //! and not-found messages (kubectl/pkg/cmd/get/get.go).
 
-use std::collections::BTreeMap;
 
 use super::flags::{self, flag, FlagDef, FlagKind};
 use super::resources::{self, Item, ResourceType, Want, ALL_CATEGORY};
 use super::usage_error;
+use crate::api::selectors::parse_selector;
 use crate::cluster::Cluster;
 use crate::output::Output;
 use crate::printers::table::{get_table, row};
@@ -227,90 +227,4 @@ fn parse_requests(args: &[String]) -> Result<Vec<Request>, String> {
         reqs[0].names = names;
     }
     Ok(reqs)
-}
-
-/// One requirement of a label selector.
-#[derive(Debug, Clone)]
-enum Requirement {
-    Equals(String, String),
-    NotEquals(String, String),
-    In(String, Vec<String>),
-    NotIn(String, Vec<String>),
-    Exists(String),
-    NotExists(String),
-}
-
-impl Requirement {
-    fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        match self {
-            Requirement::Equals(k, v) => labels.get(k) == Some(v),
-            Requirement::NotEquals(k, v) => labels.get(k) != Some(v),
-            Requirement::In(k, vs) => labels.get(k).is_some_and(|v| vs.contains(v)),
-            Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|v| !vs.contains(v)),
-            Requirement::Exists(k) => labels.contains_key(k),
-            Requirement::NotExists(k) => !labels.contains_key(k),
-        }
-    }
-}
-
-/// Parses `a=b,c!=d,e in (x,y),!f` (apimachinery/pkg/labels/selector.go).
-fn parse_selector(s: &str) -> Result<Vec<Requirement>, String> {
-    let mut parts = Vec::new();
-    let mut depth = 0;
-    let mut cur = String::new();
-    for ch in s.chars() {
-        match ch {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(std::mem::take(&mut cur));
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(ch);
-    }
-    parts.push(cur);
-    let mut reqs = Vec::new();
-    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        let set = |rest: &str| -> Vec<String> {
-            rest.trim().trim_start_matches('(').trim_end_matches(')').split(',').map(|v| v.trim().to_string()).collect()
-        };
-        if let Some(k) = part.strip_prefix('!') {
-            reqs.push(Requirement::NotExists(k.trim().into()));
-        } else if let Some((k, v)) = part.split_once("!=") {
-            reqs.push(Requirement::NotEquals(k.trim().into(), v.trim().into()));
-        } else if let Some((k, v)) = part.split_once("==") {
-            reqs.push(Requirement::Equals(k.trim().into(), v.trim().into()));
-        } else if let Some((k, v)) = part.split_once('=') {
-            reqs.push(Requirement::Equals(k.trim().into(), v.trim().into()));
-        } else if let Some((k, v)) = part.split_once(" notin ") {
-            reqs.push(Requirement::NotIn(k.trim().into(), set(v)));
-        } else if let Some((k, v)) = part.split_once(" in ") {
-            reqs.push(Requirement::In(k.trim().into(), set(v)));
-        } else if part.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
-            reqs.push(Requirement::Exists(part.into()));
-        } else {
-            return Err(format!("unable to parse requirement: found '{part}', expected: '=', '!=', '==', 'in', notin'"));
-        }
-    }
-    Ok(reqs)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn selectors() {
-        let labels: BTreeMap<String, String> = [("app".to_string(), "web".to_string()), ("tier".to_string(), "fe".to_string())].into();
-        let ok = |s: &str| parse_selector(s).unwrap().iter().all(|r| r.matches(&labels));
-        assert!(ok("app=web"));
-        assert!(ok("app==web,tier"));
-        assert!(!ok("app!=web"));
-        assert!(ok("app in (web,api)"));
-        assert!(!ok("app notin (web)"));
-        assert!(ok("!missing"));
-        assert!(!ok("missing"));
-    }
 }

@@ -9,7 +9,6 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::flags::{self, flag, FlagDef, FlagKind};
 use super::usage_error;
-use crate::api::defaults::{default_pod, validate_pod};
 use crate::cluster::Cluster;
 use crate::output::Output;
 
@@ -133,7 +132,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
     // Like kubectl, name the namespace only when the user did; the server fills in
     // `default` (so `--dry-run=client -o yaml` shows no namespace).
     let namespace = p.namespace().map(String::from);
-    let mut pod = Pod {
+    let pod = Pod {
         metadata: ObjectMeta {
             name: Some(name.clone()),
             namespace,
@@ -153,15 +152,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
     if dry_run == "client" {
         return print_created(&pod, p.value("output"), true, out);
     }
-    if let Err(e) = validate_pod(&pod) {
-        out.err(&e.to_string());
-        return 1;
-    }
-    let suffix = cluster.rng().suffix(5);
-    default_pod(&mut pod, &suffix);
-    let now = cluster.now();
-    let (store, rng) = (&mut cluster.store, &mut cluster.rng);
-    match store.create(pod, now, rng) {
+    match cluster.create(pod) {
         Ok(created) => {
             cluster.settle();
             print_created(&created, p.value("output"), false, out)
