@@ -84,7 +84,7 @@ pub fn app() -> Html {
             </header>
             <main id="playground">
                 <section id="console-panel" aria-label="Console">
-                    <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy_until.is_some()}
+                    <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy_until.is_some() || state.foreground.is_some()}
                         {on_submit} {on_interrupt} {on_clear} />
                 </section>
                 <section id="cluster-panel" aria-label="Cluster: physical view" ref={panel_ref}>

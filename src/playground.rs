@@ -8,6 +8,7 @@ use std::rc::Rc;
 use kubeplay_core::shell::PROMPT;
 use kubeplay_core::time::SimTime;
 use kubeplay_core::view::PhysicalView;
+use kubeplay_core::foreground::Foreground;
 use kubeplay_core::{ClusterConfig, Effect, Shell, Stream};
 use yew::Reducible;
 
@@ -51,6 +52,8 @@ pub struct Playground {
     revision: u64,
     /// While `sleep` runs, the prompt waits until the simulated clock reaches this.
     pub busy_until: Option<SimTime>,
+    /// A command still running over simulated time (`kubectl delete` waiting ...).
+    pub foreground: Option<Foreground>,
     pub now: SimTime,
 }
 
@@ -60,6 +63,7 @@ impl PartialEq for Playground {
             && self.revision == other.revision
             && Rc::ptr_eq(&self.lines, &other.lines)
             && self.busy_until == other.busy_until
+            && self.foreground == other.foreground
     }
 }
 
@@ -80,6 +84,7 @@ impl Playground {
             real_origin: real_ms,
             revision,
             busy_until: None,
+            foreground: None,
             now,
         }
     }
@@ -97,6 +102,7 @@ impl Playground {
             real_origin: self.real_origin,
             revision,
             busy_until: self.busy_until,
+            foreground: self.foreground.clone(),
             now: shell.cluster.now(),
         }
     }
@@ -131,6 +137,7 @@ impl Reducible for Playground {
                 match result.effect {
                     Some(Effect::Clear) => next.lines = Rc::new(Vec::new()),
                     Some(Effect::Sleep(ms)) => next.busy_until = Some(next.now.plus_ms(ms)),
+                    Some(Effect::Foreground(fg)) => next.foreground = Some(fg),
                     None => {}
                 }
                 Rc::new(next)
@@ -140,6 +147,7 @@ impl Reducible for Playground {
                 push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{PROMPT}{partial}^C") });
                 let mut next = self.with_changes(Rc::new(lines), self.history.clone());
                 next.busy_until = None;
+                next.foreground = None;
                 Rc::new(next)
             }
             Action::ClearScreen => Rc::new(self.with_changes(Rc::new(Vec::new()), self.history.clone())),
@@ -149,11 +157,29 @@ impl Reducible for Playground {
                 self.shell.borrow_mut().cluster.advance_to(target);
                 let revision = self.shell.borrow().cluster.store.revision();
                 let sleep_over = self.busy_until.is_some_and(|t| target >= t);
-                if revision == self.revision && !sleep_over {
+                let mut foreground = self.foreground.clone();
+                let progress = foreground.as_mut().map(|fg| fg.poll(&self.shell.borrow().cluster));
+                let foreground_moved = progress.as_ref().is_some_and(|p| p.exit.is_some() || !p.out.lines.is_empty());
+                if revision == self.revision && !sleep_over && !foreground_moved {
                     // Nothing visible changed: keep the same state so nothing re-renders.
                     return self;
                 }
-                let mut next = self.with_changes(self.lines.clone(), self.history.clone());
+                let mut lines = self.lines.clone();
+                if let Some(p) = &progress {
+                    if !p.out.lines.is_empty() {
+                        let mut l = (*lines).clone();
+                        for o in &p.out.lines {
+                            let kind = if o.stream == Stream::Stderr { LineKind::Stderr } else { LineKind::Stdout };
+                            push_capped(&mut l, ConsoleLine { kind, text: o.text.clone() });
+                        }
+                        lines = Rc::new(l);
+                    }
+                    if p.exit.is_some() {
+                        foreground = None;
+                    }
+                }
+                let mut next = self.with_changes(lines, self.history.clone());
+                next.foreground = foreground;
                 if sleep_over {
                     next.busy_until = None;
                 }

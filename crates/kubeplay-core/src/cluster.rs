@@ -31,6 +31,7 @@ impl Default for ClusterConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimedWork {
     Kubelet(kubelet::PodStep),
+    Termination(crate::controllers::pod_termination::TerminationStep),
 }
 
 /// The API server keeps events for an hour (`--event-ttl=1h`).
@@ -49,6 +50,10 @@ pub struct Cluster {
     timer_seq: u64,
     /// Last pod IP host part handed out per node (host-local IPAM goes round the range).
     pub(crate) ipam_last: BTreeMap<String, u8>,
+    /// Uids of the pods whose kubelet has begun stopping them.
+    pub(crate) terminating: std::collections::BTreeSet<String>,
+    /// `Store::deletions` when the garbage collector last looked.
+    pub(crate) gc_seen: u64,
 }
 
 impl Cluster {
@@ -69,6 +74,8 @@ impl Cluster {
             timers: BTreeMap::new(),
             timer_seq: 0,
             ipam_last: BTreeMap::new(),
+            terminating: Default::default(),
+            gc_seen: 0,
         }
     }
 
@@ -126,6 +133,7 @@ impl Cluster {
     fn run(&mut self, work: TimedWork) {
         match work {
             TimedWork::Kubelet(step) => kubelet::run_step(self, step),
+            TimedWork::Termination(step) => crate::controllers::pod_termination::run_step(self, step),
         }
     }
 

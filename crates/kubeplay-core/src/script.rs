@@ -17,8 +17,16 @@ pub fn run_script(shell: &mut Shell, script: &str, mut emit: impl FnMut(Stream, 
         for l in &result.lines {
             emit(l.stream, &l.text);
         }
-        if let Some(Effect::Sleep(ms)) = result.effect {
-            shell.cluster.advance_by(ms);
+        match result.effect {
+            Some(Effect::Sleep(ms)) => shell.cluster.advance_by(ms),
+            Some(Effect::Foreground(fg)) => {
+                fg.run_to_end(&mut shell.cluster, |out| {
+                    for l in &out.lines {
+                        emit(l.stream, &l.text);
+                    }
+                });
+            }
+            _ => {}
         }
     }
 }

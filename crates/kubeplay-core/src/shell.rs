@@ -19,6 +19,9 @@ pub enum Effect {
     /// `sleep N`: let the simulated clock run for this many milliseconds before
     /// accepting the next command.
     Sleep(i64),
+    /// The command keeps running over simulated time: poll it after every clock
+    /// advance until it reports its exit status (Ctrl+C drops it).
+    Foreground(crate::foreground::Foreground),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -89,7 +92,9 @@ impl Shell {
         let code = match words[0].as_str() {
             "kubectl" => {
                 let mut io = kubectl::Io { stdin: None, fs: &self.fs, cwd: &self.cwd, kubeconfig: &mut self.kubeconfig };
-                kubectl::run(&mut self.cluster, &words[1..], &mut io, &mut out).exit_code
+                let outcome = kubectl::run(&mut self.cluster, &words[1..], &mut io, &mut out);
+                effect = outcome.foreground.map(Effect::Foreground);
+                outcome.exit_code
             }
             "clear" => {
                 effect = Some(Effect::Clear);

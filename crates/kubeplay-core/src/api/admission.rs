@@ -31,6 +31,22 @@ pub trait Admit: ApiKind {
 
     /// Fills defaults (`SetDefaults_*`) and what admission plugins add.
     fn default_create(&mut self, _rng: &mut SimRng) {}
+
+    /// The grace period a delete request gets (`None`: removed at once). Only
+    /// pods running on a node terminate gracefully.
+    fn graceful_delete_seconds(&self, _requested: Option<i64>) -> Option<i64> {
+        None
+    }
+
+    /// Whether deleting only marks the object for a controller to finish (a
+    /// namespace empties itself first).
+    fn finalizes_on_delete(&self) -> bool {
+        false
+    }
+
+    /// What the registry changes besides `deletionTimestamp` when marking (a
+    /// namespace turns `Terminating`).
+    fn mark_deleting(&mut self) {}
 }
 
 /// The name check every kind shares: a DNS-1123 subdomain, or a generateName.
@@ -64,6 +80,48 @@ impl Admit for Pod {
         let suffix = rng.suffix(5);
         default_pod(self, &suffix);
     }
+
+    /// Unscheduled and finished pods go at once; `--grace-period=0` (with `--force`)
+    /// too; otherwise the request's or the pod's own period.
+    fn graceful_delete_seconds(&self, requested: Option<i64>) -> Option<i64> {
+        let spec = self.spec.as_ref();
+        let scheduled = spec.and_then(|s| s.node_name.as_deref()).is_some_and(|n| !n.is_empty());
+        let phase = self.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+        if !scheduled || phase == "Succeeded" || phase == "Failed" || requested == Some(0) {
+            return None;
+        }
+        Some(requested.unwrap_or_else(|| spec.and_then(|s| s.termination_grace_period_seconds).unwrap_or(30)))
+    }
+}
+
+impl Admit for Namespace {
+    fn validate_create(&self) -> Result<(), ApiError> {
+        let name = self.metadata.name.clone().unwrap_or_default();
+        let errs = super::validation::dns1123_label("metadata.name", &name);
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid("Namespace", &name, errs))
+        }
+    }
+
+    fn default_create(&mut self, _rng: &mut SimRng) {
+        let name = self.metadata.name.clone().unwrap_or_default();
+        self.metadata
+            .labels
+            .get_or_insert_with(Default::default)
+            .insert("kubernetes.io/metadata.name".into(), name);
+        self.spec.get_or_insert_with(Default::default).finalizers = Some(vec!["kubernetes".into()]);
+        self.status.get_or_insert_with(Default::default).phase = Some("Active".into());
+    }
+
+    fn finalizes_on_delete(&self) -> bool {
+        true
+    }
+
+    fn mark_deleting(&mut self) {
+        self.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
+    }
 }
 
 // Kinds whose defaulting/validation beyond the name is not simulated (yet); a
@@ -76,7 +134,6 @@ macro_rules! admit_by_name_only {
 
 admit_by_name_only!(
     Node,
-    Namespace,
     Service,
     Event,
     ConfigMap,

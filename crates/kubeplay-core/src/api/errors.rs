@@ -41,6 +41,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// `<resource> "<name>" is forbidden: <why>`
+    pub fn forbidden(resource: &str, name: &str, why: &str) -> ApiError {
+        ApiError { reason: Reason::Forbidden, message: format!("{resource} \"{name}\" is forbidden: {why}"), invalid: None }
+    }
+
     /// `<resource>[.<group>] "<name>" not found`
     pub fn not_found(resource: &str, name: &str) -> ApiError {
         ApiError {

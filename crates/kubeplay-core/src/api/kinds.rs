@@ -12,7 +12,7 @@ use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::store::{Store, Table};
+use super::store::{ObjectKey, Store, Table};
 
 /// A kind stored by the API layer: a k8s-openapi type plus where its table lives.
 pub trait ApiKind:
@@ -79,3 +79,50 @@ api_kind!(CronJob, cronjobs, true);
 api_kind!(HorizontalPodAutoscaler, horizontalpodautoscalers, true);
 api_kind!(Ingress, ingresses, true);
 api_kind!(IngressClass, ingressclasses, false);
+
+/// Calls `$m!(Type)` once for every stored kind, so code that must visit all kinds
+/// (garbage collection, namespace deletion, lookups by plural) names each kind once,
+/// here. Add a kind to the store ⇒ add it here.
+#[macro_export]
+macro_rules! for_each_kind {
+    ($m:ident) => {
+        $m!(k8s_openapi::api::core::v1::Pod);
+        $m!(k8s_openapi::api::core::v1::Node);
+        $m!(k8s_openapi::api::core::v1::Namespace);
+        $m!(k8s_openapi::api::core::v1::Service);
+        $m!(k8s_openapi::api::core::v1::Event);
+        $m!(k8s_openapi::api::core::v1::ConfigMap);
+        $m!(k8s_openapi::api::core::v1::ServiceAccount);
+        $m!(k8s_openapi::api::core::v1::Secret);
+        $m!(k8s_openapi::api::core::v1::Endpoints);
+        $m!(k8s_openapi::api::discovery::v1::EndpointSlice);
+        $m!(k8s_openapi::api::core::v1::PersistentVolume);
+        $m!(k8s_openapi::api::core::v1::PersistentVolumeClaim);
+        $m!(k8s_openapi::api::storage::v1::StorageClass);
+        $m!(k8s_openapi::api::apps::v1::Deployment);
+        $m!(k8s_openapi::api::apps::v1::ReplicaSet);
+        $m!(k8s_openapi::api::apps::v1::DaemonSet);
+        $m!(k8s_openapi::api::apps::v1::StatefulSet);
+        $m!(k8s_openapi::api::batch::v1::Job);
+        $m!(k8s_openapi::api::batch::v1::CronJob);
+        $m!(k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler);
+        $m!(k8s_openapi::api::networking::v1::Ingress);
+        $m!(k8s_openapi::api::networking::v1::IngressClass);
+    };
+}
+
+/// Whether an object of the kind with this plural exists under `key` with `uid`.
+pub fn exists_with_uid(store: &Store, plural: &str, key: &ObjectKey, uid: &str) -> bool {
+    let mut found = false;
+    macro_rules! check {
+        ($ty:ty) => {
+            if <$ty as k8s_openapi::Resource>::URL_PATH_SEGMENT == plural {
+                found = <$ty as ApiKind>::table(store)
+                    .get(key)
+                    .is_some_and(|o| k8s_openapi::Metadata::metadata(o).uid.as_deref() == Some(uid));
+            }
+        };
+    }
+    for_each_kind!(check);
+    found
+}

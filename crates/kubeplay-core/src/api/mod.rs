@@ -4,6 +4,7 @@
 
 pub mod admission;
 pub mod defaults;
+pub mod deletion;
 pub mod errors;
 pub mod kinds;
 pub mod selectors;

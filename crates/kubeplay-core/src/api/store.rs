@@ -106,6 +106,9 @@ pub struct Store {
     pub ingresses: Table<Ingress>,
     pub ingressclasses: Table<IngressClass>,
     resource_version: u64,
+    /// Counts removals and deletion marks: the garbage collector and namespace
+    /// controller only need to look again when it moved.
+    deletions: u64,
 }
 
 impl Store {
@@ -136,8 +139,17 @@ impl Store {
         let meta = obj.metadata_mut();
         if K::NAMESPACED {
             let ns = meta.namespace.get_or_insert_with(|| "default".to_string()).clone();
-            if self.namespaces.get(&ObjectKey::new("", &ns)).is_none() {
-                return Err(ApiError::not_found("namespaces", &ns));
+            match self.namespaces.get(&ObjectKey::new("", &ns)) {
+                None => return Err(ApiError::not_found("namespaces", &ns)),
+                Some(n) if n.metadata.deletion_timestamp.is_some() && K::KIND != "Event" => {
+                    let name = meta.name.clone().or(meta.generate_name.clone()).unwrap_or_default();
+                    return Err(ApiError::forbidden(
+                        &K::qualified_resource(),
+                        &name,
+                        &format!("unable to create new content in namespace {ns} because it is being terminated"),
+                    ));
+                }
+                Some(_) => {}
             }
         } else {
             meta.namespace = None;
@@ -191,8 +203,19 @@ impl Store {
         let removed = K::table_mut(self).items.remove(key);
         if removed.is_some() {
             self.resource_version += 1;
+            self.deletions += 1;
         }
         removed
+    }
+
+    /// Records that an object was marked for deletion.
+    pub fn note_deletion(&mut self) {
+        self.deletions += 1;
+    }
+
+    /// How many removals and deletion marks there have been.
+    pub fn deletions(&self) -> u64 {
+        self.deletions
     }
 
     /// Deletes events last seen before `cutoff`, as etcd's lease on them expires.

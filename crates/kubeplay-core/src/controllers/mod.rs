@@ -3,8 +3,11 @@
 //! said so".
 
 pub mod bootstrap;
+pub mod garbage_collector;
 pub mod kubelet;
+pub mod namespace_lifecycle;
 pub mod ownership;
+pub mod pod_termination;
 pub mod resources;
 pub mod scheduler;
 
@@ -20,4 +23,7 @@ pub type Reconcile = fn(&mut Cluster);
 pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("scheduler", scheduler::reconcile),
     ("kubelet", kubelet::reconcile),
+    ("pod-termination", pod_termination::reconcile),
+    ("garbage-collector", garbage_collector::reconcile),
+    ("namespace", namespace_lifecycle::reconcile),
 ];

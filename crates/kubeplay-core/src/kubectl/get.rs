@@ -23,9 +23,9 @@ const FLAGS: &[FlagDef] = &[
 ];
 
 /// One requested kind and, optionally, the names asked for.
-struct Request {
-    rt: &'static ResourceType,
-    names: Vec<String>,
+pub(super) struct Request {
+    pub rt: &'static ResourceType,
+    pub names: Vec<String>,
 }
 
 pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
@@ -194,7 +194,7 @@ fn print_tables(
 }
 
 /// Parses `pods`, `pods,svc`, `pod/x`, `pods a b`, `all` into requests.
-fn parse_requests(args: &[String]) -> Result<Vec<Request>, String> {
+pub(super) fn parse_requests(args: &[String]) -> Result<Vec<Request>, String> {
     let unknown = |t: &str| format!("error: the server doesn't have a resource type \"{t}\"");
     if args[0].contains('/') {
         let mut reqs: Vec<Request> = Vec::new();

@@ -2,6 +2,7 @@
 //! writes the cluster only through the API store, as the real client only talks to
 //! the API server.
 
+mod delete;
 pub mod flags;
 pub(crate) mod get;
 pub mod printers;
@@ -31,6 +32,15 @@ const ROOT_HELP: &str = include_str!("root_help.txt");
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     pub exit_code: i32,
+    /// The command goes on running over simulated time (`delete` waiting,
+    /// `rollout status`, `get -w` ...).
+    pub foreground: Option<crate::foreground::Foreground>,
+}
+
+impl Outcome {
+    pub fn code(exit_code: i32) -> Outcome {
+        Outcome { exit_code, foreground: None }
+    }
 }
 
 /// What the kubectl process sees of its machine besides its arguments: standard
@@ -53,21 +63,21 @@ pub struct Kubeconfig {
 
 /// Runs `kubectl <args>` against the cluster, printing into `out`.
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
-    let code = dispatch(cluster, args, io, out);
-    Outcome { exit_code: code }
+    dispatch(cluster, args, io, out)
 }
 
-fn dispatch(cluster: &mut Cluster, args: &[String], _io: &mut Io, out: &mut Output) -> i32 {
+fn dispatch(cluster: &mut Cluster, args: &[String], _io: &mut Io, out: &mut Output) -> Outcome {
     // Global flags may come before the verb (`kubectl -n dev get pods`).
     let verb_at = first_verb_index(args);
     let Some(i) = verb_at else {
         // `kubectl`, `kubectl -h`, `kubectl -n x`: cobra prints the root help.
         out.out(ROOT_HELP.trim_end_matches('\n'));
-        return 0;
+        return Outcome::code(0);
     };
     let verb = args[i].as_str();
     let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
-    match verb {
+    let code = match verb {
+        "delete" => return delete::run(cluster, &rest, &[], out),
         "get" => get::run(cluster, &rest, out),
         "run" => run::run(cluster, &rest, out),
         "version" => version(&rest, out),
@@ -83,7 +93,8 @@ fn dispatch(cluster: &mut Cluster, args: &[String], _io: &mut Io, out: &mut Outp
             unknown_command(v, out);
             1
         }
-    }
+    };
+    Outcome::code(code)
 }
 
 /// The first argument that is not a global flag or its value.

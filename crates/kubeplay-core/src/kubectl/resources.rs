@@ -13,7 +13,8 @@ use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use k8s_openapi::api::storage::v1::StorageClass;
 
 use super::printers::{Column, Printable};
-use crate::api::{ApiError, ApiKind, ObjectKey};
+use crate::api::deletion::{DeleteOptions, Deleted};
+use crate::api::{Admit, ApiError, ApiKind, ObjectKey};
 use crate::cluster::Cluster;
 
 /// One object ready for printing: its key, all table cells and, when structured
@@ -48,6 +49,8 @@ pub struct ResourceType {
     pub list: fn(&Cluster, Option<&str>, Want) -> Vec<Item>,
     /// Fetches one object by name.
     pub get: fn(&Cluster, &str, &str, Want) -> Result<Item, ApiError>,
+    /// Deletes one object by name (does not settle).
+    pub delete: fn(&mut Cluster, &str, &str, DeleteOptions) -> Result<Deleted, ApiError>,
 }
 
 impl ResourceType {
@@ -100,6 +103,10 @@ fn get_kind<K: Printable>(c: &Cluster, ns: &str, name: &str, want: Want) -> Resu
         .ok_or_else(|| ApiError::not_found(&K::qualified_resource(), name))
 }
 
+fn delete_kind<K: Printable + Admit + PartialEq>(c: &mut Cluster, ns: &str, name: &str, opts: DeleteOptions) -> Result<Deleted, ApiError> {
+    c.delete::<K>(ns, name, opts)
+}
+
 fn list_none(_: &Cluster, _: Option<&str>, _: Want) -> Vec<Item> {
     Vec::new()
 }
@@ -117,6 +124,7 @@ macro_rules! stored {
             columns: <$ty as Printable>::COLUMNS,
             list: list_kind::<$ty>,
             get: get_kind::<$ty>,
+            delete: delete_kind::<$ty>,
         }
     };
 }
@@ -136,6 +144,7 @@ macro_rules! known {
             columns: $cols,
             list: list_none,
             get: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
+            delete: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
         }
     };
 }

@@ -95,3 +95,52 @@ mod tests {
         assert_eq!(go_seconds(3600), "1h0m0s");
     }
 }
+
+/// Go's `time.ParseDuration` for what users type (`30s`, `1m30s`, `500ms`, `2h`,
+/// `1.5s`, `0`), in milliseconds; `None` if it is not a duration.
+pub fn parse_go_duration(s: &str) -> Option<i64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let mut rest = s;
+    let mut total = 0f64;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        if num_len == 0 {
+            return None;
+        }
+        let value: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let factor = match &rest[..unit_len] {
+            "ns" => 1e-6,
+            "us" | "µs" => 1e-3,
+            "ms" => 1.0,
+            "s" => 1_000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return None,
+        };
+        total += value * factor;
+        rest = &rest[unit_len..];
+    }
+    Some(total as i64)
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::parse_go_duration;
+
+    #[test]
+    fn go_durations_parse() {
+        assert_eq!(parse_go_duration("30s"), Some(30_000));
+        assert_eq!(parse_go_duration("1m30s"), Some(90_000));
+        assert_eq!(parse_go_duration("500ms"), Some(500));
+        assert_eq!(parse_go_duration("0"), Some(0));
+        assert_eq!(parse_go_duration("10"), None);
+        assert_eq!(parse_go_duration("x"), None);
+    }
+}

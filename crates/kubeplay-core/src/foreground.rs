@@ -1,0 +1,87 @@
+//! Commands that keep running over simulated time: `kubectl delete` waiting until
+//! its objects are gone, and (added by their verbs) `rollout status`, `wait`,
+//! `get -w`, `logs -f`. A shell command that cannot finish at once returns a
+//! [`Foreground`] in its `Effect`; whoever drives the clock — the page on every
+//! tick, the headless runner by jumping from timer to timer — polls it until it
+//! reports an exit status. Ctrl+C in the page simply drops it.
+//!
+//! Foreground work is plain data (no closures) so a session stays cloneable and
+//! serialisable, and it only *reads* the cluster: the change it waits for was
+//! already written when the command ran.
+
+use crate::api::kinds::exists_with_uid;
+use crate::api::ObjectKey;
+use crate::cluster::Cluster;
+use crate::output::Output;
+use crate::time::SimTime;
+
+/// An object being waited for, named as the store knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Awaited {
+    /// The resource's plural (`pods`, `deployments`).
+    pub plural: &'static str,
+    pub key: ObjectKey,
+    pub uid: String,
+}
+
+/// A command still running.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Foreground {
+    /// `kubectl delete` (with the default `--wait=true`): returns once every object
+    /// is gone from the store (or replaced by a namesake with another uid).
+    AwaitDeletion { objects: Vec<Awaited>, deadline: SimTime },
+}
+
+/// What one poll produced: lines to print, and the exit status once finished.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub out: Output,
+    pub exit: Option<i32>,
+}
+
+impl Foreground {
+    /// Looks at the cluster as it is now; prints what happened since the last poll.
+    pub fn poll(&mut self, cluster: &Cluster) -> Progress {
+        let mut progress = Progress::default();
+        match self {
+            Foreground::AwaitDeletion { objects, deadline } => {
+                objects.retain(|o| exists_with_uid(&cluster.store, o.plural, &o.key, &o.uid));
+                if objects.is_empty() {
+                    progress.exit = Some(0);
+                } else if cluster.now() >= *deadline {
+                    let o = &objects[0];
+                    progress.out.err(&format!(
+                        "error: timed out waiting for the condition on {}/{}",
+                        o.plural, o.key.name
+                    ));
+                    progress.exit = Some(1);
+                }
+            }
+        }
+        progress
+    }
+
+    /// The latest instant worth running the clock to while nothing else is due.
+    pub fn deadline(&self) -> SimTime {
+        match self {
+            Foreground::AwaitDeletion { deadline, .. } => *deadline,
+        }
+    }
+
+    /// Runs the clock until the command finishes, as the headless shell does: from
+    /// one due timer to the next, polling after each. Returns the exit status.
+    pub fn run_to_end(mut self, cluster: &mut Cluster, mut emit: impl FnMut(&Output)) -> i32 {
+        loop {
+            let p = self.poll(cluster);
+            emit(&p.out);
+            if let Some(code) = p.exit {
+                return code;
+            }
+            let target = match cluster.next_due() {
+                Some(t) if t <= self.deadline() => t,
+                _ => self.deadline(),
+            };
+            cluster.advance_to(target);
+        }
+    }
+}
