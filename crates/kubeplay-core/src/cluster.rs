@@ -93,6 +93,7 @@ impl Cluster {
     pub fn create<K: Admit>(&mut self, mut obj: K) -> Result<K, ApiError> {
         obj.validate_create()?;
         obj.default_create(&mut self.rng);
+        obj.admit(&self.store);
         self.store.create(obj, self.now, &mut self.rng)
     }
 

@@ -85,6 +85,15 @@ pub static CATALOGUE: &[ImageRepo] = &[
         binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "node", "curl"],
         long_running: true,
     },
+    // The official StatefulSet tutorial's image (nginx on a slim base, port 80).
+    ImageRepo {
+        repository: "registry.k8s.io/nginx-slim",
+        tags: &["0.21", "0.22", "0.23", "0.24", "0.25", "0.26", "0.27"],
+        size_bytes: 10_842_432,
+        port: Some(80),
+        binaries: &["sh", "ls", "cat", "echo", "env", "hostname", "nginx"],
+        long_running: true,
+    },
     // Images of the control plane and add-ons, pre-pulled on the nodes.
     ImageRepo { repository: "registry.k8s.io/kube-apiserver", tags: &["v1.34.5"], size_bytes: 30_114_327, port: None, binaries: &[], long_running: true },
     ImageRepo { repository: "registry.k8s.io/kube-controller-manager", tags: &["v1.34.5"], size_bytes: 27_646_507, port: None, binaries: &[], long_running: true },

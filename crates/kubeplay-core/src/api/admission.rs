@@ -4,20 +4,18 @@
 //! `apply -f`, from a controller — goes through [`Admit`], so an object a
 //! controller makes looks exactly like one the API server would have stored.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service,
-    ServiceAccount,
+    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
-use k8s_openapi::api::storage::v1::StorageClass;
 
 use super::defaults::{default_pod, validate_pod};
 use super::errors::{ApiError, FieldError};
 use super::kinds::ApiKind;
+use super::store::Store;
 use super::validation::dns1123_subdomain;
 use crate::names::SimRng;
 
@@ -47,6 +45,9 @@ pub trait Admit: ApiKind {
     /// What the registry changes besides `deletionTimestamp` when marking (a
     /// namespace turns `Terminating`).
     fn mark_deleting(&mut self) {}
+
+    /// Admission plugins that read other objects (`DefaultStorageClass`).
+    fn admit(&mut self, _store: &Store) {}
 }
 
 /// The name check every kind shares: a DNS-1123 subdomain, or a generateName.
@@ -141,16 +142,11 @@ admit_by_name_only!(
     Secret,
     Endpoints,
     EndpointSlice,
-    PersistentVolume,
-    PersistentVolumeClaim,
-    StorageClass,
     Deployment,
     ReplicaSet,
     DaemonSet,
-    StatefulSet,
     Job,
     CronJob,
-    HorizontalPodAutoscaler,
     Ingress,
     IngressClass,
 );

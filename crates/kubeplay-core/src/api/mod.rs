@@ -6,8 +6,11 @@ pub mod admission;
 pub mod defaults;
 pub mod deletion;
 pub mod errors;
+pub mod hpa_defaults;
 pub mod kinds;
 pub mod selectors;
+pub mod statefulset_defaults;
+pub mod storage_defaults;
 pub mod store;
 pub mod validation;
 

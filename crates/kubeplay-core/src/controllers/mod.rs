@@ -5,11 +5,15 @@
 pub mod bootstrap;
 pub mod garbage_collector;
 pub mod kubelet;
+pub mod local_path;
 pub mod namespace_lifecycle;
 pub mod ownership;
+pub mod persistent_volumes;
 pub mod pod_termination;
 pub mod resources;
 pub mod scheduler;
+pub mod statefulset;
+pub mod volume_binding;
 
 use crate::cluster::Cluster;
 
@@ -26,4 +30,7 @@ pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("pod-termination", pod_termination::reconcile),
     ("garbage-collector", garbage_collector::reconcile),
     ("namespace", namespace_lifecycle::reconcile),
+    ("persistentvolume-controller", persistent_volumes::reconcile),
+    ("local-path-provisioner", local_path::reconcile),
+    ("statefulset-controller", statefulset::reconcile),
 ];

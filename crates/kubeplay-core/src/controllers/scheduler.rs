@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, Taint, Toleration};
 
 use super::resources::{bytes, millis, pod_requests};
+use super::volume_binding;
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
@@ -150,10 +151,21 @@ fn schedule_one(c: &mut Cluster, key: &ObjectKey) {
     let mut reasons: BTreeMap<Rejection, usize> = BTreeMap::new();
     let mut feasible: Vec<(i64, String)> = Vec::new();
     let my_owner = owner_uid(&pod);
+    let volumes = volume_binding::check(c, &pod);
+    if volumes.waiting {
+        // PreBind is waiting for the pod's volumes to be provisioned and bound.
+        return;
+    }
+    if let Some(reason) = &volumes.unschedulable {
+        let n = nodes.len();
+        let message = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
+        return unschedulable(c, key, &pod, message);
+    }
     for node in &nodes {
         let name = node.metadata.name.clone().unwrap_or_default();
         let on_node = by_node.get(name.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-        match filter(node, &pod, on_node) {
+        let verdict = filter(node, &pod, on_node).and_then(|()| if volumes.allows(&name) { Ok(()) } else { Err(volume_binding::NODE_CONFLICT) });
+        match verdict {
             Err(r) => *reasons.entry(r).or_default() += 1,
             Ok(()) => {
                 // LeastAllocated in spirit: fewer pods is better; siblings of the
@@ -165,43 +177,19 @@ fn schedule_one(c: &mut Cluster, key: &ObjectKey) {
             }
         }
     }
-    let now = c.now();
     if feasible.is_empty() {
         let message = fit_error(nodes.len(), &reasons);
-        let current = pod_condition(&pod, "PodScheduled").and_then(|cnd| cnd.message.clone());
-        if current.as_deref() == Some(message.as_str()) {
-            return;
-        }
-        c.store.modify::<Pod>(key, |p| {
-            set_condition(
-                p,
-                PodCondition {
-                    type_: "PodScheduled".into(),
-                    status: "False".into(),
-                    reason: Some("Unschedulable".into()),
-                    message: Some(message.clone()),
-                    last_transition_time: Some(now.to_k8s()),
-                    ..Default::default()
-                },
-            );
-            p.status.get_or_insert_with(Default::default).phase = Some("Pending".into());
-        });
-        c.store.record_event(
-            now,
-            NewEvent {
-                involved: reference_to(&pod),
-                type_: "Warning",
-                reason: "FailedScheduling",
-                message,
-                component: "default-scheduler",
-                host: None,
-            },
-        );
-        return;
+        return unschedulable(c, key, &pod, message);
     }
+    let now = c.now();
     let best = feasible.iter().map(|(s, _)| *s).max().unwrap_or(0);
     let tied: Vec<&String> = feasible.iter().filter(|(s, _)| *s == best).map(|(_, n)| n).collect();
     let chosen = tied[c.rng.below(tied.len())].clone();
+    if !volumes.delayed.is_empty() {
+        // The claims learn the node; binding the pod waits for their volumes.
+        volume_binding::select_node(c, &volumes.delayed, &chosen);
+        return;
+    }
     c.store.modify::<Pod>(key, |p| {
         p.spec.get_or_insert_with(Default::default).node_name = Some(chosen.clone());
         set_condition(
@@ -221,6 +209,41 @@ fn schedule_one(c: &mut Cluster, key: &ObjectKey) {
             type_: "Normal",
             reason: "Scheduled",
             message: format!("Successfully assigned {}/{} to {chosen}", key.namespace, key.name),
+            component: "default-scheduler",
+            host: None,
+        },
+    );
+}
+
+/// Marks the pod unschedulable with `message` and records `FailedScheduling` (once
+/// per distinct message).
+fn unschedulable(c: &mut Cluster, key: &ObjectKey, pod: &Pod, message: String) {
+    let now = c.now();
+    let current = pod_condition(pod, "PodScheduled").and_then(|cnd| cnd.message.clone());
+    if current.as_deref() == Some(message.as_str()) {
+        return;
+    }
+    c.store.modify::<Pod>(key, |p| {
+        set_condition(
+            p,
+            PodCondition {
+                type_: "PodScheduled".into(),
+                status: "False".into(),
+                reason: Some("Unschedulable".into()),
+                message: Some(message.clone()),
+                last_transition_time: Some(now.to_k8s()),
+                ..Default::default()
+            },
+        );
+        p.status.get_or_insert_with(Default::default).phase = Some("Pending".into());
+    });
+    c.store.record_event(
+        now,
+        NewEvent {
+            involved: reference_to(pod),
+            type_: "Warning",
+            reason: "FailedScheduling",
+            message,
             component: "default-scheduler",
             host: None,
         },

@@ -112,8 +112,7 @@ impl Printable for PersistentVolumeClaim {
     }
 }
 
-/// The annotation that marks the cluster's default StorageClass.
-pub const DEFAULT_CLASS_ANNOTATION: &str = "storageclass.kubernetes.io/is-default-class";
+pub use crate::api::storage_defaults::DEFAULT_CLASS_ANNOTATION;
 
 impl Printable for StorageClass {
     const COLUMNS: &'static [Column] = &[
