@@ -54,8 +54,8 @@ pub struct Target {
     pub key: ObjectKey,
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String], files: &[Target], out: &mut Output) -> Outcome {
-    let p = match flags::parse(args, FLAGS) {
+pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, files: &[Target], out: &mut Output) -> Outcome {
+    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return Outcome::code(usage_error("delete", e.message(), out)),
     };
@@ -103,7 +103,7 @@ fn grace_period(p: &Parsed) -> Result<(Option<i64>, bool), String> {
 fn delete(cluster: &mut Cluster, p: &Parsed, files: &[Target], out: &mut Output) -> Result<Outcome, String> {
     let propagation = propagation(p)?;
     let (grace_seconds, forced) = grace_period(p)?;
-    let namespace = p.namespace().unwrap_or("default").to_string();
+    let namespace = p.namespace().to_string();
     let all_ns = p.bool("all-namespaces");
     let selector = p.value("selector").map(parse_selector).transpose().map_err(|m| format!("error: {m}"))?;
     let mut targets: Vec<Target> = Vec::new();

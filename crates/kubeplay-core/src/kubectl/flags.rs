@@ -45,6 +45,8 @@ pub struct Parsed {
     /// Arguments after `--` (a container command), if `--` was given.
     pub after_dash: Option<Vec<String>>,
     values: BTreeMap<&'static str, Vec<String>>,
+    /// The namespace of the kubeconfig's current context, if it names one.
+    context_namespace: Option<String>,
 }
 
 impl Parsed {
@@ -62,9 +64,17 @@ impl Parsed {
         self.values.contains_key(long)
     }
 
-    /// The namespace the user named with `-n`/`--namespace`; an empty one counts as
-    /// not given, as kubectl then uses the context's namespace.
-    pub fn namespace(&self) -> Option<&str> {
+    /// The namespace a namespaced command works in: `-n/--namespace`, else the
+    /// kubeconfig context's namespace, else `default` (clientcmd's
+    /// `DirectClientConfig.Namespace`). An empty `-n ""` counts as not given.
+    pub fn namespace(&self) -> &str {
+        self.namespace_flag().or(self.context_namespace.as_deref()).unwrap_or("default")
+    }
+
+    /// The namespace the user named on the command line, if any. kubectl writes
+    /// it into objects it builds (`--dry-run=client -o yaml` shows it) only then:
+    /// a namespace from the context is not "enforced".
+    pub fn namespace_flag(&self) -> Option<&str> {
         self.value("namespace").filter(|ns| !ns.is_empty())
     }
 
@@ -98,9 +108,17 @@ fn parse_bool(v: &str, name: &str) -> Result<String, FlagError> {
     }
 }
 
-/// Parses `args` against the command's flags plus the global ones.
-pub fn parse(args: &[String], defs: &[FlagDef]) -> Result<Parsed, FlagError> {
-    let all: Vec<&FlagDef> = defs.iter().chain(GLOBAL_FLAGS.iter()).collect();
+/// Parses `args` against the command's flags plus the global ones; the namespace
+/// falls back to the kubeconfig context's.
+pub fn parse(args: &[String], defs: &[FlagDef], kubeconfig: &super::config::Kubeconfig) -> Result<Parsed, FlagError> {
+    let all: Vec<FlagDef> = defs.iter().chain(GLOBAL_FLAGS.iter()).copied().collect();
+    let mut parsed = parse_flags(args, &all)?;
+    parsed.context_namespace = kubeconfig.namespace().map(String::from);
+    Ok(parsed)
+}
+
+/// Parses `args` against exactly these flags, as pflag would.
+pub fn parse_flags(args: &[String], all: &[FlagDef]) -> Result<Parsed, FlagError> {
     let by_long = |name: &str| all.iter().find(|d| d.long == name).copied();
     let by_short = |c: char| all.iter().find(|d| d.short == Some(c)).copied();
     let mut out = Parsed::default();
@@ -194,7 +212,7 @@ mod tests {
 
     fn p(s: &str) -> Result<Parsed, FlagError> {
         let args: Vec<String> = s.split_whitespace().map(String::from).collect();
-        parse(&args, DEFS)
+        parse(&args, DEFS, &super::super::config::Kubeconfig::default())
     }
 
     #[test]
@@ -210,7 +228,8 @@ mod tests {
         assert_eq!(p("-n dev").unwrap().value("namespace"), Some("dev"));
         assert_eq!(p("-ndev").unwrap().value("namespace"), Some("dev"));
         assert_eq!(p("-n=dev").unwrap().value("namespace"), Some("dev"));
-        assert_eq!(p("-n=").unwrap().namespace(), None);
+        assert_eq!(p("-n=").unwrap().namespace_flag(), None);
+        assert_eq!(p("-n=").unwrap().namespace(), "default");
         assert_eq!(p("-owide").unwrap().value("output"), Some("wide"));
         let r = p("-it pod").unwrap();
         assert!(r.bool("stdin") && r.bool("tty"));

@@ -28,8 +28,8 @@ pub(super) struct Request {
     pub names: Vec<String>,
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS) {
+pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Output) -> i32 {
+    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return usage_error("get", e.message(), out),
     };
@@ -43,7 +43,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
         return 1;
     }
     let all_ns = p.bool("all-namespaces");
-    let namespace = p.namespace().unwrap_or("default").to_string();
+    let namespace = p.namespace().to_string();
     let selector = match p.value("selector").map(parse_selector).transpose() {
         Ok(s) => s,
         Err(msg) => {

@@ -2,12 +2,20 @@
 //! writes the cluster only through the API store, as the real client only talks to
 //! the API server.
 
+mod api_resources;
+mod cluster_info;
+mod completion;
+pub mod config;
 mod delete;
+mod explain;
 pub mod flags;
 pub(crate) mod get;
+pub mod help;
 pub mod printers;
 pub mod resources;
 mod run;
+
+pub use config::Kubeconfig;
 
 use crate::cluster::Cluster;
 use crate::output::Output;
@@ -26,7 +34,7 @@ pub const COMMANDS: &[&str] = &[
 pub const CLIENT_VERSION: &str = "v1.34.5";
 pub const KUSTOMIZE_VERSION: &str = "v5.7.1";
 
-const ROOT_HELP: &str = include_str!("root_help.txt");
+use help::ROOT_HELP;
 
 /// What a finished kubectl invocation asks of its caller besides printing.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -53,36 +61,45 @@ pub struct Io<'a> {
     pub kubeconfig: &'a mut Kubeconfig,
 }
 
-/// The one context of the simulated kubeconfig (`kubernetes-admin@kubernetes`);
-/// `kubectl config set-context --current --namespace=X` changes its namespace, which
-/// then is the default of every namespaced command.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Kubeconfig {
-    pub namespace: Option<String>,
-}
-
 /// Runs `kubectl <args>` against the cluster, printing into `out`.
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
     dispatch(cluster, args, io, out)
 }
 
-fn dispatch(cluster: &mut Cluster, args: &[String], _io: &mut Io, out: &mut Output) -> Outcome {
+fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
     // Global flags may come before the verb (`kubectl -n dev get pods`).
     let verb_at = first_verb_index(args);
+    // Flags before the verb are the root command's: only global ones are allowed.
+    if let Err(e) = flags::parse_flags(&args[..verb_at.unwrap_or(args.len())], &help::root_flags()) {
+        out.err(&format!("error: {}", e.message()));
+        out.err("See 'kubectl --help' for usage.");
+        return Outcome::code(1);
+    }
     let Some(i) = verb_at else {
         // `kubectl`, `kubectl -h`, `kubectl -n x`: cobra prints the root help.
-        out.out(ROOT_HELP.trim_end_matches('\n'));
+        out.out(ROOT_HELP);
         return Outcome::code(0);
     };
+    // `-h/--help`, `kubectl help …` and bare command groups are answered before
+    // any verb validates its arguments, as cobra does.
+    if let Some(code) = help::intercept(args, i, out) {
+        return Outcome::code(code);
+    }
     let verb = args[i].as_str();
     let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
     let code = match verb {
-        "delete" => return delete::run(cluster, &rest, &[], out),
-        "get" => get::run(cluster, &rest, out),
-        "run" => run::run(cluster, &rest, out),
-        "version" => version(&rest, out),
-        "help" => {
-            out.out(ROOT_HELP.trim_end_matches('\n'));
+        "delete" => return delete::run(cluster, &rest, io, &[], out),
+        "get" => get::run(cluster, &rest, io, out),
+        "run" => run::run(cluster, &rest, io, out),
+        "version" => version(&rest, io, out),
+        "config" => config::run(&rest, io.kubeconfig, out),
+        "api-resources" => api_resources::run(&rest, io, out),
+        "api-versions" => api_resources::api_versions(&rest, io, out),
+        "cluster-info" => cluster_info::run(cluster, &rest, io, out),
+        "completion" => completion::run(&rest, io, out),
+        "explain" => explain::run(&rest, io, out),
+        "options" => {
+            out.out(&help::text("options").unwrap_or_default());
             0
         }
         v if COMMANDS.contains(&v) => {
@@ -138,10 +155,10 @@ fn usage_error(verb: &str, message: &str, out: &mut Output) -> i32 {
     1
 }
 
-fn version(args: &[String], out: &mut Output) -> i32 {
+fn version(args: &[String], io: &Io, out: &mut Output) -> i32 {
     use flags::{flag, FlagKind};
     const DEFS: &[flags::FlagDef] = &[flag("client", None, FlagKind::Bool), flag("output", Some('o'), FlagKind::Value)];
-    let parsed = match flags::parse(args, DEFS) {
+    let parsed = match flags::parse(args, DEFS, io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return usage_error("version", e.message(), out),
     };

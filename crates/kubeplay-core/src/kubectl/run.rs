@@ -64,8 +64,8 @@ fn parse_envs(items: &[String]) -> Result<Vec<EnvVar>, String> {
         .collect()
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS) {
+pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Output) -> i32 {
+    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return usage_error("run", e.message(), out),
     };
@@ -129,10 +129,11 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
             container.args = Some(extra);
         }
     }
-    // Like kubectl, name the namespace only when the user did; the server fills in
-    // `default` (so `--dry-run=client -o yaml` shows no namespace).
-    let namespace = p.namespace().map(String::from);
-    let pod = Pod {
+    // Like kubectl, write the namespace into the object only when the user named it
+    // (so `--dry-run=client -o yaml` shows none); the request itself goes to the
+    // namespace the kubeconfig context resolves to.
+    let namespace = p.namespace_flag().map(String::from);
+    let mut pod = Pod {
         metadata: ObjectMeta {
             name: Some(name.clone()),
             namespace,
@@ -152,6 +153,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 {
     if dry_run == "client" {
         return print_created(&pod, p.value("output"), true, out);
     }
+    pod.metadata.namespace = Some(p.namespace().to_string());
     match cluster.create(pod) {
         Ok(created) => {
             cluster.settle();

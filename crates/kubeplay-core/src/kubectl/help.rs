@@ -1,0 +1,308 @@
+//! kubectl's help, decided before any verb runs, as cobra does: `-h/--help` on any
+//! command (after its flags parse: an unknown flag still wins), `kubectl help PATH`,
+//! and the group commands (`rollout`, `config`, `create secret` …) called without
+//! or with an unknown subcommand.
+//!
+//! The texts are the real v1.34.5 client's output, imported by
+//! `scripts/import-kubectl-help.py` into `help/`: one file per command path, with
+//! flag descriptions shared by several commands kept once in `help/_flags.txt` and
+//! referred to by `@KEY` lines. The command tree (subcommands, aliases) and each
+//! command's flags are read from the same texts, so they cannot drift apart.
+
+use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
+use crate::output::Output;
+
+/// Every command path (`get`, `create deployment`) and its help text.
+static TEXTS: &[(&str, &str)] = include!("help/index.rs");
+const SHARED_FLAGS: &str = include_str!("help/_flags.txt");
+pub(crate) const ROOT_HELP: &str = include_str!("root_help.txt");
+
+/// The command groups that only hold subcommands: what they print when called
+/// without one — their help text, on stdout or stderr — and with which exit code
+/// (`kubectl rollout` uses stdout and fails; `certificate` has no Run at all).
+const GROUPS: &[(&str, bool, i32)] = &[
+    ("set", false, 1),
+    ("rollout", true, 1),
+    ("certificate", true, 0),
+    ("top", false, 1),
+    ("auth", false, 1),
+    ("config", false, 1),
+    ("plugin", false, 1),
+    ("create secret", false, 1),
+    ("create service", false, 1),
+];
+
+/// The raw text of a command path (with `@KEY` references).
+fn raw(path: &str) -> Option<&'static str> {
+    TEXTS.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
+}
+
+/// A shared flag block by key: the lines after `@KEY` up to the next `@` line.
+fn shared_block(key: &str) -> Option<&'static str> {
+    let start = SHARED_FLAGS.find(&format!("@{key}\n"))? + key.len() + 2;
+    let rest = &SHARED_FLAGS[start..];
+    let end = rest.find("\n@").unwrap_or(rest.trim_end_matches('\n').len());
+    Some(&rest[..end])
+}
+
+/// A command's help text exactly as `kubectl PATH --help` prints it.
+pub fn text(path: &str) -> Option<String> {
+    let raw = raw(path)?;
+    let mut s = String::with_capacity(raw.len() * 2);
+    for (i, line) in raw.split('\n').enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        match line.strip_prefix('@').and_then(shared_block) {
+            Some(block) => s.push_str(block),
+            None => s.push_str(line),
+        }
+    }
+    Some(s)
+}
+
+/// The lines of a text with the shared blocks expanded, borrowed from the
+/// static texts (flag names must be `'static` for the parser).
+fn expanded_lines(raw: &'static str) -> impl Iterator<Item = &'static str> {
+    raw.split('\n').flat_map(|line| {
+        let block = line.strip_prefix('@').and_then(shared_block);
+        block.unwrap_or(line).split('\n')
+    })
+}
+
+/// The flags a help text lists (`    -o, --output='':`, `    --all=false:`); a flag
+/// whose default is `true`/`false` is boolean.
+fn listed_flags(raw: &'static str) -> Vec<FlagDef> {
+    expanded_lines(raw)
+        .filter_map(|line| {
+            let spec = line.strip_prefix("    ")?.strip_suffix(':')?;
+            let (short, rest) = match spec.strip_prefix('-').and_then(|s| s.split_once(", ")) {
+                Some((c, rest)) if c.len() == 1 => (c.chars().next(), rest),
+                _ => (None, spec),
+            };
+            let (long, default) = rest.strip_prefix("--")?.split_once('=')?;
+            let kind = if matches!(default, "true" | "false") { FlagKind::Bool } else { FlagKind::Value };
+            Some(flag(long, short, kind))
+        })
+        .collect()
+}
+
+/// A command's own flags plus every global one (`kubectl options`) and `-h`.
+fn command_flags(path: &str) -> Vec<FlagDef> {
+    let mut defs = raw(path).map(listed_flags).unwrap_or_default();
+    defs.extend(raw("options").map(listed_flags).unwrap_or_default());
+    defs.push(flag("help", Some('h'), FlagKind::Bool));
+    defs
+}
+
+/// The flags `kubectl` itself accepts before a verb: the global ones.
+pub fn root_flags() -> Vec<FlagDef> {
+    command_flags("")
+}
+
+/// The subcommand of `path` called `name` (or by one of its aliases).
+fn subcommand(path: &str, name: &str) -> Option<&'static str> {
+    let prefix = format!("{path} ");
+    TEXTS.iter().map(|(p, _)| *p).find(|p| {
+        let Some(sub) = p.strip_prefix(&prefix) else { return false };
+        !sub.contains(' ') && (sub == name || aliases(p).any(|a| a == name))
+    })
+}
+
+/// A command's aliases from its `Aliases:` section (`deployment, deploy`).
+fn aliases(path: &str) -> impl Iterator<Item = &'static str> {
+    let aliases = raw(path).and_then(|t| {
+        let start = t.find("\nAliases:\n")? + "\nAliases:\n".len();
+        t[start..].lines().next()
+    });
+    aliases.into_iter().flat_map(|l| l.split(", "))
+}
+
+fn is_help_token(a: &str) -> bool {
+    a == "-h" || a == "--help" || a.starts_with("--help=")
+}
+
+/// What the command line asks of help before the verb runs. `verb_at` is the
+/// index of the first non-flag argument. Returns the exit code when help (or a
+/// group's usage) was printed; `None` lets the verb run.
+pub fn intercept(args: &[String], verb_at: usize, out: &mut Output) -> Option<i32> {
+    if args[..verb_at].iter().any(|a| is_help_token(a)) {
+        // kubectl looks for -h before the verb first: `kubectl -h get` is the root help.
+        out.out(ROOT_HELP);
+        return Some(0);
+    }
+    let verb = args[verb_at].as_str();
+    raw(verb)?;
+    let rest: Vec<String> = args[..verb_at].iter().chain(&args[verb_at + 1..]).cloned().collect();
+    if verb == "help" {
+        return Some(help_command(&rest, out));
+    }
+    let wants_help = rest.iter().take_while(|a| *a != "--").any(|a| is_help_token(a) || is_short_run_with_h(a));
+    // Walk down the subcommands named by the leading positional arguments.
+    let mut path = verb.to_string();
+    let mut rest = rest;
+    while let Some(word) = command_words(&rest, &command_flags(&path)).first().cloned() {
+        let Some(sub) = subcommand(&path, &word) else { break };
+        path = sub.to_string();
+        if let Some(i) = rest.iter().position(|a| *a == word) {
+            rest.remove(i);
+        }
+    }
+    let parsed = flags::parse_flags(&rest, &command_flags(&path));
+    if wants_help {
+        return Some(match parsed {
+            Err(e) => super::usage_error(&path, e.message(), out),
+            Ok(p) if p.bool("help") => {
+                // `kubectl options` has its own usage and prints nothing for -h.
+                if path != "options" {
+                    out.out(&text(&path).unwrap_or_default());
+                }
+                0
+            }
+            Ok(_) => return None,
+        });
+    }
+    let (_, on_stdout, code) = GROUPS.iter().find(|(g, _, _)| *g == path)?;
+    let p = match parsed {
+        Ok(p) => p,
+        Err(e) => return Some(super::usage_error(&path, e.message(), out)),
+    };
+    match p.args.first() {
+        Some(unknown) if path != "certificate" => {
+            out.err(&format!("error: unknown command \"{unknown}\""));
+            out.err(&format!("See 'kubectl {path} -h' for help and examples"));
+            Some(1)
+        }
+        _ => {
+            let help = text(&path).unwrap_or_default();
+            if *on_stdout { out.out(&help) } else { out.err(&help) }
+            Some(*code)
+        }
+    }
+}
+
+/// The words that may name subcommands, as cobra's `stripFlags` finds them: no
+/// flag is validated yet; `--flag value` and `-f value` skip the value unless the
+/// flag is boolean, and `--` ends the search.
+fn command_words(args: &[String], defs: &[FlagDef]) -> Vec<String> {
+    let is_bool_long = |name: &str| defs.iter().any(|d| d.long == name && d.kind == FlagKind::Bool);
+    let is_bool_short = |c: &str| defs.iter().any(|d| d.short.is_some_and(|s| s.to_string() == c) && d.kind == FlagKind::Bool);
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        i += 1;
+        if a == "--" {
+            break;
+        }
+        let takes_next = if let Some(long) = a.strip_prefix("--") {
+            !long.contains('=') && !is_bool_long(long)
+        } else if let Some(short) = a.strip_prefix('-') {
+            short.len() == 1 && !is_bool_short(short)
+        } else {
+            if !a.is_empty() {
+                words.push(a.to_string());
+            }
+            false
+        };
+        if takes_next {
+            i += 1;
+        }
+    }
+    words
+}
+
+/// `-ih`: a run of shorthand booleans that includes `h`.
+fn is_short_run_with_h(a: &str) -> bool {
+    a.len() > 2 && a.starts_with('-') && !a.starts_with("--") && a[1..].chars().all(|c| c.is_ascii_alphabetic()) && a.contains('h')
+}
+
+/// `kubectl help [PATH...]`: the deepest command the words name; an unknown first
+/// word is cobra's "Unknown help topic" followed by the root usage, on stderr.
+fn help_command(args: &[String], out: &mut Output) -> i32 {
+    let p: Parsed = match flags::parse_flags(args, &command_flags("help")) {
+        Ok(p) => p,
+        Err(e) => return super::usage_error("help", e.message(), out),
+    };
+    if p.bool("help") {
+        out.out(&text("help").unwrap_or_default());
+        return 0;
+    }
+    let Some(first) = p.args.first() else {
+        out.out(ROOT_HELP);
+        return 0;
+    };
+    if raw(first).is_none() || first == "options" && p.args.len() > 1 {
+        let usage_at = ROOT_HELP.find("\nBasic Commands").unwrap_or(0);
+        out.err(&format!("Unknown help topic [`{}`]\n\n{}", p.args.join(" "), &ROOT_HELP[usage_at..]));
+        return 0;
+    }
+    let mut path = first.to_string();
+    for word in &p.args[1..] {
+        match subcommand(&path, word) {
+            Some(sub) => path = sub.to_string(),
+            None => break,
+        }
+    }
+    out.out(&text(&path).unwrap_or_default());
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(line: &str) -> (String, i32) {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        let verb_at = super::super::first_verb_index(&args).unwrap();
+        let mut out = Output::default();
+        let code = intercept(&args, verb_at, &mut out).unwrap_or(-1);
+        (out.text(), code)
+    }
+
+    #[test]
+    fn texts_expand_shared_flags() {
+        let t = text("create deployment").unwrap();
+        assert!(t.starts_with("Create a deployment with the specified name.\n"));
+        assert!(t.contains("    --dry-run='none':\n\tMust be \"none\", \"server\", or \"client\"."));
+        assert!(!t.lines().any(|l| l.starts_with('@')));
+        for (path, _) in TEXTS {
+            assert!(!text(path).unwrap().lines().any(|l| l.starts_with('@')), "{path} has an unexpanded block");
+        }
+    }
+
+    #[test]
+    fn help_flag_on_verbs_subcommands_and_aliases() {
+        let (t, code) = run("get pods -h");
+        assert!(t.starts_with("Display one or many resources.\n") && code == 0);
+        assert_eq!(run("create deploy web --image=x --help").0, text("create deployment").unwrap());
+        assert_eq!(run("-n dev config set-context -h").0, text("config set-context").unwrap());
+        // An unknown subcommand word is an argument of the group.
+        assert_eq!(run("rollout foo -h").0, text("rollout").unwrap());
+        assert_eq!(run("-h get").0, ROOT_HELP);
+    }
+
+    #[test]
+    fn flag_errors_win_over_help() {
+        assert_eq!(run("get -h --foo"), ("error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n".into(), 1));
+        // After `--` nothing is a flag: the verb runs.
+        assert_eq!(run("run x --image=y -- -h").1, -1);
+    }
+
+    #[test]
+    fn groups_without_subcommand() {
+        let (t, code) = run("config");
+        assert_eq!((t, code), (text("config").unwrap(), 1));
+        assert_eq!(run("config vew"), ("error: unknown command \"vew\"\nSee 'kubectl config -h' for help and examples\n".into(), 1));
+        assert_eq!(run("certificate foo").1, 0);
+        assert_eq!(run("config view").1, -1);
+    }
+
+    #[test]
+    fn help_command() {
+        assert_eq!(run("help create deployment").0, text("create deployment").unwrap());
+        let (t, code) = run("help foo");
+        assert!(t.starts_with("Unknown help topic [`foo`]\n\n\nBasic Commands (Beginner):\n") && code == 0);
+        assert_eq!(run("help").0, ROOT_HELP);
+    }
+}
