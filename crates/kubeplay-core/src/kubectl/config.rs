@@ -83,14 +83,13 @@ impl Kubeconfig {
             })
             .collect();
         let used = |name: &str, of: fn(&KubeContext) -> &str| !minify || self.contexts.get(&self.current_context).is_some_and(|c| of(c) == name);
-        let clusters: Vec<_> = used(CLUSTER_NAME, |c| &c.cluster)
-            .then(|| json!({"name": CLUSTER_NAME, "cluster": {"certificate-authority-data": data(CA_DATA), "server": SERVER}}))
-            .into_iter()
-            .collect();
-        let users: Vec<_> = used(USER_NAME, |c| &c.user)
-            .then(|| json!({"name": USER_NAME, "user": {"client-certificate-data": data(CERT_DATA), "client-key-data": data(KEY_DATA)}}))
-            .into_iter()
-            .collect();
+        let cluster = json!({"name": CLUSTER_NAME, "cluster": {"certificate-authority-data": data(CA_DATA), "server": SERVER}});
+        let user = json!({"name": USER_NAME, "user": {"client-certificate-data": data(CERT_DATA), "client-key-data": data(KEY_DATA)}});
+        // Go marshals an empty list of these as null.
+        let list = |items: Vec<serde_json::Value>| if items.is_empty() { serde_json::Value::Null } else { items.into() };
+        let clusters = list(used(CLUSTER_NAME, |c| &c.cluster).then_some(cluster).into_iter().collect());
+        let users = list(used(USER_NAME, |c| &c.user).then_some(user).into_iter().collect());
+        let contexts = list(contexts);
         json!({
             "apiVersion": "v1",
             "clusters": clusters,
@@ -126,7 +125,7 @@ fn view_as_go_json(v: &serde_json::Value) -> String {
             })
             .collect();
         if items.is_empty() {
-            format!("    \"{key}\": []")
+            format!("    \"{key}\": null")
         } else {
             format!("    \"{key}\": [\n{}\n    ]", items.join(",\n"))
         }
@@ -166,23 +165,27 @@ const SET_CONTEXT_FLAGS: &[FlagDef] = &[
 /// `kubectl config SUBCOMMAND`. `args` starts with the subcommand word (the
 /// group without one, or with an unknown one, is answered by `help`).
 pub fn run(args: &[String], kubeconfig: &mut Kubeconfig, out: &mut Output) -> i32 {
-    let Some(at) = args.iter().position(|a| !a.starts_with('-')) else {
-        out.err(&super::help::text("config").unwrap_or_default());
-        return 1;
-    };
-    let sub = args[at].as_str();
-    let rest: Vec<String> = args[..at].iter().chain(&args[at + 1..]).cloned().collect();
-    let sub = if sub == "use" { "use-context" } else { sub };
+    let (path, rest) = super::help::find_command("config", args);
+    let sub = path.strip_prefix("config ").unwrap_or_default();
     let defs: &[FlagDef] = match sub {
         "view" => VIEW_FLAGS,
         "get-contexts" => GET_CONTEXTS_FLAGS,
         "set-context" => SET_CONTEXT_FLAGS,
-        _ => &[],
+        "current-context" | "use-context" | "rename-context" | "delete-context" | "get-clusters" | "get-users" => &[],
+        "" => {
+            // `kubectl config` alone (help answers it before the verb runs).
+            out.err(&super::help::text("config").unwrap_or_default());
+            return 1;
+        }
+        other => {
+            // The cluster and user entries, and arbitrary properties, stay as kubeadm wrote them.
+            out.err(&format!("kubeplay: \"kubectl config {other}\" is not simulated: the cluster and user entries are fixed"));
+            return 1;
+        }
     };
-    let path = format!("config {sub}");
     let p = match flags::parse(&rest, defs, kubeconfig) {
         Ok(p) => p,
-        Err(e) => return usage_error(&path, e.message(), out),
+        Err(e) => return usage_error(path, e.message(), out),
     };
     match sub {
         "view" => view(&p, kubeconfig, out),
@@ -253,15 +256,8 @@ pub fn run(args: &[String], kubeconfig: &mut Kubeconfig, out: &mut Output) -> i3
             out.out(&format!("NAME\n{USER_NAME}"));
             0
         }
-        other if super::help::text(&path).is_some() => {
-            out.err(&format!("kubeplay: \"kubectl config {other}\" is not simulated: the cluster and user entries are fixed"));
-            1
-        }
-        other => {
-            out.err(&format!("error: unknown command \"{other}\""));
-            out.err("See 'kubectl config -h' for help and examples");
-            1
-        }
+        // Every other word returned above.
+        _ => 1,
     }
 }
 
@@ -272,14 +268,28 @@ fn unexpected_args(path: &str, args: &[String], out: &mut Output) -> i32 {
     1
 }
 
+/// Why `config view --minify` cannot keep only the current context's entries
+/// (clientcmd `MinifyConfig`).
+fn minify_error(kubeconfig: &Kubeconfig) -> Option<String> {
+    if kubeconfig.current_context.is_empty() {
+        return Some("current-context must exist in order to minify".into());
+    }
+    let Some(ctx) = kubeconfig.contexts.get(&kubeconfig.current_context) else {
+        return Some(format!("cannot locate context {}", kubeconfig.current_context));
+    };
+    if ctx.cluster != CLUSTER_NAME {
+        return Some(format!("cannot locate cluster {}", ctx.cluster));
+    }
+    if !ctx.user.is_empty() && ctx.user != USER_NAME {
+        return Some(format!("cannot locate user {}", ctx.user));
+    }
+    None
+}
+
 fn view(p: &flags::Parsed, kubeconfig: &Kubeconfig, out: &mut Output) -> i32 {
     let minify = p.bool("minify");
-    if minify && !kubeconfig.contexts.contains_key(&kubeconfig.current_context) {
-        if kubeconfig.current_context.is_empty() {
-            out.err("error: current-context must exist in order to minify");
-        } else {
-            out.err(&format!("error: cannot locate context {}", kubeconfig.current_context));
-        }
+    if let Some(e) = minify.then(|| minify_error(kubeconfig)).flatten() {
+        out.err(&format!("error: {e}"));
         return 1;
     }
     let v = kubeconfig.view_json(minify, p.bool("raw") || p.bool("flatten"));

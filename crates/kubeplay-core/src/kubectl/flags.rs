@@ -98,6 +98,14 @@ impl FlagError {
     }
 }
 
+/// How pflag names a flag in value errors: `-A, --all-namespaces` or `--watch`.
+fn flag_name(def: &FlagDef) -> String {
+    match def.short {
+        Some(c) => format!("-{c}, --{}", def.long),
+        None => format!("--{}", def.long),
+    }
+}
+
 fn parse_bool(v: &str, name: &str) -> Result<String, FlagError> {
     match v {
         "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok("true".into()),
@@ -140,7 +148,7 @@ pub fn parse_flags(args: &[String], all: &[FlagDef]) -> Result<Parsed, FlagError
             };
             let value = match (def.kind, inline) {
                 (FlagKind::Bool, None) => "true".to_string(),
-                (FlagKind::Bool, Some(v)) => parse_bool(&v, &format!("--{name}"))?,
+                (FlagKind::Bool, Some(v)) => parse_bool(&v, &flag_name(&def))?,
                 (FlagKind::Value, Some(v)) => v,
                 (FlagKind::Value, None) => {
                     let Some(v) = args.get(i) else {
@@ -169,7 +177,7 @@ pub fn parse_flags(args: &[String], all: &[FlagDef]) -> Result<Parsed, FlagError
                         let value = if chars.get(j) == Some(&'=') {
                             let v: String = chars[j + 1..].iter().collect();
                             j = chars.len();
-                            parse_bool(&v, &format!("-{c}"))?
+                            parse_bool(&v, &flag_name(&def))?
                         } else {
                             "true".into()
                         };
@@ -251,7 +259,7 @@ mod tests {
         assert_eq!(p("-n").unwrap_err().message(), "flag needs an argument: 'n' in -n");
         assert_eq!(
             p("--all-namespaces=maybe").unwrap_err().message(),
-            "invalid argument \"maybe\" for \"--all-namespaces\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax"
+            "invalid argument \"maybe\" for \"-A, --all-namespaces\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax"
         );
     }
 }

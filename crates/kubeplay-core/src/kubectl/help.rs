@@ -32,6 +32,11 @@ const GROUPS: &[(&str, bool, i32)] = &[
     ("create service", false, 1),
 ];
 
+/// Every command path that has a help text (`get`, `create deployment` …).
+pub fn paths() -> impl Iterator<Item = &'static str> {
+    TEXTS.iter().map(|(p, _)| *p)
+}
+
 /// The raw text of a command path (with `@KEY` references).
 fn raw(path: &str) -> Option<&'static str> {
     TEXTS.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
@@ -138,24 +143,15 @@ pub fn intercept(args: &[String], verb_at: usize, out: &mut Output) -> Option<i3
         return Some(help_command(&rest, out));
     }
     let wants_help = rest.iter().take_while(|a| *a != "--").any(|a| is_help_token(a) || is_short_run_with_h(a));
-    // Walk down the subcommands named by the leading positional arguments.
-    let mut path = verb.to_string();
-    let mut rest = rest;
-    while let Some(word) = command_words(&rest, &command_flags(&path)).first().cloned() {
-        let Some(sub) = subcommand(&path, &word) else { break };
-        path = sub.to_string();
-        if let Some(i) = rest.iter().position(|a| *a == word) {
-            rest.remove(i);
-        }
-    }
-    let parsed = flags::parse_flags(&rest, &command_flags(&path));
+    let (path, rest) = find_command(verb, &rest);
+    let parsed = flags::parse_flags(&rest, &command_flags(path));
     if wants_help {
         return Some(match parsed {
-            Err(e) => super::usage_error(&path, e.message(), out),
+            Err(e) => super::usage_error(path, e.message(), out),
             Ok(p) if p.bool("help") => {
                 // `kubectl options` has its own usage and prints nothing for -h.
                 if path != "options" {
-                    out.out(&text(&path).unwrap_or_default());
+                    out.out(&text(path).unwrap_or_default());
                 }
                 0
             }
@@ -165,7 +161,7 @@ pub fn intercept(args: &[String], verb_at: usize, out: &mut Output) -> Option<i3
     let (_, on_stdout, code) = GROUPS.iter().find(|(g, _, _)| *g == path)?;
     let p = match parsed {
         Ok(p) => p,
-        Err(e) => return Some(super::usage_error(&path, e.message(), out)),
+        Err(e) => return Some(super::usage_error(path, e.message(), out)),
     };
     match p.args.first() {
         Some(unknown) if path != "certificate" => {
@@ -174,11 +170,31 @@ pub fn intercept(args: &[String], verb_at: usize, out: &mut Output) -> Option<i3
             Some(1)
         }
         _ => {
-            let help = text(&path).unwrap_or_default();
+            let help = text(path).unwrap_or_default();
             if *on_stdout { out.out(&help) } else { out.err(&help) }
             Some(*code)
         }
     }
+}
+
+/// The command the leading words name, as cobra's `Find` walks down the tree:
+/// its path (`config use-context` for `config use`) and the arguments without
+/// the words that named it. Group verbs use it to pick their subcommand.
+pub fn find_command(verb: &str, args: &[String]) -> (&'static str, Vec<String>) {
+    let mut path = path_static(verb);
+    let mut rest = args.to_vec();
+    while let Some(word) = command_words(&rest, &command_flags(path)).first().cloned() {
+        let Some(sub) = subcommand(path, &word) else { break };
+        path = sub;
+        if let Some(i) = rest.iter().position(|a| *a == word) {
+            rest.remove(i);
+        }
+    }
+    (path, rest)
+}
+
+fn path_static(path: &str) -> &'static str {
+    paths().find(|p| *p == path).unwrap_or("")
 }
 
 /// The words that may name subcommands, as cobra's `stripFlags` finds them: no
