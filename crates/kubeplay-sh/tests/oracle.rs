@@ -106,6 +106,7 @@ const CASES: &[Case] = &[
     same(&["kubectl run"]),
     same(&["kubectl run x"]),
     same(&["kubectl run x --image=nginx --restart=Bad"]),
+    same(&["kubectl delete"]),
     same(&["kubectl version --client"]),
     same(&["kubectl api-resources foo"]),
     same(&["kubectl api-resources -o foo"]),
@@ -166,7 +167,6 @@ const CASES: &[Case] = &[
     differs(&["kubectl create cronjob hello --image=busybox --schedule='*/1 * * * *' --dry-run=client -o yaml"], CREATE_PENDING),
     differs(&["kubectl create namespace dev --dry-run=client -o yaml"], CREATE_PENDING),
     differs(&["kubectl create ns"], CREATE_PENDING),
-    differs(&["kubectl delete"], "kubectl delete is not simulated yet"),
     differs(&["kubectl scale"], "kubectl scale is not simulated yet"),
     differs(&["kubectl logs"], "kubectl logs is not simulated yet"),
 ];
