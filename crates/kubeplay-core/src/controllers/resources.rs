@@ -1,7 +1,7 @@
 //! Resource quantities (`100m`, `128Mi`, `2`) and what a pod requests, for the
 //! scheduler's fit check.
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 /// Parses a quantity into milli-units (CPU: millicores; memory: milli-bytes would
@@ -49,6 +49,23 @@ pub fn pod_requests(pod: &Pod) -> (i64, i64) {
         let mem_q = req.and_then(|r| r.get("memory")).and_then(bytes).unwrap_or(0);
         (cpu + cpu_q, mem + mem_q)
     })
+}
+
+/// What a node offers pods, from `status.allocatable`: (millicores, bytes, pod count).
+/// The scheduler's fit check and the page's capacity bars read the same figures.
+pub fn allocatable(node: &Node) -> (i64, i64, i64) {
+    let alloc = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
+    let cpu = alloc.and_then(|a| a.get("cpu")).and_then(millis).unwrap_or(0);
+    let mem = alloc.and_then(|a| a.get("memory")).and_then(bytes).unwrap_or(0);
+    let pods = alloc.and_then(|a| a.get("pods")).and_then(millis).map(|m| m / 1000).unwrap_or(110);
+    (cpu, mem, pods)
+}
+
+/// Whether a pod still holds its requests on its node: pods that ended (Succeeded,
+/// Failed) no longer count against the node's allocatable.
+pub fn holds_resources(p: &Pod) -> bool {
+    let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+    !matches!(phase, Some("Succeeded") | Some("Failed"))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, Taint, Toleration};
 
-use super::resources::{bytes, millis, pod_requests};
+use super::resources::{allocatable, holds_resources, pod_requests};
 use super::volume_binding;
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
@@ -30,12 +30,6 @@ fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
         };
         effect_ok && key_ok && value_ok
     })
-}
-
-/// Whether pod `p` is still holding resources on its node.
-fn is_active(p: &Pod) -> bool {
-    let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
-    !matches!(phase, Some("Succeeded") | Some("Failed"))
 }
 
 /// Runs the filters in the scheduler's plugin order; the first failing one is the reason.
@@ -67,15 +61,12 @@ fn filter(node: &Node, pod: &Pod, on_node: &[&Pod]) -> Result<(), Rejection> {
             return Err("node(s) didn't match Pod's node affinity/selector");
         }
     }
-    let alloc = node.status.as_ref().and_then(|s| s.allocatable.clone()).unwrap_or_default();
-    let max_pods = alloc.get("pods").and_then(millis).map(|m| m / 1000).unwrap_or(110);
+    let (cap_cpu, cap_mem, max_pods) = allocatable(node);
     if on_node.len() as i64 + 1 > max_pods {
         return Err("Too many pods");
     }
     let (want_cpu, want_mem) = pod_requests(pod);
     let (used_cpu, used_mem) = on_node.iter().map(|p| pod_requests(p)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let cap_cpu = alloc.get("cpu").and_then(millis).unwrap_or(0);
-    let cap_mem = alloc.get("memory").and_then(bytes).unwrap_or(0);
     if want_cpu > 0 && used_cpu + want_cpu > cap_cpu {
         return Err("Insufficient cpu");
     }
@@ -143,7 +134,7 @@ fn schedule_one(c: &mut Cluster, key: &ObjectKey) {
     let Some(pod) = c.store.pods.get(key).cloned() else { return };
     let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
     let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
-    for p in c.store.pods.list(None).filter(|p| is_active(p)) {
+    for p in c.store.pods.list(None).filter(|p| holds_resources(p)) {
         if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
             by_node.entry(n).or_default().push(p);
         }

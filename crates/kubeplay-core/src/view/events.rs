@@ -1,0 +1,112 @@
+//! The cluster's events as a stream in time order, each naming the object it is
+//! about, for the page's event panel and the inspector.
+
+use k8s_openapi::api::core::v1::Event;
+
+use super::ObjectRef;
+use crate::cluster::Cluster;
+use crate::time::SimTime;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventView {
+    /// When it was last seen (`lastTimestamp`, as `kubectl get events` sorts).
+    pub at: SimTime,
+    /// `Normal` or `Warning`.
+    pub type_: String,
+    pub reason: String,
+    pub message: String,
+    /// How many times the recorder saw it (aggregated repeats).
+    pub count: i32,
+    pub object: ObjectRef,
+    /// The component that reported it (`default-scheduler`, `kubelet`).
+    pub source: String,
+    /// The event's own name, unique within its namespace.
+    pub name: String,
+}
+
+fn seen_at(e: &Event) -> SimTime {
+    e.last_timestamp
+        .as_ref()
+        .or(e.first_timestamp.as_ref())
+        .or(e.metadata.creation_timestamp.as_ref())
+        .map(SimTime::from_k8s)
+        .or_else(|| e.event_time.as_ref().map(|t| SimTime(t.0.as_millisecond())))
+        .unwrap_or_default()
+}
+
+fn view(e: &Event) -> EventView {
+    let o = &e.involved_object;
+    EventView {
+        at: seen_at(e),
+        type_: e.type_.clone().unwrap_or_default(),
+        reason: e.reason.clone().unwrap_or_default(),
+        message: e.message.clone().unwrap_or_default(),
+        count: e.count.unwrap_or(1),
+        object: ObjectRef::new(
+            o.kind.as_deref().unwrap_or(""),
+            o.namespace.as_deref().unwrap_or(""),
+            o.name.as_deref().unwrap_or(""),
+        ),
+        source: e
+            .source
+            .as_ref()
+            .and_then(|s| s.component.clone())
+            .or_else(|| e.reporting_component.clone())
+            .unwrap_or_default(),
+        name: e.metadata.name.clone().unwrap_or_default(),
+    }
+}
+
+/// Orders by when each event was last seen; events seen in the same second keep the
+/// order in which the store last wrote them.
+fn in_time_order<'a>(evs: impl Iterator<Item = &'a Event>) -> Vec<EventView> {
+    let mut v: Vec<(SimTime, u64, EventView)> = evs
+        .map(|e| {
+            let rv = e.metadata.resource_version.as_deref().and_then(|r| r.parse().ok()).unwrap_or(0);
+            (seen_at(e), rv, view(e))
+        })
+        .collect();
+    v.sort_by_key(|(t, rv, _)| (*t, *rv));
+    v.into_iter().map(|(_, _, e)| e).collect()
+}
+
+/// Every event of the cluster, oldest first.
+pub fn events(c: &Cluster) -> Vec<EventView> {
+    in_time_order(c.store.events.list(None))
+}
+
+/// The events about one object, oldest first (what `describe` lists under Events).
+pub fn events_for(c: &Cluster, target: &ObjectRef) -> Vec<EventView> {
+    in_time_order(c.store.events.list(None).filter(|e| {
+        let o = &e.involved_object;
+        o.kind.as_deref() == Some(target.kind.as_str())
+            && o.name.as_deref() == Some(target.name.as_str())
+            && o.namespace.as_deref().unwrap_or("") == target.namespace
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ClusterConfig, Shell};
+
+    #[test]
+    fn a_pods_events_come_in_the_order_they_happened() {
+        let mut sh = Shell::new(ClusterConfig::default());
+        sh.execute("kubectl run whoami --image subicura/whoami:1");
+        sh.cluster.advance_by(30_000);
+        let evs = events_for(&sh.cluster, &ObjectRef::pod("default", "whoami"));
+        let reasons: Vec<&str> = evs.iter().map(|e| e.reason.as_str()).collect();
+        assert_eq!(reasons.first(), Some(&"Scheduled"), "{reasons:?}");
+        assert!(reasons.contains(&"Pulling") && reasons.contains(&"Started"), "{reasons:?}");
+        let started = reasons.iter().position(|r| *r == "Started").unwrap();
+        let pulling = reasons.iter().position(|r| *r == "Pulling").unwrap();
+        assert!(pulling < started);
+        assert!(evs.windows(2).all(|w| w[0].at <= w[1].at));
+        assert_eq!(evs[0].object.display_name(), "pod/whoami");
+        assert_eq!(evs[0].source, "default-scheduler");
+        let all = events(&sh.cluster);
+        assert!(all.len() >= evs.len());
+        assert!(all.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+}

@@ -1,0 +1,248 @@
+//! The logical picture: namespaces as regions; in each, pods grouped under the
+//! chain of controllers that own them (Deployment → ReplicaSet → Pod, read generically
+//! from `ownerReferences`, so every workload kind the store holds appears without
+//! this module knowing it), and Services with the pods their selector picks.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Service;
+use serde_json::Value;
+
+use super::physical::{controller_of, pod_view};
+use super::{ObjectRef, PodView};
+use crate::cluster::Cluster;
+use crate::kubectl::resources::{self, Want};
+
+/// Kinds that own pods or other owners, in the order `get all` lists them.
+const WORKLOADS: &[&str] =
+    &["replicationcontrollers", "daemonsets", "deployments", "replicasets", "statefulsets", "cronjobs", "jobs"];
+
+/// An owner with what it owns: other owners (a Deployment's ReplicaSets) and pods.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerView {
+    pub object: ObjectRef,
+    /// `(ready, desired)` replicas when the kind has them.
+    pub replicas: Option<(i64, i64)>,
+    /// `deployment.kubernetes.io/revision` of a ReplicaSet (or Deployment).
+    pub revision: Option<String>,
+    /// The images of the pod template.
+    pub images: Vec<String>,
+    pub owners: Vec<OwnerView>,
+    pub pods: Vec<PodView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceView {
+    pub name: String,
+    /// `ClusterIP`, `NodePort`, `LoadBalancer`, `ExternalName`.
+    pub type_: String,
+    pub cluster_ip: String,
+    /// `80/TCP,443:30443/TCP`, as the PORT(S) column reads.
+    pub ports: String,
+    /// `app=whoami`, as `kubectl get svc -o wide` shows SELECTOR; empty when none.
+    pub selector: String,
+    /// The pods of the namespace whose labels match the selector.
+    pub pods: Vec<PodView>,
+    /// The ENDPOINTS column of the service's Endpoints object, when there is one.
+    pub endpoints: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamespaceView {
+    pub name: String,
+    /// `kube-system`, `kube-public`, `kube-node-lease`: the cluster's own.
+    pub system: bool,
+    pub owners: Vec<OwnerView>,
+    /// Pods no controller owns (`kubectl run`).
+    pub pods: Vec<PodView>,
+    pub services: Vec<ServiceView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogicalView {
+    pub namespaces: Vec<NamespaceView>,
+}
+
+/// What the view needs of one owner before the tree is built.
+struct OwnerFacts {
+    parent: Option<ObjectRef>,
+    replicas: Option<(i64, i64)>,
+    revision: Option<String>,
+    images: Vec<String>,
+}
+
+fn facts(json: &Value) -> (Option<ObjectRef>, OwnerFacts) {
+    let meta = &json["metadata"];
+    let ns = meta["namespace"].as_str().unwrap_or("");
+    let parent = meta["ownerReferences"].as_array().and_then(|refs| {
+        refs.iter().find(|r| r["controller"].as_bool() == Some(true)).map(|r| {
+            ObjectRef::new(r["kind"].as_str().unwrap_or(""), ns, r["name"].as_str().unwrap_or(""))
+        })
+    });
+    let desired = json["spec"]["replicas"].as_i64();
+    let ready = json["status"]["readyReplicas"].as_i64().unwrap_or(0);
+    let images = json["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .map(|cs| cs.iter().filter_map(|c| c["image"].as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let revision = meta["annotations"]["deployment.kubernetes.io/revision"].as_str().map(String::from);
+    let me = meta["name"].as_str().map(|n| ObjectRef::new(json["kind"].as_str().unwrap_or(""), ns, n));
+    (me, OwnerFacts { parent, replicas: desired.map(|d| (ready, d)), revision, images })
+}
+
+fn selector_text(selector: &BTreeMap<String, String>) -> String {
+    selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+}
+
+fn service_view(c: &Cluster, s: &Service, pods: &[(&BTreeMap<String, String>, PodView)]) -> ServiceView {
+    let name = s.metadata.name.clone().unwrap_or_default();
+    let ns = s.metadata.namespace.clone().unwrap_or_default();
+    let spec = s.spec.as_ref();
+    let selector = spec.and_then(|s| s.selector.clone()).unwrap_or_default();
+    let picked = if selector.is_empty() {
+        Vec::new()
+    } else {
+        pods.iter().filter(|(labels, _)| selector.iter().all(|(k, v)| labels.get(k) == Some(v))).map(|(_, p)| p.clone()).collect()
+    };
+    let ports = spec
+        .and_then(|s| s.ports.as_ref())
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    let proto = p.protocol.as_deref().unwrap_or("TCP");
+                    match p.node_port {
+                        Some(np) => format!("{}:{np}/{proto}", p.port),
+                        None => format!("{}/{proto}", p.port),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let endpoints = resources::by_plural("endpoints")
+        .and_then(|t| (t.get)(c, &ns, &name, Want::Cells).ok())
+        .and_then(|item| item.cells.get(1).cloned());
+    ServiceView {
+        name,
+        type_: spec.and_then(|s| s.type_.clone()).unwrap_or_else(|| "ClusterIP".into()),
+        cluster_ip: spec.and_then(|s| s.cluster_ip.clone()).unwrap_or_default(),
+        ports,
+        selector: selector_text(&selector),
+        pods: picked,
+        endpoints,
+    }
+}
+
+/// Builds the tree under `me`; `depth` guards against ownerReference cycles a
+/// hand-written manifest could create.
+fn tree(
+    me: &ObjectRef,
+    owners: &BTreeMap<ObjectRef, OwnerFacts>,
+    pods_of: &mut BTreeMap<ObjectRef, Vec<PodView>>,
+    depth: usize,
+) -> OwnerView {
+    let f = &owners[me];
+    let children: Vec<ObjectRef> =
+        if depth > 8 { Vec::new() } else { owners.iter().filter(|(_, o)| o.parent.as_ref() == Some(me)).map(|(k, _)| k.clone()).collect() };
+    OwnerView {
+        object: me.clone(),
+        replicas: f.replicas,
+        revision: f.revision.clone(),
+        images: f.images.clone(),
+        owners: children.iter().map(|c| tree(c, owners, pods_of, depth + 1)).collect(),
+        pods: pods_of.remove(me).unwrap_or_default(),
+    }
+}
+
+fn namespace_view(c: &Cluster, ns: &str) -> NamespaceView {
+    let mut owners: BTreeMap<ObjectRef, OwnerFacts> = BTreeMap::new();
+    for plural in WORKLOADS {
+        let Some(t) = resources::by_plural(plural) else { continue };
+        for item in (t.list)(c, Some(ns), Want::CellsAndJson) {
+            if let Some((Some(me), f)) = item.json.as_ref().map(facts) {
+                owners.insert(me, f);
+            }
+        }
+    }
+    let mut labelled: Vec<(&BTreeMap<String, String>, PodView)> = Vec::new();
+    let mut pods_of: BTreeMap<ObjectRef, Vec<PodView>> = BTreeMap::new();
+    let mut standalone = Vec::new();
+    static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+    for p in c.store.pods.list(Some(ns)) {
+        let v = pod_view(p);
+        labelled.push((p.metadata.labels.as_ref().unwrap_or(&NO_LABELS), v.clone()));
+        match controller_of(p, ns) {
+            Some(owner) => {
+                // An owner of a kind the store does not hold still groups its pods.
+                owners.entry(owner.clone()).or_insert(OwnerFacts { parent: None, replicas: None, revision: None, images: Vec::new() });
+                pods_of.entry(owner).or_default().push(v);
+            }
+            None => standalone.push(v),
+        }
+    }
+    let roots: Vec<ObjectRef> =
+        owners.iter().filter(|(_, f)| f.parent.as_ref().is_none_or(|p| !owners.contains_key(p))).map(|(k, _)| k.clone()).collect();
+    let owner_views = roots.iter().map(|r| tree(r, &owners, &mut pods_of, 0)).collect();
+    let services = c.store.services.list(Some(ns)).map(|s| service_view(c, s, &labelled)).collect();
+    NamespaceView { name: ns.to_string(), system: ns.starts_with("kube-"), owners: owner_views, pods: standalone, services }
+}
+
+impl LogicalView {
+    pub fn of(c: &Cluster) -> LogicalView {
+        let mut names: Vec<String> = c.store.namespaces.list(None).filter_map(|n| n.metadata.name.clone()).collect();
+        // The learner's namespaces first (default leading), the cluster's own last.
+        names.sort_by_key(|n| (n.starts_with("kube-"), n != "default", n.clone()));
+        LogicalView { namespaces: names.iter().map(|n| namespace_view(c, n)).collect() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ClusterConfig, Shell};
+
+    #[test]
+    fn namespaces_user_first_then_system_with_their_pods_and_services() {
+        let mut sh = Shell::new(ClusterConfig::default());
+        sh.execute("kubectl run whoami --image subicura/whoami:1 --labels app=whoami");
+        let v = LogicalView::of(&sh.cluster);
+        let names: Vec<&str> = v.namespaces.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["default", "kube-node-lease", "kube-public", "kube-system"]);
+        let default = &v.namespaces[0];
+        assert!(!default.system);
+        assert_eq!(default.pods.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["whoami"]);
+        let k8s = default.services.iter().find(|s| s.name == "kubernetes").expect("kubernetes service");
+        assert_eq!(k8s.cluster_ip, "10.96.0.1");
+        assert_eq!(k8s.ports, "443/TCP");
+        assert!(k8s.pods.is_empty(), "the kubernetes service has no selector");
+        let system = v.namespaces.iter().find(|n| n.name == "kube-system").unwrap();
+        assert!(system.system);
+    }
+
+    #[test]
+    fn pods_group_under_their_controller_even_of_a_kind_not_stored() {
+        let mut sh = Shell::new(ClusterConfig::default());
+        let v = LogicalView::of(&sh.cluster);
+        let system = v.namespaces.iter().find(|n| n.name == "kube-system").unwrap();
+        // kubeadm's coredns pods belong to a ReplicaSet; kube-proxy's to a DaemonSet.
+        let all_owned: Vec<&str> = system.owners.iter().flat_map(|o| o.pods.iter().chain(o.owners.iter().flat_map(|c| c.pods.iter()))).map(|p| p.name.as_str()).collect();
+        assert!(all_owned.iter().any(|n| n.starts_with("coredns-")), "{all_owned:?}");
+        // A selector picks pods by label.
+        sh.execute("kubectl run a --image nginx --labels app=web");
+        sh.execute("kubectl run b --image nginx --labels app=db");
+        let mut svc = Service::default();
+        svc.metadata.name = Some("web".into());
+        svc.metadata.namespace = Some("default".into());
+        svc.spec = Some(k8s_openapi::api::core::v1::ServiceSpec {
+            selector: Some([("app".to_string(), "web".to_string())].into()),
+            ..Default::default()
+        });
+        let now = sh.cluster.now();
+        let rng = &mut sh.cluster.rng;
+        sh.cluster.store.create(svc, now, rng).unwrap();
+        let v = LogicalView::of(&sh.cluster);
+        let web = v.namespaces[0].services.iter().find(|s| s.name == "web").unwrap();
+        assert_eq!(web.selector, "app=web");
+        assert_eq!(web.pods.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["a"]);
+    }
+}
