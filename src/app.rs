@@ -1,13 +1,24 @@
-//! The page: console and cluster view side by side (stacked on narrow screens), and
-//! the clock that lets simulated time run with real time.
+//! The page: a top bar (time controls, language, theme), the console with the event
+//! stream below it, the cluster views (physical, logical, traffic) beside them, and
+//! the inspector when something is open; stacked on narrow screens. Also the clock
+//! that lets simulated time run with real time.
 
 use gloo::events::EventListener;
 use gloo::timers::callback::Interval;
+use kubeplay_core::view::ObjectRef;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::console::Console;
+use crate::event_stream::EventStream;
+use crate::i18n::{Lang, Texts};
+use crate::inspector::Inspector;
+use crate::logical::LogicalViewPanel;
 use crate::physical::PhysicalViewSvg;
-use crate::playground::{Action, Playground};
+use crate::playground::{Action, InspectorVerb, Playground, ViewTab};
+use crate::prefs::{self, Theme};
+use crate::time_controls::{TimeCommand, TimeControls};
 
 /// How often the simulated clock catches up with real time.
 const TICK_MS: u32 = 200;
@@ -29,12 +40,57 @@ fn seed_from_url() -> u64 {
         .unwrap_or_else(|| (js_sys::Math::random() * 1e15) as u64)
 }
 
+/// Gives the focus back to an element (HTML or SVG) that had it.
+fn refocus(el: &web_sys::Element) {
+    if let Ok(f) = js_sys::Reflect::get(el, &"focus".into()) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call0(el);
+        }
+    }
+}
+
+fn traffic_placeholder(t: &Texts, services: usize) -> Html {
+    html! {
+        <div id="traffic-view" class="placeholder">
+            <h3>{t.traffic_title}<span class="badge-soon">{t.traffic_not_yet}</span></h3>
+            <p>{t.traffic_will}</p>
+            <ul>{ for t.traffic_points.iter().map(|p| html! { <li>{*p}</li> }) }</ul>
+            <p class="muted">{crate::i18n::fill(t.traffic_services_now, &[("n", &services.to_string())])}</p>
+        </div>
+    }
+}
+
+fn legend(t: &Texts) -> Html {
+    html! {
+        <ul class="legend" aria-label={t.legend}>
+            <li class="ready">{t.legend_ready}</li>
+            <li class="starting">{t.legend_starting}</li>
+            <li class="failing">{t.legend_failing}</li>
+            <li class="terminating">{t.legend_terminating}</li>
+            <li class="completed">{t.legend_completed}</li>
+        </ul>
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| Playground::new(seed_from_url(), js_sys::Date::now() as i64, real_now()));
+    let lang = use_state(prefs::load_lang);
+    let theme = use_state(prefs::load_theme);
     let panel_ref = use_node_ref();
     let width = use_state(|| 640.0);
+    // What had the focus when the inspector opened, to return to on close.
+    let opener = use_mut_ref(|| None::<web_sys::Element>);
+    let t: &'static Texts = lang.texts();
 
+    {
+        let lang = *lang;
+        use_effect_with(lang, move |l| prefs::apply_lang(*l, false));
+        let _ = lang;
+    }
+    {
+        use_effect_with(*theme, move |th| prefs::apply_theme(*th, false));
+    }
     // The clock.
     {
         let dispatch = state.dispatcher();
@@ -43,11 +99,13 @@ pub fn app() -> Html {
             move || drop(interval)
         });
     }
-    // Draw the cluster at the panel's real width, and again when the window resizes.
+    // Draw the cluster at the panel's real width: again when the window resizes and
+    // when the inspector opens or closes (the columns change).
+    let inspector_open = state.inspection.is_some();
     {
         let panel_ref = panel_ref.clone();
         let width = width.clone();
-        use_effect_with((), move |_| {
+        use_effect_with((inspector_open, state.tab), move |_| {
             let measure = move || {
                 if let Some(el) = panel_ref.cast::<web_sys::Element>() {
                     let w = el.client_width() as f64;
@@ -75,28 +133,127 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::ClearScreen))
     };
+    let on_time = {
+        let d = state.dispatcher();
+        Callback::from(move |c: TimeCommand| {
+            let real_ms = real_now();
+            d.dispatch(match c {
+                TimeCommand::Pause => Action::Pause { real_ms },
+                TimeCommand::Resume => Action::Resume { real_ms },
+                TimeCommand::Step => Action::Step { real_ms },
+                TimeCommand::Speed(speed) => Action::SetSpeed { speed, real_ms },
+            })
+        })
+    };
+    let on_inspect = {
+        let d = state.dispatcher();
+        let opener = opener.clone();
+        Callback::from(move |target: ObjectRef| {
+            let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+            if active.as_ref().is_some_and(|a| a.closest("#inspector").ok().flatten().is_none()) {
+                *opener.borrow_mut() = active;
+            }
+            d.dispatch(Action::Inspect(target))
+        })
+    };
+    let on_close = {
+        let d = state.dispatcher();
+        let opener = opener.clone();
+        Callback::from(move |_| {
+            d.dispatch(Action::CloseInspector);
+            if let Some(el) = opener.borrow_mut().take() {
+                refocus(&el);
+            }
+        })
+    };
+    let on_command = {
+        let d = state.dispatcher();
+        Callback::from(move |(verb, target): (InspectorVerb, ObjectRef)| d.dispatch(Action::Command(verb, target)))
+    };
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let l = if select.value() == "ko" { Lang::Ko } else { Lang::En };
+            prefs::apply_lang(l, true);
+            lang.set(l);
+        })
+    };
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let th = Theme::parse(&select.value()).unwrap_or(Theme::System);
+            prefs::apply_theme(th, true);
+            theme.set(th);
+        })
+    };
+    let tab_button = |tab: ViewTab, label: &'static str, id: &'static str| {
+        let d = state.dispatcher();
+        let selected = state.tab == tab;
+        html! {
+            <button type="button" role="tab" id={id} class={classes!("tab", selected.then_some("active"))}
+                aria-selected={selected.to_string()} aria-controls="view-body"
+                onclick={Callback::from(move |_| d.dispatch(Action::ShowView(tab)))}>{label}</button>
+        }
+    };
+    let selected = state.inspection.as_ref().map(|i| i.target.clone());
+    let view_body = match state.tab {
+        ViewTab::Physical => html! {
+            <>
+                <h2 class="panel-title">{t.physical_title}</h2>
+                <PhysicalViewSvg view={state.physical.clone()} width={*width} lang={*lang}
+                    selected={selected.clone()} on_inspect={on_inspect.clone()} />
+                { legend(t) }
+            </>
+        },
+        ViewTab::Logical => html! {
+            <>
+                <h2 class="panel-title">{t.logical_title}</h2>
+                <LogicalViewPanel view={state.logical.clone()} lang={*lang} selected={selected.clone()} on_inspect={on_inspect.clone()} />
+                { legend(t) }
+            </>
+        },
+        ViewTab::Traffic => traffic_placeholder(t, state.service_count()),
+    };
 
     html! {
         <>
             <header class="topbar">
-                <span class="logo">{"kubeplay"}</span>
-                <span class="tagline">{"a Kubernetes v1.34 cluster in your browser"}</span>
+                <span class="brand"><span class="logo">{"kubeplay"}</span><span class="tagline">{t.tagline}</span></span>
+                <TimeControls clock={state.clock} now={state.now} started={state.started} lang={*lang} on_command={on_time} />
+                <span class="prefs">
+                    <select id="lang-select" aria-label={t.language} title={t.language} onchange={on_lang}>
+                        <option value="en" selected={*lang == Lang::En}>{"English"}</option>
+                        <option value="ko" selected={*lang == Lang::Ko}>{"한국어"}</option>
+                    </select>
+                    <select id="theme-select" aria-label={t.theme} title={t.theme} onchange={on_theme}>
+                        <option value="system" selected={*theme == Theme::System}>{format!("◐ {}", t.theme_system)}</option>
+                        <option value="light" selected={*theme == Theme::Light}>{format!("☀ {}", t.theme_light)}</option>
+                        <option value="dark" selected={*theme == Theme::Dark}>{format!("☾ {}", t.theme_dark)}</option>
+                    </select>
+                </span>
             </header>
-            <main id="playground">
-                <section id="console-panel" aria-label="Console">
-                    <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy_until.is_some() || state.foreground.is_some()}
+            <main id="playground" class={classes!(inspector_open.then_some("inspecting"))}>
+                <section id="console-panel" aria-label={t.console}>
+                    <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy()}
                         {on_submit} {on_interrupt} {on_clear} />
                 </section>
-                <section id="cluster-panel" aria-label="Cluster: physical view" ref={panel_ref}>
-                    <h2 class="panel-title">{"Nodes and pods"}</h2>
-                    <PhysicalViewSvg view={state.view.clone()} width={*width} />
-                    <ul class="legend" aria-label="Pod colours">
-                        <li class="ready">{"Running and ready"}</li>
-                        <li class="starting">{"Starting"}</li>
-                        <li class="failing">{"Failing"}</li>
-                        <li class="terminating">{"Terminating"}</li>
-                        <li class="completed">{"Completed"}</li>
-                    </ul>
+                <section id="cluster-panel" aria-label={t.cluster_views} ref={panel_ref} data-view={format!("{:?}", state.tab).to_lowercase()}>
+                    <div class="tabs view-tabs" role="tablist" aria-label={t.cluster_views}>
+                        {tab_button(ViewTab::Physical, t.view_physical, "tab-physical")}
+                        {tab_button(ViewTab::Logical, t.view_logical, "tab-logical")}
+                        {tab_button(ViewTab::Traffic, t.view_traffic, "tab-traffic")}
+                    </div>
+                    <div id="view-body" role="tabpanel">{view_body}</div>
+                </section>
+                if let Some(i) = state.inspection.clone() {
+                    <section id="inspector-panel" aria-label={t.inspector}>
+                        <Inspector inspection={i} lang={*lang} busy={state.busy()} {on_close} {on_command} />
+                    </section>
+                }
+                <section id="events-panel" aria-label={t.events}>
+                    <EventStream events={state.events.clone()} lang={*lang} on_inspect={on_inspect.clone()} />
                 </section>
             </main>
         </>

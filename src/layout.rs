@@ -2,7 +2,7 @@
 //! width available. Pure geometry, no cluster logic and no browser calls, so it is
 //! tested natively: nothing overlaps, everything fits the width.
 
-use kubeplay_core::view::{NodeView, PhysicalView, PodView};
+use kubeplay_core::view::{NodeBadge, NodeView, PhysicalView, PodView};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
@@ -27,12 +27,22 @@ pub const MIN_CHIP_W: f64 = 150.0;
 pub const CHIP_H: f64 = 40.0;
 pub const GAP: f64 = 8.0;
 pub const PAD: f64 = 12.0;
-/// Node name, status line and the agents (kubelet, container runtime).
-pub const HEADER_H: f64 = 52.0;
-/// Narrowest a worker gets before workers wrap onto the next row.
-pub const MIN_NODE_W: f64 = MIN_CHIP_W + 2.0 * PAD;
+/// Node name and badges, the agents (kubelet, container runtime), and the capacity
+/// bars, when the badges fit on the name's row.
+pub const HEADER_H: f64 = 74.0;
+/// One more row of badges when they do not fit beside the name.
+pub const BADGE_ROW_H: f64 = 20.0;
+pub const BADGE_H: f64 = 16.0;
+/// Narrowest a worker gets before workers wrap onto the next row: wide enough for
+/// the agents line and two capacity bars.
+pub const MIN_NODE_W: f64 = 236.0;
 /// Width of one character of a pod name (11 px monospace).
 const CHAR_W: f64 = 6.7;
+/// Width of one character of a node name (15 px bold) and of a badge (10.5 px).
+const NODE_CHAR_W: f64 = 9.0;
+const BADGE_CHAR_W: f64 = 6.4;
+/// Width of one character of the node's IP (12 px monospace).
+const IP_CHAR_W: f64 = 7.3;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodBox<'a> {
@@ -43,10 +53,21 @@ pub struct PodBox<'a> {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct BadgeBox<'a> {
+    pub badge: &'a NodeBadge,
+    pub rect: Rect,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct NodeBox<'a> {
     pub node: &'a NodeView,
     pub rect: Rect,
     pub pods: Vec<PodBox<'a>>,
+    pub badges: Vec<BadgeBox<'a>>,
+    /// Height of the header (name, badges, agents, bars) above the pods.
+    pub header_h: f64,
+    /// Whether the node's IP fits at the right end of the name's row.
+    pub show_ip: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -58,11 +79,37 @@ pub struct Layout<'a> {
     pub pending: Option<(Rect, Vec<PodBox<'a>>)>,
 }
 
-/// User workloads first, then the cluster's own pods; each group by name.
+/// User workloads first, then the cluster's own pods; within each, pods of one
+/// owner side by side, then by name.
 fn ordered(pods: &[PodView]) -> Vec<&PodView> {
     let mut v: Vec<&PodView> = pods.iter().collect();
-    v.sort_by(|a, b| (a.namespace == "kube-system").cmp(&(b.namespace == "kube-system")).then(a.name.cmp(&b.name)));
+    v.sort_by(|a, b| {
+        (a.namespace == "kube-system")
+            .cmp(&(b.namespace == "kube-system"))
+            .then_with(|| a.owner.cmp(&b.owner))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     v
+}
+
+/// Badges flow after the node's name and wrap onto rows of their own when the
+/// node is narrow. Returns the boxes and how many extra rows they took.
+fn badges<'a>(node: &'a NodeView, x: f64, y: f64, w: f64) -> (Vec<BadgeBox<'a>>, usize) {
+    let right = x + w - PAD;
+    let mut bx = x + PAD + node.name.chars().count() as f64 * NODE_CHAR_W + 10.0;
+    let mut row = 0;
+    let mut out = Vec::new();
+    for b in &node.badges {
+        let bw = b.label.chars().count() as f64 * BADGE_CHAR_W + 14.0;
+        if bx + bw > right && bx > x + PAD {
+            row += 1;
+            bx = x + PAD;
+        }
+        let by = y + 7.0 + row as f64 * BADGE_ROW_H;
+        out.push(BadgeBox { badge: b, rect: Rect { x: bx, y: by, w: bw.min(w - 2.0 * PAD), h: BADGE_H } });
+        bx += bw + 6.0;
+    }
+    (out, row)
 }
 
 /// Chips in rows inside a box of width `w` starting at (x, y); returns the boxes and
@@ -93,9 +140,14 @@ fn grid<'a>(pods: &[&'a PodView], x: f64, y: f64, w: f64) -> (Vec<PodBox<'a>>, f
 
 fn node_box<'a>(node: &'a NodeView, x: f64, y: f64, w: f64) -> NodeBox<'a> {
     let pods = ordered(&node.pods);
-    let (boxes, h) = grid(&pods, x, y + HEADER_H, w);
-    let h = HEADER_H + h.max(CHIP_H) + PAD;
-    NodeBox { node, rect: Rect { x, y, w, h }, pods: boxes }
+    let (badge_boxes, extra_rows) = badges(node, x, y, w);
+    let header_h = HEADER_H + extra_rows as f64 * BADGE_ROW_H;
+    let badges_end = badge_boxes.last().map(|b| b.rect.x + b.rect.w).unwrap_or(x + PAD);
+    let ip_w = node.ip.chars().count() as f64 * IP_CHAR_W;
+    let show_ip = extra_rows == 0 && !node.ip.is_empty() && badges_end + 12.0 + ip_w <= x + w - PAD;
+    let (boxes, h) = grid(&pods, x, y + header_h, w);
+    let h = header_h + h.max(CHIP_H) + PAD;
+    NodeBox { node, rect: Rect { x, y, w, h }, pods: boxes, badges: badge_boxes, header_h, show_ip }
 }
 
 /// Lays out the cluster in `width` pixels: the control plane across the top, workers
@@ -167,7 +219,17 @@ mod tests {
             assert!(n.rect.x >= 0.0 && n.rect.x + n.rect.w <= l.width + 0.01, "node inside width");
             for p in &n.pods {
                 assert!(n.rect.contains(&p.rect), "{} inside {}", p.pod.name, n.node.name);
+                assert!(p.rect.y >= n.rect.y + n.header_h, "{} below the header of {}", p.pod.name, n.node.name);
                 all.push(p.rect);
+            }
+            for b in &n.badges {
+                assert!(n.rect.contains(&b.rect), "badge {} inside {}", b.badge.label, n.node.name);
+                assert!(b.rect.y + b.rect.h <= n.rect.y + n.header_h, "badge {} in the header", b.badge.label);
+            }
+            for (i, a) in n.badges.iter().enumerate() {
+                for b in &n.badges[i + 1..] {
+                    assert!(!a.rect.overlaps(&b.rect), "badges {} and {} overlap", a.badge.label, b.badge.label);
+                }
             }
         }
         for (i, a) in l.nodes.iter().enumerate() {
@@ -196,6 +258,24 @@ mod tests {
         assert_eq!(wide.nodes[1].rect.y, wide.nodes[2].rect.y);
         let narrow = layout(&v, 360.0);
         assert!(narrow.nodes[2].rect.y > narrow.nodes[1].rect.y);
+    }
+
+    #[test]
+    fn badges_wrap_below_the_name_on_a_narrow_node() {
+        let mut v = view_with(0);
+        let n1 = v.nodes.iter_mut().find(|n| n.name == "node01").unwrap();
+        n1.badges.push(NodeBadge { label: "SchedulingDisabled".into(), tone: kubeplay_core::view::Tone::Warning });
+        let l = layout(&v, 500.0);
+        check(&l);
+        let n1 = l.nodes.iter().find(|n| n.node.name == "node01").unwrap();
+        let n2 = l.nodes.iter().find(|n| n.node.name == "node02").unwrap();
+        assert_eq!(n1.rect.y, n2.rect.y, "two workers side by side at 500 px");
+        assert_eq!(n1.header_h, HEADER_H + BADGE_ROW_H, "the second badge wrapped");
+        assert!(!n1.show_ip);
+        let wide = layout(&v, 1280.0);
+        check(&wide);
+        let n1 = wide.nodes.iter().find(|n| n.node.name == "node01").unwrap();
+        assert_eq!(n1.header_h, HEADER_H, "room for both badges beside the name");
     }
 
     #[test]

@@ -2,9 +2,16 @@
 //! keystrokes into shell commands. Nothing here decides how the cluster behaves.
 
 pub mod app;
+pub mod clock;
 pub mod console;
+pub mod event_stream;
+pub mod i18n;
+pub mod inspector;
 pub mod layout;
+pub mod logical;
 pub mod physical;
 pub mod playground;
+pub mod prefs;
+pub mod time_controls;
 
 pub use app::App;

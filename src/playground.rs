@@ -1,16 +1,20 @@
 //! The page's one piece of shared state: the shell (which owns the cluster), the
-//! console's scrollback and history, and the picture of the cluster derived from it.
-//! Every change goes through [`Action`]; the model is only touched in `reduce`.
+//! console's scrollback and history, the page clock that maps host time onto
+//! simulated time, which view is shown and what the inspector looks at, and the
+//! pictures of the cluster derived from it. Every change goes through [`Action`]; the
+//! model is only touched in `reduce`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use kubeplay_core::foreground::Foreground;
 use kubeplay_core::shell::PROMPT;
 use kubeplay_core::time::SimTime;
-use kubeplay_core::view::PhysicalView;
-use kubeplay_core::foreground::Foreground;
+use kubeplay_core::view::{self, EventView, Inspection, LogicalView, ObjectRef, PhysicalView};
 use kubeplay_core::{ClusterConfig, Effect, Shell, Stream};
 use yew::Reducible;
+
+use crate::clock::PageClock;
 
 /// Scrollback kept in the console; older lines are dropped so a long session stays fast.
 pub const MAX_LINES: usize = 5_000;
@@ -29,6 +33,23 @@ pub struct ConsoleLine {
     pub text: String,
 }
 
+/// The three lenses on the cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewTab {
+    Physical,
+    Logical,
+    Traffic,
+}
+
+/// What the inspector's buttons do; each becomes the kubectl command a learner
+/// would type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InspectorVerb {
+    DeletePod,
+    Cordon,
+    Uncordon,
+}
+
 pub enum Action {
     /// The user pressed Enter on a command line.
     Submit(String),
@@ -38,18 +59,37 @@ pub enum Action {
     ClearScreen,
     /// The page's clock: `real_ms` is the host's monotonic time in milliseconds.
     Tick { real_ms: f64 },
+    /// Stop simulated time (commands still run; timed work waits).
+    Pause { real_ms: f64 },
+    Resume { real_ms: f64 },
+    /// Simulated seconds per real second.
+    SetSpeed { speed: u32, real_ms: f64 },
+    /// Pause, then run until the next timed work is due (or one second if none is).
+    Step { real_ms: f64 },
+    ShowView(ViewTab),
+    Inspect(ObjectRef),
+    CloseInspector,
+    /// An inspector button: the equivalent kubectl command, echoed and run as if typed.
+    Command(InspectorVerb, ObjectRef),
 }
 
+#[derive(Clone)]
 pub struct Playground {
     shell: Rc<RefCell<Shell>>,
     pub lines: Rc<Vec<ConsoleLine>>,
     pub history: Rc<Vec<String>>,
-    pub view: Rc<PhysicalView>,
-    /// Simulated time when the page started, and the host time it corresponds to.
-    sim_origin: SimTime,
-    real_origin: f64,
-    /// The store revision `view` was derived from.
-    revision: u64,
+    pub tab: ViewTab,
+    pub physical: Rc<PhysicalView>,
+    pub logical: Rc<LogicalView>,
+    pub events: Rc<Vec<EventView>>,
+    pub inspection: Option<Rc<Inspection>>,
+    pub clock: PageClock,
+    /// When the session began, for the elapsed time shown.
+    pub started: SimTime,
+    /// The store revision each derived picture reflects.
+    physical_rev: u64,
+    logical_rev: u64,
+    events_rev: u64,
     /// While `sleep` runs, the prompt waits until the simulated clock reaches this.
     pub busy_until: Option<SimTime>,
     /// A command still running over simulated time (`kubectl delete` waiting ...).
@@ -60,10 +100,31 @@ pub struct Playground {
 impl PartialEq for Playground {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.shell, &other.shell)
-            && self.revision == other.revision
             && Rc::ptr_eq(&self.lines, &other.lines)
+            && Rc::ptr_eq(&self.physical, &other.physical)
+            && Rc::ptr_eq(&self.logical, &other.logical)
+            && Rc::ptr_eq(&self.events, &other.events)
+            && self.inspection == other.inspection
+            && self.tab == other.tab
+            && self.clock == other.clock
             && self.busy_until == other.busy_until
             && self.foreground == other.foreground
+            && self.now == other.now
+    }
+}
+
+/// The kubectl command an inspector button stands for, as a learner would type it:
+/// `-n` only when the object is outside the current context's namespace.
+pub fn command_for(verb: InspectorVerb, target: &ObjectRef, current_namespace: &str) -> String {
+    let ns = if target.namespace.is_empty() || target.namespace == current_namespace {
+        String::new()
+    } else {
+        format!(" -n {}", target.namespace)
+    };
+    match verb {
+        InspectorVerb::DeletePod => format!("kubectl delete pod {}{ns}", target.name),
+        InspectorVerb::Cordon => format!("kubectl cordon {}", target.name),
+        InspectorVerb::Uncordon => format!("kubectl uncordon {}", target.name),
     }
 }
 
@@ -72,39 +133,132 @@ impl Playground {
     /// `Date.now()`); `real_ms` the host's monotonic clock at that moment.
     pub fn new(seed: u64, start_ms: i64, real_ms: f64) -> Playground {
         let shell = Shell::new(ClusterConfig { seed, start: SimTime(start_ms) });
-        let view = Rc::new(PhysicalView::of(&shell.cluster));
-        let revision = shell.cluster.store.revision();
         let now = shell.cluster.now();
-        Playground {
+        let mut p = Playground {
             shell: Rc::new(RefCell::new(shell)),
             lines: Rc::new(vec![ConsoleLine { kind: LineKind::Stdout, text: "kubeplay: Kubernetes v1.34 in your browser. Type `help`.".into() }]),
             history: Rc::new(Vec::new()),
-            view,
-            sim_origin: now,
-            real_origin: real_ms,
-            revision,
+            tab: ViewTab::Physical,
+            physical: Rc::new(PhysicalView { nodes: Vec::new(), unscheduled: Vec::new() }),
+            logical: Rc::new(LogicalView { namespaces: Vec::new() }),
+            events: Rc::new(Vec::new()),
+            inspection: None,
+            clock: PageClock::new(now, real_ms),
+            started: now,
+            physical_rev: u64::MAX,
+            logical_rev: u64::MAX,
+            events_rev: u64::MAX,
             busy_until: None,
             foreground: None,
             now,
+        };
+        p.refresh();
+        p
+    }
+
+    /// Re-derives whatever the cluster's changes made stale: only the view on show
+    /// (the other is derived when its tab opens), the event stream, and the
+    /// inspector's texts.
+    fn refresh(&mut self) {
+        let mut shell = self.shell.borrow_mut();
+        let c = &mut shell.cluster;
+        let revision = c.store.revision();
+        if self.tab == ViewTab::Physical && self.physical_rev != revision {
+            self.physical = Rc::new(PhysicalView::of(c));
+            self.physical_rev = revision;
+        }
+        if self.tab == ViewTab::Logical && self.logical_rev != revision {
+            self.logical = Rc::new(LogicalView::of(c));
+            self.logical_rev = revision;
+        }
+        if self.events_rev != revision {
+            self.events = Rc::new(view::events(c));
+            self.events_rev = revision;
+        }
+        if let Some(i) = &self.inspection {
+            let fresh = view::inspect(c, &i.target);
+            if fresh != **i {
+                self.inspection = Some(Rc::new(fresh));
+            }
+        }
+        self.now = c.now();
+    }
+
+    /// A command is still running (`sleep`, `kubectl delete` waiting): the prompt
+    /// and the inspector's buttons wait.
+    pub fn busy(&self) -> bool {
+        self.busy_until.is_some() || self.foreground.is_some()
+    }
+
+    /// How many Services the cluster holds (all namespaces).
+    pub fn service_count(&self) -> usize {
+        self.shell.borrow().cluster.store.services.len()
+    }
+
+    fn revision(&self) -> u64 {
+        self.shell.borrow().cluster.store.revision()
+    }
+
+    /// The namespace commands use when none is given (`kubectl config set-context`).
+    fn current_namespace(&self) -> String {
+        self.shell.borrow().kubeconfig.namespace.clone().unwrap_or_else(|| "default".into())
+    }
+
+    /// Moves the simulation to where the page clock says it should be at `real_ms`.
+    fn catch_up(&self, real_ms: f64) {
+        if let Some(target) = self.clock.target(real_ms) {
+            self.shell.borrow_mut().cluster.advance_to(target);
         }
     }
 
-    fn with_changes(&self, lines: Rc<Vec<ConsoleLine>>, history: Rc<Vec<String>>) -> Playground {
-        let shell = self.shell.borrow();
-        let revision = shell.cluster.store.revision();
-        let view = if revision == self.revision { self.view.clone() } else { Rc::new(PhysicalView::of(&shell.cluster)) };
-        Playground {
-            shell: self.shell.clone(),
-            lines,
-            history,
-            view,
-            sim_origin: self.sim_origin,
-            real_origin: self.real_origin,
-            revision,
-            busy_until: self.busy_until,
-            foreground: self.foreground.clone(),
-            now: shell.cluster.now(),
+    /// A new state after the clock or cluster moved: re-derived, with a finished
+    /// `sleep` released and a running command's new output printed.
+    fn next(&self) -> Playground {
+        let mut next = self.clone();
+        next.refresh();
+        if next.busy_until.is_some_and(|t| next.now >= t) {
+            next.busy_until = None;
         }
+        if let Some(fg) = next.foreground.as_mut() {
+            let progress = fg.poll(&self.shell.borrow().cluster);
+            if !progress.out.lines.is_empty() {
+                let mut lines = (*next.lines).clone();
+                for o in progress.out.lines {
+                    let kind = if o.stream == Stream::Stderr { LineKind::Stderr } else { LineKind::Stdout };
+                    push_capped(&mut lines, ConsoleLine { kind, text: o.text });
+                }
+                next.lines = Rc::new(lines);
+            }
+            if progress.exit.is_some() {
+                next.foreground = None;
+            }
+        }
+        next
+    }
+
+    fn submit(&self, command: &str) -> Playground {
+        let mut lines = (*self.lines).clone();
+        let mut history = (*self.history).clone();
+        push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{PROMPT}{command}") });
+        if !command.trim().is_empty() && history.last().map(String::as_str) != Some(command) {
+            history.push(command.to_string());
+        }
+        let result = self.shell.borrow_mut().execute(command);
+        for l in result.lines {
+            let kind = if l.stream == Stream::Stderr { LineKind::Stderr } else { LineKind::Stdout };
+            push_capped(&mut lines, ConsoleLine { kind, text: l.text });
+        }
+        let mut next = self.clone();
+        next.lines = Rc::new(lines);
+        next.history = Rc::new(history);
+        next.refresh();
+        match result.effect {
+            Some(Effect::Clear) => next.lines = Rc::new(Vec::new()),
+            Some(Effect::Sleep(ms)) => next.busy_until = Some(next.now.plus_ms(ms)),
+            Some(Effect::Foreground(fg)) => next.foreground = Some(fg),
+            None => {}
+        }
+        next
     }
 }
 
@@ -121,70 +275,174 @@ impl Reducible for Playground {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::Submit(command) => {
-                let mut lines = (*self.lines).clone();
-                let mut history = (*self.history).clone();
-                push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{PROMPT}{command}") });
-                if !command.trim().is_empty() && history.last() != Some(&command) {
-                    history.push(command.clone());
-                }
-                let result = self.shell.borrow_mut().execute(&command);
-                for l in result.lines {
-                    let kind = if l.stream == Stream::Stderr { LineKind::Stderr } else { LineKind::Stdout };
-                    push_capped(&mut lines, ConsoleLine { kind, text: l.text });
-                }
-                let mut next = self.with_changes(Rc::new(lines), Rc::new(history));
-                match result.effect {
-                    Some(Effect::Clear) => next.lines = Rc::new(Vec::new()),
-                    Some(Effect::Sleep(ms)) => next.busy_until = Some(next.now.plus_ms(ms)),
-                    Some(Effect::Foreground(fg)) => next.foreground = Some(fg),
-                    None => {}
-                }
-                Rc::new(next)
-            }
+            Action::Submit(command) => Rc::new(self.submit(&command)),
             Action::Interrupt(partial) => {
+                let mut next = self.next();
                 let mut lines = (*self.lines).clone();
                 push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{PROMPT}{partial}^C") });
-                let mut next = self.with_changes(Rc::new(lines), self.history.clone());
+                next.lines = Rc::new(lines);
                 next.busy_until = None;
                 next.foreground = None;
                 Rc::new(next)
             }
-            Action::ClearScreen => Rc::new(self.with_changes(Rc::new(Vec::new()), self.history.clone())),
-            Action::Tick { real_ms } => {
-                let elapsed = (real_ms - self.real_origin).max(0.0) as i64;
-                let target = self.sim_origin.plus_ms(elapsed);
-                self.shell.borrow_mut().cluster.advance_to(target);
-                let revision = self.shell.borrow().cluster.store.revision();
-                let sleep_over = self.busy_until.is_some_and(|t| target >= t);
-                let mut foreground = self.foreground.clone();
-                let progress = foreground.as_mut().map(|fg| fg.poll(&self.shell.borrow().cluster));
-                let foreground_moved = progress.as_ref().is_some_and(|p| p.exit.is_some() || !p.out.lines.is_empty());
-                if revision == self.revision && !sleep_over && !foreground_moved {
-                    // Nothing visible changed: keep the same state so nothing re-renders.
-                    return self;
-                }
-                let mut lines = self.lines.clone();
-                if let Some(p) = &progress {
-                    if !p.out.lines.is_empty() {
-                        let mut l = (*lines).clone();
-                        for o in &p.out.lines {
-                            let kind = if o.stream == Stream::Stderr { LineKind::Stderr } else { LineKind::Stdout };
-                            push_capped(&mut l, ConsoleLine { kind, text: o.text.clone() });
-                        }
-                        lines = Rc::new(l);
-                    }
-                    if p.exit.is_some() {
-                        foreground = None;
-                    }
-                }
-                let mut next = self.with_changes(lines, self.history.clone());
-                next.foreground = foreground;
-                if sleep_over {
-                    next.busy_until = None;
-                }
+            Action::ClearScreen => {
+                let mut next = self.next();
+                next.lines = Rc::new(Vec::new());
                 Rc::new(next)
             }
+            Action::Tick { real_ms } => {
+                let before = self.revision();
+                self.catch_up(real_ms);
+                let now = self.shell.borrow().cluster.now();
+                let sleep_over = self.busy_until.is_some_and(|t| now >= t);
+                // Nothing visible changed (the clock shows whole seconds) and no
+                // command is waiting: keep the same state so nothing re-renders.
+                if self.revision() == before && !sleep_over && self.foreground.is_none() && now.0 / 1000 == self.now.0 / 1000 {
+                    return self;
+                }
+                Rc::new(self.next())
+            }
+            Action::Pause { real_ms } => {
+                self.catch_up(real_ms);
+                let mut next = self.next();
+                next.clock = self.clock.paused_at(next.now, real_ms);
+                Rc::new(next)
+            }
+            Action::Resume { real_ms } => {
+                let mut next = self.next();
+                next.clock = self.clock.resumed_at(next.now, real_ms);
+                Rc::new(next)
+            }
+            Action::SetSpeed { speed, real_ms } => {
+                self.catch_up(real_ms);
+                let mut next = self.next();
+                next.clock = self.clock.with_speed(speed, next.now, real_ms);
+                Rc::new(next)
+            }
+            Action::Step { real_ms } => {
+                self.catch_up(real_ms);
+                {
+                    let mut shell = self.shell.borrow_mut();
+                    let now = shell.cluster.now();
+                    let target = shell.cluster.next_due().filter(|t| *t > now).unwrap_or(now.plus_ms(SimTime::SECOND));
+                    shell.cluster.advance_to(target);
+                }
+                let mut next = self.next();
+                next.clock = self.clock.paused_at(next.now, real_ms);
+                Rc::new(next)
+            }
+            Action::ShowView(tab) => {
+                if tab == self.tab {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.tab = tab;
+                next.refresh();
+                Rc::new(next)
+            }
+            Action::Inspect(target) => {
+                let inspection = view::inspect(&mut self.shell.borrow_mut().cluster, &target);
+                let mut next = (*self).clone();
+                next.inspection = Some(Rc::new(inspection));
+                Rc::new(next)
+            }
+            Action::CloseInspector => {
+                let mut next = (*self).clone();
+                next.inspection = None;
+                Rc::new(next)
+            }
+            Action::Command(verb, target) => {
+                if self.busy() {
+                    return self;
+                }
+                let command = command_for(verb, &target, &self.current_namespace());
+                Rc::new(self.submit(&command))
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start() -> Rc<Playground> {
+        Rc::new(Playground::new(7, 1_758_535_200_000, 0.0))
+    }
+
+    fn pod_status(p: &Playground, name: &str) -> Option<String> {
+        p.physical.nodes.iter().flat_map(|n| n.pods.iter()).chain(p.physical.unscheduled.iter()).find(|x| x.name == name).map(|x| x.status.clone())
+    }
+
+    #[test]
+    fn pause_stops_time_and_resume_goes_on_from_there() {
+        let p = start().reduce(Action::Submit("kubectl run web --image nginx".into()));
+        let p = p.reduce(Action::Pause { real_ms: 100.0 });
+        assert!(p.clock.paused);
+        let at = p.now;
+        let p = p.reduce(Action::Tick { real_ms: 60_000.0 });
+        assert_eq!(p.now, at, "paused: a minute of host time moves nothing");
+        assert_eq!(pod_status(&p, "web").as_deref(), Some("ContainerCreating"));
+        let p = p.reduce(Action::Resume { real_ms: 60_000.0 });
+        let p = p.reduce(Action::Tick { real_ms: 61_000.0 });
+        assert_eq!(p.now, at.plus_ms(1_000), "resumed from where it stopped, without a jump");
+    }
+
+    #[test]
+    fn speed_multiplies_and_step_runs_to_the_next_due_work() {
+        let p = start().reduce(Action::SetSpeed { speed: 60, real_ms: 0.0 });
+        let t0 = p.now;
+        let p = p.reduce(Action::Tick { real_ms: 1_000.0 });
+        assert_eq!(p.now, t0.plus_ms(60_000));
+        // Nothing pending: a step is one second.
+        let p = p.reduce(Action::Step { real_ms: 1_000.0 });
+        assert!(p.clock.paused);
+        assert_eq!(p.now, t0.plus_ms(61_000));
+        // A pod waiting on its sandbox: a step goes straight to that moment.
+        let p = p.reduce(Action::Submit("kubectl run web --image nginx".into()));
+        let before = p.now;
+        let mut p = p;
+        let mut steps = 0;
+        while pod_status(&p, "web").as_deref() != Some("Running") && steps < 20 {
+            p = p.reduce(Action::Step { real_ms: 1_000.0 });
+            steps += 1;
+        }
+        assert_eq!(pod_status(&p, "web").as_deref(), Some("Running"), "after {steps} steps");
+        assert!(steps >= 2, "sandbox, pull and start are separate steps ({steps})");
+        assert!(p.now > before);
+    }
+
+    #[test]
+    fn inspector_follows_the_object_and_its_buttons_type_commands() {
+        let p = start().reduce(Action::Submit("kubectl run web --image nginx".into()));
+        let p = p.reduce(Action::Inspect(ObjectRef::pod("default", "web")));
+        let i = p.inspection.clone().expect("inspecting");
+        assert!(i.yaml.contains("name: web"));
+        let p = p.reduce(Action::Tick { real_ms: 30_000.0 });
+        let later = p.inspection.clone().expect("still inspecting");
+        assert!(later.yaml.contains("phase: Running"), "the YAML follows the pod");
+        let p = p.reduce(Action::Command(InspectorVerb::DeletePod, ObjectRef::pod("default", "web")));
+        let echoed: Vec<&str> = p.lines.iter().filter(|l| l.kind == LineKind::Prompt).map(|l| l.text.as_str()).collect();
+        assert_eq!(echoed.last(), Some(&"controlplane:~$ kubectl delete pod web"));
+        assert_eq!(p.history.last().map(String::as_str), Some("kubectl delete pod web"));
+        let p = p.reduce(Action::CloseInspector);
+        assert!(p.inspection.is_none());
+    }
+
+    #[test]
+    fn commands_name_the_namespace_only_when_needed() {
+        let pod = ObjectRef::pod("kube-system", "etcd-controlplane");
+        assert_eq!(command_for(InspectorVerb::DeletePod, &pod, "default"), "kubectl delete pod etcd-controlplane -n kube-system");
+        assert_eq!(command_for(InspectorVerb::DeletePod, &pod, "kube-system"), "kubectl delete pod etcd-controlplane");
+        assert_eq!(command_for(InspectorVerb::Cordon, &ObjectRef::node("node01"), "default"), "kubectl cordon node01");
+        assert_eq!(command_for(InspectorVerb::Uncordon, &ObjectRef::node("node01"), "dev"), "kubectl uncordon node01");
+    }
+
+    #[test]
+    fn the_logical_view_is_derived_when_its_tab_opens() {
+        let p = start().reduce(Action::Submit("kubectl run web --image nginx".into()));
+        assert!(p.logical.namespaces.is_empty(), "not derived while hidden");
+        let p = p.reduce(Action::ShowView(ViewTab::Logical));
+        assert_eq!(p.logical.namespaces[0].pods[0].name, "web");
     }
 }

@@ -76,8 +76,8 @@ export class TestContext {
     this.playgrounds = [];
   }
 
-  async open({ viewport = WIDE, colorScheme = 'light', waitReady = true } = {}) {
-    const context = await this.browser.newContext({ viewport, colorScheme, locale: 'en-US' });
+  async open({ viewport = WIDE, colorScheme = 'light', waitReady = true, locale = 'en-US' } = {}) {
+    const context = await this.browser.newContext({ viewport, colorScheme, locale });
     const page = await context.newPage();
     const pg = new Playground(context, page, this.baseURL);
     this.playgrounds.push(pg);
