@@ -70,6 +70,15 @@ else
   apt_install chromium chromium-driver
 fi
 
+# --- A Korean font, so screenshots of the Korean UI are readable --------------
+# (readers' systems have one; a bare Debian has none and draws boxes.)
+if fc-list 2>/dev/null | grep -qi nanum; then
+  say "skip: fonts-nanum already installed"
+else
+  say "install: fonts-nanum (apt)"
+  apt_install fonts-nanum
+fi
+
 # --- Node.js (for wasm-opt from npm and playwright-core) ---------------------
 if command -v node >/dev/null && command -v npm >/dev/null; then
   say "skip: node $(node --version) and npm $(npm --version) already installed"

@@ -39,7 +39,7 @@ pub const MIN_NODE_W: f64 = 236.0;
 /// Width of one character of a pod name (11 px monospace).
 const CHAR_W: f64 = 6.7;
 /// Width of one character of a node name (15 px bold) and of a badge (10.5 px).
-const NODE_CHAR_W: f64 = 9.0;
+const NODE_CHAR_W: f64 = 9.6;
 const BADGE_CHAR_W: f64 = 6.4;
 /// Width of one character of the node's IP (12 px monospace).
 const IP_CHAR_W: f64 = 7.3;
@@ -92,15 +92,21 @@ fn ordered(pods: &[PodView]) -> Vec<&PodView> {
     v
 }
 
+/// Approximate drawn width of `text` when an ASCII character is `ascii_w` wide;
+/// Hangul and other wide characters take about 1.6 times that.
+pub fn text_width(text: &str, ascii_w: f64) -> f64 {
+    text.chars().map(|c| if c.is_ascii() { ascii_w } else { ascii_w * 1.6 }).sum()
+}
+
 /// Badges flow after the node's name and wrap onto rows of their own when the
 /// node is narrow. Returns the boxes and how many extra rows they took.
 fn badges<'a>(node: &'a NodeView, x: f64, y: f64, w: f64) -> (Vec<BadgeBox<'a>>, usize) {
     let right = x + w - PAD;
-    let mut bx = x + PAD + node.name.chars().count() as f64 * NODE_CHAR_W + 10.0;
+    let mut bx = x + PAD + text_width(&node.name, NODE_CHAR_W) + 12.0;
     let mut row = 0;
     let mut out = Vec::new();
     for b in &node.badges {
-        let bw = b.label.chars().count() as f64 * BADGE_CHAR_W + 14.0;
+        let bw = text_width(&b.label, BADGE_CHAR_W) + 14.0;
         if bx + bw > right && bx > x + PAD {
             row += 1;
             bx = x + PAD;
@@ -281,6 +287,12 @@ mod tests {
     #[test]
     fn many_pods_do_not_overlap() {
         check(&layout(&view_with(25), 700.0));
+    }
+
+    #[test]
+    fn hangul_counts_wider_than_ascii() {
+        assert_eq!(text_width("CPU", 10.0), 30.0);
+        assert_eq!(text_width("메모리", 10.0), 48.0);
     }
 
     #[test]

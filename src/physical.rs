@@ -79,7 +79,7 @@ fn pod_chip(b: &PodBox, t: &Texts, selected: &Option<ObjectRef>, on_inspect: &Ca
     let label = fill(t.pod_label, &[("name", &p.name), ("status", &p.status)]);
     let (onclick, onkeydown) = activate(target, on_inspect);
     html! {
-        <g class={class} data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
+        <g key={format!("{}/{}", p.namespace, p.name)} class={class} data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
            transform={format!("translate({x},{y})")} tabindex="0" role="button" aria-label={label}
            {onclick} {onkeydown}>
             <title>{tooltip}</title>
@@ -94,7 +94,7 @@ fn pod_chip(b: &PodBox, t: &Texts, selected: &Option<ObjectRef>, on_inspect: &Ca
 /// One capacity bar: `CPU 25%` then a bar filling the rest of its half of the row.
 fn capacity_bar(what: &str, c: &Capacity, x: f64, y: f64, w: f64, t: &Texts, class: &'static str) -> Html {
     let label = format!("{what} {}%", c.percent);
-    let label_w = label.chars().count() as f64 * 6.4 + 6.0;
+    let label_w = crate::layout::text_width(&label, 6.4) + 6.0;
     let bar_x = x + label_w;
     let bar_w = (w - label_w).max(12.0);
     let fill_w = bar_w * (c.percent.clamp(0, 100) as f64 / 100.0);
@@ -134,7 +134,7 @@ fn node_group(n: &NodeBox, t: &Texts, selected: &Option<ObjectRef>, on_inspect: 
     let half = (w - 2.0 * PAD - 16.0) / 2.0;
     let bars_y = y + 50.0 + extra;
     html! {
-        <g class={classes!("node", role, not_ready.then_some("not-ready"), cordoned.then_some("cordoned"), is_selected.then_some("selected"))}
+        <g key={node.name.clone()} class={classes!("node", role, not_ready.then_some("not-ready"), cordoned.then_some("cordoned"), is_selected.then_some("selected"))}
            data-node={node.name.clone()} data-role={role} data-status={node.status.clone()}>
             <rect class="node-bg" x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx="10" />
             <g class="node-header" tabindex="0" role="button" aria-label={label} {onclick} {onkeydown}>

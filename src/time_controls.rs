@@ -16,6 +16,19 @@ pub enum TimeCommand {
     Speed(u32),
 }
 
+/// Icons drawn inline (a font may lack ⏸ and ⏭, and icons must not need one).
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d={path} />
+        </svg>
+    }
+}
+
+const PLAY: &str = "M4 2.5v11l9.5-5.5z";
+const PAUSE: &str = "M3 2h3.5v12H3zM9.5 2H13v12H9.5z";
+const STEP: &str = "M2.5 2.5v11l8-5.5zM11.5 2.5H14v11h-2.5z";
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub clock: PageClock,
@@ -37,13 +50,13 @@ pub fn time_controls(props: &Props) -> Html {
         <div class="time-controls" role="group" aria-label={t.time_controls} data-paused={paused.to_string()} data-speed={props.clock.speed.to_string()}>
             if paused {
                 <button type="button" id="time-pause" class="icon-button" aria-label={t.resume} title={t.resume} aria-pressed="true"
-                    onclick={send(TimeCommand::Resume)}>{"▶"}</button>
+                    onclick={send(TimeCommand::Resume)}>{icon(PLAY)}</button>
             } else {
                 <button type="button" id="time-pause" class="icon-button" aria-label={t.pause} title={t.pause} aria-pressed="false"
-                    onclick={send(TimeCommand::Pause)}>{"⏸"}</button>
+                    onclick={send(TimeCommand::Pause)}>{icon(PAUSE)}</button>
             }
             <button type="button" id="time-step" class="text-button" aria-label={t.step_hint} title={t.step_hint}
-                onclick={send(TimeCommand::Step)}>{format!("⏭ {}", t.step)}</button>
+                onclick={send(TimeCommand::Step)}>{icon(STEP)}<span>{t.step}</span></button>
             <div class="speeds" role="group" aria-label={t.speed}>
                 { for SPEEDS.iter().map(|&s| {
                     let active = props.clock.speed == s;

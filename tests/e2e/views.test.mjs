@@ -231,7 +231,13 @@ for (const [name, viewport] of [['wide', WIDE], ['narrow', NARROW]]) {
 }
 
 // Screenshots of every view, light and dark, wide and narrow, with a running
-// whoami, a failing pod and the inspector open: for people to look at.
+// whoami, a failing pod and the inspector open: for people to look at. Each
+// waits for the chips' 300 ms move transition to finish first.
+async function shot(pg, name) {
+  await pg.page.waitForTimeout(400);
+  await pg.screenshot(name);
+}
+
 for (const [layout, viewport] of [['wide', WIDE], ['narrow', NARROW]]) {
   for (const colorScheme of ['light', 'dark']) {
     test(`screenshots: views ${layout} ${colorScheme}`, async (t) => {
@@ -245,19 +251,20 @@ for (const [layout, viewport] of [['wide', WIDE], ['narrow', NARROW]]) {
       await pg.waitForPodStatus('broken', 'ErrImagePull', { timeout: 30_000 }).catch(() => pg.waitForPodStatus('broken', 'ImagePullBackOff'));
       await page.locator('#time-pause').click();
       await page.locator('button.speed[data-speed="5"]').click();
-      await pg.screenshot(`views-${layout}-${colorScheme}-physical.png`);
+      await shot(pg, `views-${layout}-${colorScheme}-physical.png`);
       await page.locator('#tab-logical').click();
       await page.locator('#logical-view').waitFor();
-      await pg.screenshot(`views-${layout}-${colorScheme}-logical.png`);
+      await page.locator('#logical-view details[data-namespace="kube-system"] > summary').click();
+      await shot(pg, `views-${layout}-${colorScheme}-logical.png`);
       await page.locator('#tab-traffic').click();
-      await pg.screenshot(`views-${layout}-${colorScheme}-traffic.png`);
+      await shot(pg, `views-${layout}-${colorScheme}-traffic.png`);
       await page.locator('#tab-physical').click();
       await page.locator('svg#physical-view g.pod[data-pod="whoami"]').click();
       await page.locator('#inspector-tab-events').click();
-      await pg.screenshot(`views-${layout}-${colorScheme}-inspector.png`);
+      await shot(pg, `views-${layout}-${colorScheme}-inspector.png`);
       await page.locator('#lang-select').selectOption('ko');
       await page.locator('#inspector-tab-yaml').click();
-      await pg.screenshot(`views-${layout}-${colorScheme}-inspector-ko.png`);
+      await shot(pg, `views-${layout}-${colorScheme}-inspector-ko.png`);
     });
   }
 }
