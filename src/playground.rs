@@ -201,7 +201,7 @@ impl Playground {
 
     /// The namespace commands use when none is given (`kubectl config set-context`).
     fn current_namespace(&self) -> String {
-        self.shell.borrow().kubeconfig.namespace.clone().unwrap_or_else(|| "default".into())
+        self.shell.borrow().kubeconfig.namespace().unwrap_or("default").to_string()
     }
 
     /// Moves the simulation to where the page clock says it should be at `real_ms`.
