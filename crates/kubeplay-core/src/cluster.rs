@@ -5,7 +5,7 @@
 //! observed state until none of them has anything left to do. Only work that takes
 //! time in a real cluster waits in the timer queue for the clock to reach it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api::{Admit, ApiError, Store};
 use crate::controllers::kubelet;
@@ -32,6 +32,9 @@ impl Default for ClusterConfig {
 pub enum TimedWork {
     Kubelet(kubelet::PodStep),
     Termination(crate::controllers::pod_termination::TerminationStep),
+    /// A controller asked to look again at this instant ([`Cluster::wake_at`]):
+    /// an eviction deadline, a node-monitor tick, a Job back-off, a cron tick.
+    Wake,
 }
 
 /// The API server keeps events for an hour (`--event-ttl=1h`).
@@ -54,6 +57,10 @@ pub struct Cluster {
     pub(crate) terminating: std::collections::BTreeSet<String>,
     /// `Store::deletions` when the garbage collector last looked.
     pub(crate) gc_seen: u64,
+    /// Instants some controller has asked to be woken at (one timer each).
+    wakeups: BTreeSet<SimTime>,
+    /// The node agents' side of the machines: whose kubelet is stopped.
+    pub(crate) machines: crate::controllers::node_lifecycle::Machines,
 }
 
 impl Cluster {
@@ -76,6 +83,8 @@ impl Cluster {
             ipam_last: BTreeMap::new(),
             terminating: Default::default(),
             gc_seen: 0,
+            wakeups: BTreeSet::new(),
+            machines: Default::default(),
         }
     }
 
@@ -101,6 +110,14 @@ impl Cluster {
     pub fn schedule(&mut self, at: SimTime, work: TimedWork) {
         self.timer_seq += 1;
         self.timers.insert((at, self.timer_seq), work);
+    }
+
+    /// Asks for a settle at `at`: controllers are level-triggered, so a wake-up is
+    /// all a deadline needs. Several requests for one instant share one timer.
+    pub fn wake_at(&mut self, at: SimTime) {
+        if at > self.now && self.wakeups.insert(at) {
+            self.schedule(at, TimedWork::Wake);
+        }
     }
 
     /// When the next timed work is due, if any.
@@ -135,6 +152,9 @@ impl Cluster {
         match work {
             TimedWork::Kubelet(step) => kubelet::run_step(self, step),
             TimedWork::Termination(step) => crate::controllers::pod_termination::run_step(self, step),
+            TimedWork::Wake => {
+                self.wakeups.remove(&self.now);
+            }
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     ConfigMap, Container, ContainerImage, ContainerState, ContainerStateRunning, ContainerStatus,
-    Namespace, NamespaceStatus, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus,
+    Namespace, NamespaceStatus, Node, NodeAddress, NodeSpec, NodeStatus,
     NodeSystemInfo, Pod, PodIP, PodSpec, PodStatus, Service, ServicePort, ServiceAccount,
     ServiceSpec, Taint, Toleration,
 };
@@ -178,15 +178,7 @@ fn node(seed: &NodeSeed, created: SimTime) -> Node {
             ..Default::default()
         }]);
     }
-    let ready_since = created.plus_ms(45 * SimTime::SECOND).to_k8s();
-    let pressure = |type_: &str, reason: &str, message: &str| NodeCondition {
-        type_: type_.into(),
-        status: "False".into(),
-        reason: Some(reason.into()),
-        message: Some(message.into()),
-        last_heartbeat_time: Some(ready_since.clone()),
-        last_transition_time: Some(ready_since.clone()),
-    };
+    let ready_since = created.plus_ms(45 * SimTime::SECOND);
     let capacity = [("cpu", "2"), ("ephemeral-storage", "19221248Ki"), ("hugepages-1Gi", "0"), ("hugepages-2Mi", "0"), ("memory", "4005900Ki"), ("pods", "110")];
     let allocatable = [("cpu", "2"), ("ephemeral-storage", "18698430040"), ("hugepages-1Gi", "0"), ("hugepages-2Mi", "0"), ("memory", "3903500Ki"), ("pods", "110")];
     let mut images: Vec<&str> = vec!["registry.k8s.io/kube-proxy:v1.34.5", "registry.k8s.io/pause:3.10.1", "docker.io/calico/node:v3.30.3", "docker.io/flannel/flannel:v0.27.3"];
@@ -232,19 +224,7 @@ fn node(seed: &NodeSeed, created: SimTime) -> Node {
             ]),
             allocatable: quantities(&allocatable),
             capacity: quantities(&capacity),
-            conditions: Some(vec![
-                pressure("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                pressure("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                pressure("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                NodeCondition {
-                    type_: "Ready".into(),
-                    status: "True".into(),
-                    reason: Some("KubeletReady".into()),
-                    message: Some("kubelet is posting ready status".into()),
-                    last_heartbeat_time: Some(ready_since.clone()),
-                    last_transition_time: Some(ready_since.clone()),
-                },
-            ]),
+            conditions: Some(super::node_lifecycle::kubelet_conditions(ready_since)),
             images: Some(images),
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),

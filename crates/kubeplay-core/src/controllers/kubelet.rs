@@ -134,7 +134,7 @@ pub fn reconcile(c: &mut Cluster) {
         .collect();
     for (key, uid, node_name, host_network) in new_pods {
         let Some(node) = c.store.get::<Node>("", &node_name) else { continue };
-        if !node_is_ready(node) {
+        if !node_is_ready(node) || !c.kubelet_running(&node_name) {
             continue;
         }
         let host_ip = node_internal_ip(node);
@@ -221,6 +221,12 @@ pub fn run_step(c: &mut Cluster, step: PodStep) {
         return;
     }
     let pod = pod.clone();
+    let node = node_of(&pod);
+    if !c.kubelet_running(&node) {
+        // A stopped kubelet does nothing; it picks its work up when it starts again.
+        c.machines.defer(&node, step);
+        return;
+    }
     let key = step.pod.clone();
     match step.stage {
         Stage::SandboxReady => {

@@ -7,6 +7,7 @@ pub mod garbage_collector;
 pub mod kubelet;
 pub mod local_path;
 pub mod namespace_lifecycle;
+pub mod node_lifecycle;
 pub mod ownership;
 pub mod persistent_volumes;
 pub mod pod_termination;
@@ -14,6 +15,7 @@ pub mod resources;
 pub mod scheduler;
 pub mod statefulset;
 pub mod volume_binding;
+pub mod taint_eviction;
 
 use crate::cluster::Cluster;
 
@@ -33,4 +35,6 @@ pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("persistentvolume-controller", persistent_volumes::reconcile),
     ("local-path-provisioner", local_path::reconcile),
     ("statefulset-controller", statefulset::reconcile),
+    ("node-lifecycle", node_lifecycle::reconcile),
+    ("taint-eviction", taint_eviction::reconcile),
 ];

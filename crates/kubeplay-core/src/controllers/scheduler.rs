@@ -17,7 +17,7 @@ use crate::cluster::Cluster;
 /// One filter's verdict on one node.
 type Rejection = &'static str;
 
-fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
+pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
     tolerations.iter().any(|t| {
         let effect_ok = t.effect.as_deref().is_none_or(|e| e.is_empty() || e == taint.effect);
         let key_ok = match t.key.as_deref() {
