@@ -101,6 +101,8 @@ impl Cluster {
     /// Does not settle: the caller decides when the controllers react.
     pub fn create<K: Admit>(&mut self, mut obj: K) -> Result<K, ApiError> {
         obj.validate_create()?;
+        // The server assigns the uid; one sent by the client is ignored.
+        obj.metadata_mut().uid = None;
         obj.default_create(&mut self.rng);
         obj.admit(&self.store);
         self.store.create(obj, self.now, &mut self.rng)

@@ -60,6 +60,20 @@ pub fn safe_encode_u32(v: u32) -> String {
         .collect()
 }
 
+/// A controller's hash of a pod template (k/k controller_utils.go `ComputeHash`):
+/// FNV-32a over the template, plus the collision count, safe-encoded. Equal
+/// templates give equal hashes; the bytes hashed are the JSON form, not Go's.
+pub fn template_hash<T: serde::Serialize>(template: &T, collision_count: Option<i32>) -> String {
+    let mut h: u32 = 0x811c9dc5;
+    let json = serde_json::to_string(template).unwrap_or_default();
+    let count = collision_count.map(|c| c.to_string()).unwrap_or_default();
+    for b in json.bytes().chain(count.bytes()) {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x01000193);
+    }
+    safe_encode_u32(h)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,8 @@
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
@@ -147,6 +149,8 @@ admit_by_name_only!(
     DaemonSet,
     Job,
     CronJob,
+    StatefulSet,
+    HorizontalPodAutoscaler,
     Ingress,
     IngressClass,
 );

@@ -3,6 +3,7 @@
 //! state through here.
 
 pub mod admission;
+pub mod daemonset_job_admission;
 pub mod defaults;
 pub mod deletion;
 pub mod errors;

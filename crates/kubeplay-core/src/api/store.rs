@@ -172,7 +172,8 @@ impl Store {
         if K::table(self).get(&key).is_some() {
             return Err(ApiError::already_exists(&K::qualified_resource(), &key.name));
         }
-        meta.uid = Some(rng.uuid());
+        // Admission may have assigned the uid already (a Job's selector carries it).
+        meta.uid.get_or_insert_with(|| rng.uuid());
         meta.creation_timestamp.get_or_insert_with(|| now.to_k8s());
         meta.generation = Some(1);
         let rv = self.next_rv();

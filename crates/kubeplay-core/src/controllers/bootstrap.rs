@@ -314,8 +314,8 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
         critical: true,
     });
     c.ipam_last.insert(cp.name.to_string(), ip_host);
-    let proxy_uid = c.rng.uuid();
-    let canal_uid = c.rng.uuid();
+    let (proxy_uid, proxy_hash) = system_daemonset(c, born.plus_ms(40 * SimTime::SECOND), &KUBE_PROXY);
+    let (canal_uid, canal_hash) = system_daemonset(c, born.plus_ms(70 * SimTime::SECOND), &CANAL);
     for (i, node) in NODES.iter().enumerate() {
         let joined = born.plus_ms(i as i64 * 90 * SimTime::SECOND + 30 * SimTime::SECOND);
         let name = format!("kube-proxy-{}", c.rng.suffix(5));
@@ -323,7 +323,7 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
             name,
             node,
             containers: &[("kube-proxy", "registry.k8s.io/kube-proxy:v1.34.5")],
-            labels: vec![("controller-revision-hash", "66486579fb".into()), ("k8s-app", "kube-proxy".into()), ("pod-template-generation", "1".into())],
+            labels: vec![("controller-revision-hash", proxy_hash.clone()), ("k8s-app", "kube-proxy".into()), ("pod-template-generation", "1".into())],
             owner: Some(("apps/v1", "DaemonSet", proxy_uid.clone())),
             host_network: true,
             pod_ip: None,
@@ -334,12 +334,100 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
             name,
             node,
             containers: &[("calico-node", "docker.io/calico/node:v3.30.3"), ("kube-flannel", "docker.io/flannel/flannel:v0.27.3")],
-            labels: vec![("controller-revision-hash", "5b8c9d6f47".into()), ("k8s-app", "canal".into()), ("pod-template-generation", "1".into())],
+            labels: vec![("controller-revision-hash", canal_hash.clone()), ("k8s-app", "canal".into()), ("pod-template-generation", "1".into())],
             owner: Some(("apps/v1", "DaemonSet", canal_uid.clone())),
             host_network: true,
             pod_ip: None,
             critical: true,
         });
+    }
+}
+
+/// A kube-system DaemonSet of the default cluster (kubeadm's kube-proxy, the CNI).
+struct SystemDaemonSet {
+    name: &'static str,
+    containers: &'static [(&'static str, &'static str, &'static [&'static str])],
+    service_account: &'static str,
+    /// `(key, effect)` pairs with operator Exists; `("", "")` tolerates everything.
+    tolerations: &'static [(&'static str, &'static str)],
+}
+
+const KUBE_PROXY: SystemDaemonSet = SystemDaemonSet {
+    name: "kube-proxy",
+    containers: &[(
+        "kube-proxy",
+        "registry.k8s.io/kube-proxy:v1.34.5",
+        &["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+    )],
+    service_account: "kube-proxy",
+    tolerations: &[("", "")],
+};
+
+const CANAL: SystemDaemonSet = SystemDaemonSet {
+    name: "canal",
+    containers: &[
+        ("calico-node", "docker.io/calico/node:v3.30.3", &[]),
+        ("kube-flannel", "docker.io/flannel/flannel:v0.27.3", &["/opt/bin/flanneld", "--ip-masq", "--kube-subnet-mgr"]),
+    ],
+    service_account: "canal",
+    tolerations: &[("", "NoSchedule"), ("CriticalAddonsOnly", ""), ("", "NoExecute")],
+};
+
+/// Creates a system DaemonSet; returns its uid and `controller-revision-hash`, which
+/// the pods it already runs on every node carry.
+fn system_daemonset(c: &mut Cluster, created: SimTime, seed: &SystemDaemonSet) -> (String, String) {
+    use crate::api::Admit;
+    use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
+    use k8s_openapi::api::core::v1::PodTemplateSpec;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+    let app = labels(&[("k8s-app", seed.name)]);
+    let containers = seed
+        .containers
+        .iter()
+        .map(|(name, image, command)| Container {
+            name: name.to_string(),
+            image: Some(image.to_string()),
+            command: (!command.is_empty()).then(|| command.iter().map(|s| s.to_string()).collect()),
+            image_pull_policy: Some("IfNotPresent".into()),
+            ..Default::default()
+        })
+        .collect();
+    let tolerations = seed
+        .tolerations
+        .iter()
+        .map(|(key, effect)| Toleration {
+            key: (!key.is_empty()).then(|| key.to_string()),
+            effect: (!effect.is_empty()).then(|| effect.to_string()),
+            operator: Some("Exists".into()),
+            ..Default::default()
+        })
+        .collect();
+    let mut ds = DaemonSet {
+        metadata: ObjectMeta { labels: app.clone(), annotations: labels(&[("deprecated.daemonset.template.generation", "1")]), ..meta(seed.name, Some("kube-system"), created) },
+        spec: Some(DaemonSetSpec {
+            selector: LabelSelector { match_labels: app.clone(), match_expressions: None },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta { labels: app, ..Default::default() }),
+                spec: Some(PodSpec {
+                    containers,
+                    host_network: Some(true),
+                    node_selector: labels(&[("kubernetes.io/os", "linux")]),
+                    priority_class_name: Some("system-node-critical".into()),
+                    service_account_name: Some(seed.service_account.into()),
+                    service_account: Some(seed.service_account.into()),
+                    tolerations: Some(tolerations),
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    };
+    ds.default_create(&mut c.rng);
+    let now = c.now();
+    match c.store.create(ds, now, &mut c.rng) {
+        Ok(ds) => (ds.metadata.uid.clone().unwrap_or_default(), super::daemonset::revision_hash(&ds)),
+        Err(_) => (String::new(), String::new()),
     }
 }
 

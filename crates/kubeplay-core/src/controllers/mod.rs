@@ -4,6 +4,8 @@
 
 pub mod bootstrap;
 pub mod garbage_collector;
+pub mod cron_schedule;
+pub mod daemonset;
 pub mod kubelet;
 pub mod local_path;
 pub mod namespace_lifecycle;
@@ -37,4 +39,5 @@ pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("statefulset-controller", statefulset::reconcile),
     ("node-lifecycle", node_lifecycle::reconcile),
     ("taint-eviction", taint_eviction::reconcile),
+    ("daemonset", daemonset::reconcile),
 ];

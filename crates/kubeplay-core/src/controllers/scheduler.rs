@@ -62,6 +62,11 @@ fn filter(node: &Node, pod: &Pod, on_node: &[&Pod]) -> Result<(), Rejection> {
         }
     }
     let (cap_cpu, cap_mem, max_pods) = allocatable(node);
+    if !node_affinity_matches(pod, node) {
+        return Err("node(s) didn't match Pod's node affinity/selector");
+    }
+    let alloc = node.status.as_ref().and_then(|s| s.allocatable.clone()).unwrap_or_default();
+    let max_pods = alloc.get("pods").and_then(millis).map(|m| m / 1000).unwrap_or(110);
     if on_node.len() as i64 + 1 > max_pods {
         return Err("Too many pods");
     }
@@ -74,6 +79,42 @@ fn filter(node: &Node, pod: &Pod, on_node: &[&Pod]) -> Result<(), Rejection> {
         return Err("Insufficient memory");
     }
     Ok(())
+}
+
+/// The pod's required node affinity: any one term must match, a term's
+/// requirements all (`matchFields` on `metadata.name`, `matchExpressions` on labels).
+fn node_affinity_matches(pod: &Pod, node: &Node) -> bool {
+    let Some(required) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.affinity.as_ref())
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+    else {
+        return true;
+    };
+    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let name = node.metadata.name.clone().unwrap_or_default();
+    let holds = |value: Option<&String>, r: &k8s_openapi::api::core::v1::NodeSelectorRequirement| {
+        let values = r.values.as_deref().unwrap_or(&[]);
+        match r.operator.as_str() {
+            "In" => value.is_some_and(|v| values.contains(v)),
+            "NotIn" => value.is_none_or(|v| !values.contains(v)),
+            "Exists" => value.is_some(),
+            "DoesNotExist" => value.is_none(),
+            "Gt" | "Lt" => {
+                let (Some(v), Some(bound)) = (value.and_then(|v| v.parse::<i64>().ok()), values.first().and_then(|b| b.parse::<i64>().ok())) else { return false };
+                if r.operator == "Gt" { v > bound } else { v < bound }
+            }
+            _ => false,
+        }
+    };
+    required.node_selector_terms.iter().any(|term| {
+        let fields_ok = term.match_fields.iter().flatten().all(|r| holds((r.key == "metadata.name").then_some(&name), r));
+        let labels_ok = term.match_expressions.iter().flatten().all(|r| holds(labels.get(&r.key), r));
+        let empty = term.match_fields.as_ref().is_none_or(|v| v.is_empty()) && term.match_expressions.as_ref().is_none_or(|v| v.is_empty());
+        !empty && fields_ok && labels_ok
+    })
 }
 
 /// `0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: ...`
