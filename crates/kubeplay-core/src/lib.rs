@@ -16,6 +16,7 @@ pub mod controllers;
 pub mod foreground;
 pub mod images;
 pub mod kubectl;
+pub mod kubeplay_command;
 pub mod names;
 pub mod output;
 pub mod printers;

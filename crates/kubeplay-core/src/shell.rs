@@ -125,6 +125,7 @@ impl Shell {
                 }
             },
             "alias" => self.alias(&words[1..], &mut out),
+            "kubeplay" => crate::kubeplay_command::run(&mut self.cluster, &words[1..], &mut out),
             other => {
                 out.err(&format!("bash: {other}: command not found"));
                 127

@@ -346,7 +346,8 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
 /// A kube-system DaemonSet of the default cluster (kubeadm's kube-proxy, the CNI).
 struct SystemDaemonSet {
     name: &'static str,
-    containers: &'static [(&'static str, &'static str, &'static [&'static str])],
+    /// `(name, image)`; the images' default commands are the daemons.
+    containers: &'static [(&'static str, &'static str)],
     service_account: &'static str,
     /// `(key, effect)` pairs with operator Exists; `("", "")` tolerates everything.
     tolerations: &'static [(&'static str, &'static str)],
@@ -354,11 +355,7 @@ struct SystemDaemonSet {
 
 const KUBE_PROXY: SystemDaemonSet = SystemDaemonSet {
     name: "kube-proxy",
-    containers: &[(
-        "kube-proxy",
-        "registry.k8s.io/kube-proxy:v1.34.5",
-        &["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
-    )],
+    containers: &[("kube-proxy", "registry.k8s.io/kube-proxy:v1.34.5")],
     service_account: "kube-proxy",
     tolerations: &[("", "")],
 };
@@ -366,8 +363,8 @@ const KUBE_PROXY: SystemDaemonSet = SystemDaemonSet {
 const CANAL: SystemDaemonSet = SystemDaemonSet {
     name: "canal",
     containers: &[
-        ("calico-node", "docker.io/calico/node:v3.30.3", &[]),
-        ("kube-flannel", "docker.io/flannel/flannel:v0.27.3", &["/opt/bin/flanneld", "--ip-masq", "--kube-subnet-mgr"]),
+        ("calico-node", "docker.io/calico/node:v3.30.3"),
+        ("kube-flannel", "docker.io/flannel/flannel:v0.27.3"),
     ],
     service_account: "canal",
     tolerations: &[("", "NoSchedule"), ("CriticalAddonsOnly", ""), ("", "NoExecute")],
@@ -384,10 +381,9 @@ fn system_daemonset(c: &mut Cluster, created: SimTime, seed: &SystemDaemonSet) -
     let containers = seed
         .containers
         .iter()
-        .map(|(name, image, command)| Container {
+        .map(|(name, image)| Container {
             name: name.to_string(),
             image: Some(image.to_string()),
-            command: (!command.is_empty()).then(|| command.iter().map(|s| s.to_string()).collect()),
             image_pull_policy: Some("IfNotPresent".into()),
             ..Default::default()
         })

@@ -17,7 +17,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::ownership::{controller_ref, is_controlled_by, pod_from_template};
 use super::scheduler::tolerates;
-use super::taint_eviction::delete_pod;
+use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
@@ -169,10 +169,9 @@ fn sync(c: &mut Cluster, ds: &DaemonSet, nodes: &[Node]) {
     }
     status.number_unavailable = Some(status.desired_number_scheduled - status.number_available.unwrap_or(0)).filter(|n| *n > 0);
     for key in to_delete {
-        if c.store.pods.get(&key).is_none() {
+        if c.delete::<Pod>(&key.namespace, &key.name, DeleteOptions::default()).is_err() {
             continue;
         }
-        delete_pod(c, &key, None);
         event(c, ds, "SuccessfulDelete", format!("Deleted pod: {}", key.name));
     }
     for node in to_create {

@@ -58,7 +58,7 @@ pub fn reconcile(c: &mut Cluster) {
         })
         .collect();
     for (key, uid, node) in starting {
-        if !node_ready(c, &node) {
+        if !node_ready(c, &node) || !c.kubelet_running(&node) {
             continue;
         }
         c.terminating.insert(uid.clone());

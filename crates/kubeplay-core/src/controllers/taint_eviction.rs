@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Pod, PodCondition, Taint, Toleration};
 
 use super::scheduler::{set_condition, tolerates};
+use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
@@ -100,30 +101,7 @@ fn evict(c: &mut Cluster, key: &ObjectKey) {
             },
         );
     });
-    delete_pod(c, key, None);
-}
-
-/// A pod DELETE as the API server handles it (pod strategy `CheckGracefulDelete`):
-/// an unscheduled or finished pod goes at once; otherwise it gets its
-/// `deletionTimestamp` (now + grace, the pod's `terminationGracePeriodSeconds`
-/// unless `grace` overrides it) and its kubelet finishes the job.
-pub fn delete_pod(c: &mut Cluster, key: &ObjectKey, grace: Option<i64>) {
-    let Some(pod) = c.store.pods.get(key) else { return };
-    let scheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).is_some_and(|n| !n.is_empty());
-    let finished = matches!(pod.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded" | "Failed"));
-    let grace = grace.unwrap_or_else(|| pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30)).max(0);
-    if !scheduled || finished || grace == 0 {
-        c.store.remove::<Pod>(key);
-        return;
-    }
-    if pod.metadata.deletion_timestamp.is_some() {
-        return;
-    }
-    let at = c.now().plus_ms(grace * 1000);
-    c.store.modify::<Pod>(key, |p| {
-        p.metadata.deletion_timestamp = Some(at.to_k8s());
-        p.metadata.deletion_grace_period_seconds = Some(grace);
-    });
+    let _ = c.delete::<Pod>(&key.namespace, &key.name, DeleteOptions::default());
 }
 
 #[cfg(test)]
