@@ -4,10 +4,7 @@
 //! `apply -f`, from a controller — goes through [`Admit`], so an object a
 //! controller makes looks exactly like one the API server would have stored.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
-use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
@@ -146,11 +143,6 @@ admit_by_name_only!(
     EndpointSlice,
     Deployment,
     ReplicaSet,
-    DaemonSet,
-    Job,
-    CronJob,
-    StatefulSet,
-    HorizontalPodAutoscaler,
     Ingress,
     IngressClass,
 );
