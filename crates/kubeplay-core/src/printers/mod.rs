@@ -3,3 +3,5 @@
 pub mod duration;
 pub mod table;
 pub mod yaml;
+pub mod go_format;
+pub mod jsonpath;
