@@ -5,3 +5,8 @@ pub mod table;
 pub mod yaml;
 pub mod go_format;
 pub mod jsonpath;
+pub mod custom_columns;
+pub mod go_template;
+pub mod output_format;
+pub mod quantity;
+pub mod sort;
