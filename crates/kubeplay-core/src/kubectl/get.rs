@@ -1,15 +1,22 @@
 //! `kubectl get`: tables (with `-o wide`, `-A`, `--show-labels`, `--no-headers`,
-//! several kinds at once), `-o name|json|yaml`, label selectors, and the exact empty
-//! and not-found messages (kubectl/pkg/cmd/get/get.go).
+//! several kinds at once), every other printer through the objects' JSON
+//! (`-o name|json|yaml|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|
+//! custom-columns-file|go-template`), `--sort-by`, label selectors, and the exact
+//! empty and not-found messages (kubectl/pkg/cmd/get/get.go `Run`, `printGeneric`).
 
+use serde_json::Value;
 
 use super::flags::{self, flag, FlagDef, FlagKind};
 use super::resources::{self, Item, ResourceType, Want, ALL_CATEGORY};
-use super::usage_error;
+use super::{usage_error, Io};
 use crate::api::selectors::parse_selector;
 use crate::cluster::Cluster;
 use crate::output::Output;
+use crate::printers::go_format::marshal_indent;
+use crate::printers::output_format::{PrintFlags, Printer};
+use crate::printers::sort::SortBy;
 use crate::printers::table::{get_table, row};
+use crate::vfs::Vfs;
 
 const FLAGS: &[FlagDef] = &[
     flag("all-namespaces", Some('A'), FlagKind::Bool),
@@ -20,6 +27,9 @@ const FLAGS: &[FlagDef] = &[
     flag("ignore-not-found", None, FlagKind::Bool),
     flag("watch", Some('w'), FlagKind::Bool),
     flag("show-kind", None, FlagKind::Bool),
+    flag("template", None, FlagKind::Value),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
+    flag("sort-by", None, FlagKind::Value),
 ];
 
 /// One requested kind and, optionally, the names asked for.
@@ -28,7 +38,19 @@ pub(super) struct Request {
     pub names: Vec<String>,
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Output) -> i32 {
+/// The objects fetched for one request: a list (sortable as a whole) or named ones.
+struct Group {
+    rt: &'static ResourceType,
+    items: Vec<Item>,
+    listed: bool,
+}
+
+/// Reads a template or column file the way `os.ReadFile` reports failures.
+pub(super) fn read_file(fs: &Vfs, cwd: &str, path: &str) -> Result<String, String> {
+    fs.read(&Vfs::resolve(cwd, path)).map(str::to_string).map_err(|e| format!("open {path}: {}", e.to_string().to_lowercase()))
+}
+
+pub fn run(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output) -> i32 {
     let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return usage_error("get", e.message(), out),
@@ -38,10 +60,17 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Out
         return 1;
     }
     let output = p.value("output").unwrap_or("").to_string();
-    if !matches!(output.as_str(), "" | "wide" | "name" | "json" | "yaml") {
-        out.err(&format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"));
+    if p.bool("show-labels") && !matches!(output.as_str(), "" | "wide") {
+        out.err(&format!("error: --show-labels option cannot be used with {output} printer"));
         return 1;
     }
+    let print_flags = PrintFlags {
+        output: &output,
+        template: p.value("template").unwrap_or(""),
+        allow_missing_keys: p.value("allow-missing-template-keys").is_none_or(|v| v == "true"),
+        no_headers: p.bool("no-headers"),
+    };
+    let printer = Printer::from_flags(&print_flags, &|path| read_file(io.fs, io.cwd, path));
     let all_ns = p.bool("all-namespaces");
     let namespace = p.namespace().to_string();
     let selector = match p.value("selector").map(parse_selector).transpose() {
@@ -58,10 +87,11 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Out
             return 1;
         }
     };
+    let sort_by = p.value("sort-by").filter(|s| !s.is_empty());
     let multi_kind = requests.len() > 1 || p.args[0].split(',').count() > 1 || p.args[0] == "all";
-    let want = if matches!(output.as_str(), "json" | "yaml") { Want::CellsAndJson } else { Want::Cells };
-    let mut code = 0;
-    let mut groups: Vec<(&'static ResourceType, Vec<Item>)> = Vec::new();
+    let needs_json = sort_by.is_some() || printer.as_ref().is_ok_and(Printer::needs_json);
+    let want = if needs_json { Want::CellsAndJson } else { Want::Cells };
+    let mut groups: Vec<Group> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
     for req in &requests {
         let mut items = Vec::new();
@@ -73,75 +103,127 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Out
                 match (req.rt.get)(cluster, &namespace, name, want) {
                     Ok(item) => items.push(item),
                     Err(e) if p.bool("ignore-not-found") => drop(e),
-                    Err(e) => {
-                        errors.push(e.to_string());
-                        code = 1;
-                    }
+                    Err(e) => errors.push(e.to_string()),
                 }
             }
         }
         if let Some(sel) = &selector {
             items.retain(|i| sel.iter().all(|r| r.matches(&i.labels)));
         }
-        groups.push((req.rt, items));
+        groups.push(Group { rt: req.rt, items, listed: req.names.is_empty() });
     }
-    let single_object = requests.len() == 1 && requests[0].names.len() == 1;
-    let printed_any = groups.iter().any(|(_, items)| !items.is_empty());
-    match output.as_str() {
-        "name" => {
-            for (rt, items) in &groups {
-                for i in items {
-                    out.out(&format!("{}/{}", rt.name_prefix(), i.key.name));
+    // `get pod x` and `get pod/x` imply one object: printed bare, and its error alone.
+    let single_item_implied = requests.len() == 1 && requests[0].names.len() == 1;
+    let printer = match printer {
+        Ok(printer) => printer,
+        Err(msg) => {
+            if single_item_implied && !errors.is_empty() {
+                return print_errors(&errors, out);
+            }
+            out.err(&format!("error: {msg}"));
+            return 1;
+        }
+    };
+    let sort_by = match sort_by.map(SortBy::parse).transpose() {
+        Ok(s) => s,
+        Err(msg) => {
+            out.err(&format!("error: {msg}"));
+            return 1;
+        }
+    };
+    if printer.is_table() {
+        if let Some(sort_by) = &sort_by {
+            // Each server-side table is sorted on its own; a named object is a table
+            // of one row, checked for the field all the same.
+            for g in &mut groups {
+                let result = if g.listed {
+                    sort_by.sort(&mut g.items, |i| i.json.as_ref())
+                } else {
+                    g.items.chunks(1).try_for_each(|one| sort_by.keys(&one.iter().filter_map(|i| i.json.as_ref()).collect::<Vec<_>>()).map(drop))
+                };
+                if let Err(msg) = result {
+                    out.err(&format!("error: {msg}"));
+                    return 1;
                 }
             }
         }
-        "json" | "yaml" => {
-            let objects: Vec<serde_json::Value> = groups.iter().flat_map(|(_, items)| items.iter().filter_map(|i| i.json.clone())).collect();
-            if single_object && objects.len() == 1 {
-                print_structured(&objects[0], &output, out);
-            } else if !objects.is_empty() || errors.is_empty() {
-                let list = serde_json::json!({
-                    "apiVersion": "v1",
-                    "items": objects,
-                    "kind": "List",
-                    "metadata": {"resourceVersion": ""},
-                });
-                print_structured(&list, &output, out);
+        let wide = matches!(printer, Printer::Table { wide: true });
+        print_tables(&groups, &p, all_ns, wide, multi_kind, out);
+        let printed_any = groups.iter().any(|g| !g.items.is_empty());
+        if !printed_any && errors.is_empty() && !p.bool("ignore-not-found") {
+            let all_namespaced = requests.iter().all(|r| r.rt.namespaced);
+            if all_namespaced && !all_ns {
+                out.err(&format!("No resources found in {namespace} namespace."));
+            } else {
+                out.err("No resources found");
             }
         }
-        _ => print_tables(&groups, &p, all_ns, output == "wide", multi_kind, out),
+        return if errors.is_empty() { 0 } else { print_errors(&errors, out) };
     }
-    for e in &errors {
-        out.err(e);
-    }
-    // Structured output of an empty list still prints the List; tables say so on stderr.
-    let structured = matches!(output.as_str(), "json" | "yaml");
-    if !printed_any && errors.is_empty() && !structured && !p.bool("ignore-not-found") {
-        let all_namespaced = requests.iter().all(|r| r.rt.namespaced);
-        if all_namespaced && !all_ns {
-            out.err(&format!("No resources found in {namespace} namespace."));
-        } else {
-            out.err("No resources found");
-        }
-    }
-    code
+    print_generic(&printer, groups, single_item_implied, sort_by.as_ref(), errors, out)
 }
 
-pub(super) fn print_structured(value: &serde_json::Value, format: &str, out: &mut Output) {
-    if format == "json" {
-        let mut buf = Vec::new();
-        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-        if serde::Serialize::serialize(value, &mut ser).is_ok() {
-            out.out(&String::from_utf8_lossy(&buf));
+/// `printGeneric`: one object stays bare, anything else becomes a `List`.
+fn print_generic(printer: &Printer, groups: Vec<Group>, single_item_implied: bool, sort_by: Option<&SortBy>, mut errors: Vec<String>, out: &mut Output) -> i32 {
+    if single_item_implied && !errors.is_empty() {
+        return print_errors(&errors, out);
+    }
+    let mut items: Vec<(&'static ResourceType, Item)> = groups.into_iter().flat_map(|g| g.items.into_iter().map(move |i| (g.rt, i))).collect();
+    let json_of = |(rt, i): &(&'static ResourceType, Item)| -> Value {
+        i.json.clone().unwrap_or_else(|| {
+            // `-o name` runs without JSON: name it from discovery's kind.
+            serde_json::json!({"kind": rt.kind, "apiVersion": rt.api_version(), "metadata": {"name": i.key.name}})
+        })
+    };
+    let obj = if single_item_implied && items.len() == 1 {
+        json_of(&items[0])
+    } else {
+        if let Some(sort_by) = sort_by {
+            if let Err(msg) = sort_by.sort(&mut items, |(_, i)| i.json.as_ref()) {
+                errors.push(format!("error: {msg}"));
+                return print_errors(&errors, out);
+            }
         }
+        serde_json::json!({
+            "apiVersion": "v1",
+            "items": items.iter().map(json_of).collect::<Vec<_>>(),
+            "kind": "List",
+            "metadata": {"resourceVersion": ""},
+        })
+    };
+    match printer.print_generic(&obj) {
+        Ok(text) => {
+            if !text.is_empty() {
+                out.out(&text);
+            }
+        }
+        Err(failure) => {
+            if !failure.stdout.is_empty() {
+                out.out(&failure.stdout);
+            }
+            errors.push(format!("error: {}", failure.message));
+        }
+    }
+    if errors.is_empty() { 0 } else { print_errors(&errors, out) }
+}
+
+fn print_errors(errors: &[String], out: &mut Output) -> i32 {
+    for e in errors {
+        out.err(e);
+    }
+    1
+}
+
+pub(super) fn print_structured(value: &Value, format: &str, out: &mut Output) {
+    if format == "json" {
+        out.out(&marshal_indent(value, "    "));
     } else {
         out.out(&crate::printers::yaml::to_yaml(value));
     }
 }
 
 fn print_tables(
-    groups: &[(&'static ResourceType, Vec<Item>)],
+    groups: &[Group],
     p: &flags::Parsed,
     all_ns: bool,
     wide: bool,
@@ -151,7 +233,7 @@ fn print_tables(
     let headers = !p.bool("no-headers");
     let show_labels = p.bool("show-labels");
     let mut wrote_any = false;
-    for (rt, items) in groups {
+    for Group { rt, items, .. } in groups {
         if items.is_empty() {
             continue;
         }
