@@ -125,7 +125,7 @@ impl Quantity {
     }
 
     /// `Quantity.Cmp`.
-    pub fn cmp(&self, other: &Quantity) -> Ordering {
+    pub fn compare(&self, other: &Quantity) -> Ordering {
         self.nanos.cmp(&other.nanos)
     }
 
@@ -204,6 +204,6 @@ mod tests {
         assert_eq!(Quantity::ZERO.add(&q("70Mi")).to_canonical(), "70Mi");
         assert_eq!(q("128Mi").value(), 134217728);
         assert_eq!(q("2").milli_value(), 2000);
-        assert_eq!(q("100m").cmp(&q("1")), Ordering::Less);
+        assert_eq!(q("100m").compare(&q("1")), Ordering::Less);
     }
 }

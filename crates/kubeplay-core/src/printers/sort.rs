@@ -28,7 +28,7 @@ impl SortBy {
     /// The sort keys of `objects`, or kubectl's error when no object has the field.
     /// Sorting `objects` by the returned keys with [`SortBy::order`] gives kubectl's
     /// order.
-    pub fn keys<'a>(&self, objects: &[&'a Value]) -> Result<Vec<Option<Value>>, String> {
+    pub fn keys(&self, objects: &[&Value]) -> Result<Vec<Option<Value>>, String> {
         let mut keys = Vec::with_capacity(objects.len());
         for obj in objects {
             let results = self.path.find_results(obj)?;
@@ -93,7 +93,7 @@ fn is_less(a: &Value, b: &Value) -> bool {
             _ => x.as_f64().unwrap_or(0.0) < y.as_f64().unwrap_or(0.0),
         },
         (Value::String(x), Value::String(y)) => match (Quantity::parse(x), Quantity::parse(y)) {
-            (Some(qx), Some(qy)) => qx.cmp(&qy) == Ordering::Less,
+            (Some(qx), Some(qy)) => qx.compare(&qy) == Ordering::Less,
             _ => x < y,
         },
         // Go stops with "unsortable type"; keeping the order is the kind answer.

@@ -308,19 +308,20 @@ fn eval_wildcard<'a>(input: &[Val<'a>]) -> Vec<Val<'a>> {
 fn eval_recursive<'a>(input: &[Val<'a>]) -> Vec<Val<'a>> {
     let mut result = Vec::new();
     // Depth-first, each value before its descendants, as Go's recursion orders them.
-    let mut stack: Vec<std::vec::IntoIter<Val<'a>>> = vec![input.to_vec().into_iter()];
-    while let Some(top) = stack.last_mut() {
-        let Some(v) = top.next() else {
+    let mut stack: Vec<(Vec<Val<'a>>, usize)> = vec![(input.to_vec(), 0)];
+    while let Some((level, next)) = stack.last_mut() {
+        let Some(v) = level.get(*next).cloned() else {
             stack.pop();
             continue;
         };
+        *next += 1;
         if v.indirect().is_none() {
             continue;
         }
         let kids = children(&v);
         if !kids.is_empty() {
             result.push(v);
-            stack.push(kids.into_iter());
+            stack.push((kids, 0));
         }
     }
     result
