@@ -61,12 +61,10 @@ fn filter(node: &Node, pod: &Pod, on_node: &[&Pod]) -> Result<(), Rejection> {
             return Err("node(s) didn't match Pod's node affinity/selector");
         }
     }
-    let (cap_cpu, cap_mem, max_pods) = allocatable(node);
     if !node_affinity_matches(pod, node) {
         return Err("node(s) didn't match Pod's node affinity/selector");
     }
-    let alloc = node.status.as_ref().and_then(|s| s.allocatable.clone()).unwrap_or_default();
-    let max_pods = alloc.get("pods").and_then(millis).map(|m| m / 1000).unwrap_or(110);
+    let (cap_cpu, cap_mem, max_pods) = allocatable(node);
     if on_node.len() as i64 + 1 > max_pods {
         return Err("Too many pods");
     }
