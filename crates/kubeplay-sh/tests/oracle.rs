@@ -113,6 +113,8 @@ const CASES: &[Case] = &[
     same(&["kubectl api-resources --sort-by=foo"]),
     same(&["kubectl api-resources --namespaced=maybe"]),
     same(&["kubectl api-versions foo"]),
+    same(&["kubectl explain"]),
+    same(&["kubectl explain pods services"]),
     same(&["kubectl completion"]),
     same(&["kubectl completion foo"]),
     same(&["kubectl completion bash zsh"]),

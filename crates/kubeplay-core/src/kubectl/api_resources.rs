@@ -13,10 +13,10 @@ use crate::output::Output;
 use crate::printers::table::{get_table, row};
 
 /// One resource as discovery describes it.
-struct ApiResource {
-    name: &'static str,
+pub(super) struct ApiResource {
+    pub name: &'static str,
     short_names: &'static str,
-    group: &'static str,
+    pub group: &'static str,
     version: &'static str,
     namespaced: bool,
     kind: &'static str,
@@ -104,6 +104,15 @@ static API_RESOURCES: &[ApiResource] = &[
     res!("volumeattachments", "", "storage.k8s.io", "v1", false, "VolumeAttachment", ALL_VERBS, ""),
     res!("volumeattributesclasses", "vac", "storage.k8s.io", "v1", false, "VolumeAttributesClass", ALL_VERBS, ""),
 ];
+
+/// The resource a user's word names as the REST mapper finds it: plural, short
+/// name or kind, any case (`po`, `pods`, `Pod`); core before other groups.
+pub(super) fn resolve(word: &str) -> Option<&'static ApiResource> {
+    let word = word.to_lowercase();
+    API_RESOURCES
+        .iter()
+        .find(|r| r.name == word || r.kind.to_lowercase() == word || r.short_names.split(',').any(|s| s == word))
+}
 
 /// Every served group/version (`autoscaling/v1` is served beside the preferred v2).
 const API_VERSIONS: &[&str] = &[
