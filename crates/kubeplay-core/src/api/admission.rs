@@ -94,6 +94,19 @@ impl Admit for Pod {
     }
 }
 
+impl Admit for Secret {
+    /// `stringData` is write-only: the API server folds it into `data`.
+    fn default_create(&mut self, _rng: &mut SimRng) {
+        if let Some(strings) = self.string_data.take() {
+            let data = self.data.get_or_insert_with(Default::default);
+            for (k, v) in strings {
+                data.insert(k, k8s_openapi::ByteString(v.into_bytes()));
+            }
+        }
+        self.type_.get_or_insert_with(|| "Opaque".into());
+    }
+}
+
 impl Admit for Namespace {
     fn validate_create(&self) -> Result<(), ApiError> {
         let name = self.metadata.name.clone().unwrap_or_default();
@@ -138,7 +151,6 @@ admit_by_name_only!(
     Event,
     ConfigMap,
     ServiceAccount,
-    Secret,
     Endpoints,
     EndpointSlice,
     Deployment,

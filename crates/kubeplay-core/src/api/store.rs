@@ -199,6 +199,39 @@ impl Store {
         true
     }
 
+    /// Replaces a stored object with a new desired state (a user's write: apply,
+    /// replace, scale, set image, edit). Keeps what the server owns (uid,
+    /// creationTimestamp, generation) and bumps `metadata.generation` when the
+    /// spec changed, which is how controllers tell a new desired state
+    /// (`observedGeneration`). Returns whether anything changed.
+    pub fn update<K: ApiKind + PartialEq>(&mut self, mut obj: K) -> Result<bool, ApiError> {
+        let key = ObjectKey::of(obj.metadata());
+        let key = if K::NAMESPACED { key } else { ObjectKey::new("", &key.name) };
+        let Some(current) = K::table(self).items.get(&key) else {
+            return Err(ApiError::not_found(&K::qualified_resource(), &key.name));
+        };
+        let cur = current.metadata().clone();
+        {
+            let m = obj.metadata_mut();
+            m.uid = cur.uid.clone();
+            m.creation_timestamp = cur.creation_timestamp.clone();
+            m.resource_version = cur.resource_version.clone();
+            m.generation = cur.generation;
+            m.deletion_timestamp = cur.deletion_timestamp.clone();
+            m.namespace = cur.namespace.clone();
+        }
+        if &obj == current {
+            return Ok(false);
+        }
+        let spec_of = |o: &K| serde_json::to_value(o).ok().and_then(|v| v.get("spec").cloned());
+        if spec_of(&obj) != spec_of(current) {
+            obj.metadata_mut().generation = Some(cur.generation.unwrap_or(1) + 1);
+        }
+        obj.metadata_mut().resource_version = Some(self.next_rv());
+        K::table_mut(self).items.insert(key, obj);
+        Ok(true)
+    }
+
     /// Removes an object at once (after any graceful termination is over).
     pub fn remove<K: ApiKind>(&mut self, key: &ObjectKey) -> Option<K> {
         let removed = K::table_mut(self).items.remove(key);

@@ -55,6 +55,13 @@ fn quantities(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, Quantity>> {
 }
 
 /// Builds the default cluster into an empty `Cluster`.
+/// The ConfigMap the root-ca-cert-publisher puts in every namespace.
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+
+pub fn root_ca_data() -> BTreeMap<String, String> {
+    [("ca.crt".to_string(), "-----BEGIN CERTIFICATE-----\n(kubeplay simulated cluster CA)\n-----END CERTIFICATE-----\n".to_string())].into()
+}
+
 pub fn default_cluster(c: &mut Cluster) {
     let born = c.now().plus_ms(-CLUSTER_AGE_MS);
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -73,11 +80,7 @@ pub fn default_cluster(c: &mut Cluster) {
         create(c, node(seed, joined));
     }
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-        let cm = ConfigMap {
-            metadata: meta("kube-root-ca.crt", Some(ns), born),
-            data: Some([("ca.crt".to_string(), "-----BEGIN CERTIFICATE-----\n(kubeplay simulated cluster CA)\n-----END CERTIFICATE-----\n".to_string())].into()),
-            ..Default::default()
-        };
+        let cm = ConfigMap { metadata: meta(ROOT_CA_CONFIGMAP, Some(ns), born), data: Some(root_ca_data()), ..Default::default() };
         create(c, cm);
         create(c, ServiceAccount { metadata: meta("default", Some(ns), born), ..Default::default() });
     }

@@ -1,13 +1,19 @@
 //! The namespace controller (k/k pkg/controller/namespace): a namespace marked for
 //! deletion (`Terminating`) has everything inside it deleted — pods gracefully —
-//! and is removed once it is empty.
+//! and is removed once it is empty. Also what the serviceaccounts controller and
+//! the root-ca-cert-publisher do for a new namespace: its `default`
+//! ServiceAccount and the `kube-root-ca.crt` ConfigMap.
 
 use crate::api::deletion::DeleteOptions;
 use crate::api::{ApiKind, ObjectKey};
 use crate::cluster::Cluster;
-use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, ServiceAccount};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::bootstrap::{root_ca_data, ROOT_CA_CONFIGMAP};
 
 pub fn reconcile(c: &mut Cluster) {
+    publish_defaults(c);
     let terminating: Vec<String> = c
         .store
         .namespaces
@@ -42,4 +48,29 @@ fn delete_all<K: crate::api::Admit + PartialEq>(c: &mut Cluster, ns: &str) -> us
         let _ = c.delete::<K>(&key.namespace, &key.name, DeleteOptions::default());
     }
     K::table(&c.store).list(Some(ns)).count()
+}
+
+/// Gives every active namespace its `default` ServiceAccount and root CA ConfigMap.
+fn publish_defaults(c: &mut Cluster) {
+    let active: Vec<String> = c
+        .store
+        .namespaces
+        .list(None)
+        .filter(|n| n.metadata.deletion_timestamp.is_none())
+        .filter_map(|n| n.metadata.name.clone())
+        .collect();
+    for ns in active {
+        if c.store.get::<ServiceAccount>(&ns, "default").is_none() {
+            let sa = ServiceAccount { metadata: meta("default", &ns), ..Default::default() };
+            let _ = c.create(sa);
+        }
+        if c.store.get::<ConfigMap>(&ns, ROOT_CA_CONFIGMAP).is_none() {
+            let cm = ConfigMap { metadata: meta(ROOT_CA_CONFIGMAP, &ns), data: Some(root_ca_data()), ..Default::default() };
+            let _ = c.create(cm);
+        }
+    }
+}
+
+fn meta(name: &str, ns: &str) -> ObjectMeta {
+    ObjectMeta { name: Some(name.into()), namespace: Some(ns.into()), ..Default::default() }
 }

@@ -8,7 +8,8 @@
 use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
 use super::get::parse_requests;
 use super::resources::{ResourceType, Want};
-use super::{usage_error, Outcome};
+use super::manifest;
+use super::{usage_error, Io, Outcome};
 use crate::api::deletion::{DeleteOptions, Propagation};
 use crate::api::selectors::parse_selector;
 use crate::api::ObjectKey;
@@ -54,12 +55,26 @@ pub struct Target {
     pub key: ObjectKey,
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, files: &[Target], out: &mut Output) -> Outcome {
+pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
     let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return Outcome::code(usage_error("delete", e.message(), out)),
     };
-    match delete(cluster, &p, files, out) {
+    let default_ns = p.namespace().to_string();
+    let files: Vec<Target> = match manifest::read(io, p.values("filename"), p.bool("recursive")) {
+        Ok(docs) => docs
+            .iter()
+            .map(|d| {
+                let ns = if d.rt.namespaced { d.namespace().unwrap_or_else(|| default_ns.clone()) } else { String::new() };
+                Target { rt: d.rt, key: ObjectKey::new(&ns, &d.name()) }
+            })
+            .collect(),
+        Err(e) => {
+            out.err(&e);
+            return Outcome::code(1);
+        }
+    };
+    match delete(cluster, &p, &files, out) {
         Ok(outcome) => outcome,
         Err(msg) => {
             out.err(&msg);

@@ -3,11 +3,14 @@
 //! the API server.
 
 mod api_resources;
+pub mod apply;
 mod cluster_info;
 mod completion;
 pub mod config;
+pub mod create;
 mod delete;
 mod explain;
+pub mod manifest;
 pub mod flags;
 pub(crate) mod get;
 pub mod help;
@@ -88,7 +91,9 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
     let verb = args[i].as_str();
     let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
     let code = match verb {
-        "delete" => return delete::run(cluster, &rest, io, &[], out),
+        "delete" => return delete::run(cluster, &rest, io, out),
+        "apply" | "replace" => return apply::run(cluster, verb, &rest, io, out),
+        "create" => return create::run(cluster, &rest, io, out),
         "get" => get::run(cluster, &rest, io, out),
         "run" => run::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),

@@ -12,6 +12,8 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use k8s_openapi::api::storage::v1::StorageClass;
 
+use super::apply::{Write, Written};
+use super::manifest::Document;
 use super::printers::{Column, Printable};
 use crate::api::deletion::{DeleteOptions, Deleted};
 use crate::api::{Admit, ApiError, ApiKind, ObjectKey};
@@ -45,12 +47,16 @@ pub struct ResourceType {
     pub version: &'static str,
     pub namespaced: bool,
     pub columns: &'static [Column],
+    /// Whether the simulation stores objects of this type.
+    pub stored: bool,
     /// Lists objects of this type (in `namespace`, or everywhere for `None`).
     pub list: fn(&Cluster, Option<&str>, Want) -> Vec<Item>,
     /// Fetches one object by name.
     pub get: fn(&Cluster, &str, &str, Want) -> Result<Item, ApiError>,
     /// Deletes one object by name (does not settle).
     pub delete: fn(&mut Cluster, &str, &str, DeleteOptions) -> Result<Deleted, ApiError>,
+    /// Writes a manifest's object (`create -f`, `apply -f`, `replace -f`).
+    pub write: fn(&mut Cluster, &Document, Write) -> Result<Written, String>,
 }
 
 impl ResourceType {
@@ -63,6 +69,11 @@ impl ResourceType {
     pub fn name_prefix(&self) -> String {
         let kind = self.kind.to_lowercase();
         if self.group.is_empty() { kind } else { format!("{kind}.{}", self.group) }
+    }
+
+    /// Whether the simulation stores this type (as opposed to only knowing its name).
+    pub fn is_stored(&self) -> bool {
+        self.stored
     }
 
     pub fn api_version(&self) -> String {
@@ -107,6 +118,14 @@ fn delete_kind<K: Printable + Admit + PartialEq>(c: &mut Cluster, ns: &str, name
     c.delete::<K>(ns, name, opts)
 }
 
+fn write_kind<K: Printable + Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster, doc: &Document, how: Write) -> Result<Written, String> {
+    super::apply::write::<K>(c, doc, how)
+}
+
+fn write_none(_: &mut Cluster, doc: &Document, _: Write) -> Result<Written, String> {
+    Err(format!("error: kubeplay does not simulate {} objects yet", doc.rt.kind))
+}
+
 fn list_none(_: &Cluster, _: Option<&str>, _: Want) -> Vec<Item> {
     Vec::new()
 }
@@ -122,9 +141,11 @@ macro_rules! stored {
             version: $version,
             namespaced: <$ty as ApiKind>::NAMESPACED,
             columns: <$ty as Printable>::COLUMNS,
+            stored: true,
             list: list_kind::<$ty>,
             get: get_kind::<$ty>,
             delete: delete_kind::<$ty>,
+            write: write_kind::<$ty>,
         }
     };
 }
@@ -142,9 +163,11 @@ macro_rules! known {
             version: $version,
             namespaced: $namespaced,
             columns: $cols,
+            stored: false,
             list: list_none,
             get: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
             delete: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
+            write: write_none,
         }
     };
 }
