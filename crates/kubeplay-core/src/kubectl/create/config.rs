@@ -36,11 +36,6 @@ fn name_arg(sub: &str, args: &[String], kc: &Kubeconfig, out: &mut Output) -> Re
             let name = name.clone();
             Ok((p, name))
         }
-        [] => {
-            out.err("error: NAME is required");
-            out.err(&format!("See 'kubectl create {sub} -h' for help and examples"));
-            Err(1)
-        }
         more => {
             out.err(&format!("error: exactly one NAME is required, got {}", more.len()));
             out.err(&format!("See 'kubectl create {sub} -h' for help and examples"));
@@ -110,8 +105,9 @@ pub fn configmap(c: &mut Cluster, args: &[String], kc: &Kubeconfig, out: &mut Ou
 
 pub fn secret(c: &mut Cluster, args: &[String], kc: &Kubeconfig, out: &mut Output) -> i32 {
     let Some(kind_at) = args.iter().position(|a| !a.starts_with('-')) else {
-        out.err("error: Unexpected args: []");
-        return 1;
+        // A bare command group prints its help, as cobra does.
+        out.out(&crate::kubectl::help::text("create_secret").unwrap_or_default());
+        return 0;
     };
     if args[kind_at] != "generic" {
         out.err(&format!("kubeplay: \"kubectl create secret {}\" is not simulated yet; try kubectl create secret generic", args[kind_at]));
