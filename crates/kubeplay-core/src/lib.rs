@@ -20,6 +20,7 @@ pub mod kubeplay_command;
 pub mod names;
 pub mod output;
 pub mod printers;
+pub mod programs;
 pub mod script;
 pub mod shell;
 pub mod time;

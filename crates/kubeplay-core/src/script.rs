@@ -1,32 +1,58 @@
 //! Running a whole script of commands headless, as `kubeplay-sh`, the transcript tests
-//! and the wasm determinism test do: each command is echoed as `$ <command>`, then its
-//! output; `sleep N` moves the simulated clock.
+//! and the wasm determinism test do: each command is echoed as `$ <command>` (lines
+//! that continue it, such as here-document bodies, as `> <line>`), then its output.
+//! `sleep N` moves the simulated clock, a command that keeps running (`kubectl delete`
+//! waiting) runs the clock until it ends, and what followed on the line runs after;
+//! `watch` shows one screen.
 
 use crate::output::Stream;
-use crate::shell::{Effect, Shell};
+use crate::shell::{CommandOutput, Effect, Shell};
 
 /// Runs every line of `script`, calling `emit` for each printed line in order.
 pub fn run_script(shell: &mut Shell, script: &str, mut emit: impl FnMut(Stream, &str)) {
     for line in script.lines() {
-        let command = line.trim_end();
-        if command.trim().is_empty() {
+        let continuing = shell.needs_more_input();
+        if !continuing && line.trim().is_empty() {
             continue;
         }
-        emit(Stream::Stdout, &format!("$ {command}"));
-        let result = shell.execute(command);
+        let shown = line.trim_end();
+        if continuing {
+            emit(Stream::Stdout, format!("> {shown}").trim_end());
+        } else {
+            emit(Stream::Stdout, &format!("$ {shown}"));
+        }
+        if let Some(result) = shell.feed(line) {
+            finish(shell, result, &mut emit);
+        }
+    }
+    if shell.needs_more_input() {
+        // The script ended inside a command (an unterminated here-document).
+        let result = shell.end_of_input();
+        finish(shell, result, &mut emit);
+    }
+}
+
+/// Prints a command's output and lets its `sleep`s pass on the simulated clock.
+fn finish(shell: &mut Shell, mut result: CommandOutput, emit: &mut impl FnMut(Stream, &str)) {
+    loop {
         for l in &result.lines {
             emit(l.stream, &l.text);
         }
         match result.effect {
-            Some(Effect::Sleep(ms)) => shell.cluster.advance_by(ms),
+            Some(Effect::Sleep(ms)) => {
+                shell.cluster.advance_by(ms);
+                result = shell.resume();
+            }
             Some(Effect::Foreground(fg)) => {
-                fg.run_to_end(&mut shell.cluster, |out| {
+                let code = fg.run_to_end(&mut shell.cluster, |out| {
                     for l in &out.lines {
                         emit(l.stream, &l.text);
                     }
                 });
+                shell.last_status = code;
+                result = shell.resume();
             }
-            _ => {}
+            _ => return,
         }
     }
 }

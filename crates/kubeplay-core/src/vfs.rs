@@ -7,12 +7,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::time::SimTime;
+
 /// Why a file operation failed, in the words coreutils would use after `cmd: path: `.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VfsError {
     NotFound,
     IsADirectory,
     NotADirectory,
+    Exists,
+    NotEmpty,
 }
 
 impl std::fmt::Display for VfsError {
@@ -21,6 +25,8 @@ impl std::fmt::Display for VfsError {
             VfsError::NotFound => "No such file or directory",
             VfsError::IsADirectory => "Is a directory",
             VfsError::NotADirectory => "Not a directory",
+            VfsError::Exists => "File exists",
+            VfsError::NotEmpty => "Directory not empty",
         })
     }
 }
@@ -31,19 +37,100 @@ pub const HOME: &str = "/root";
 pub struct Vfs {
     files: BTreeMap<String, String>,
     dirs: BTreeSet<String>,
+    /// Last modification of files and directories (for `ls -l`).
+    mtimes: BTreeMap<String, SimTime>,
+    /// The simulated time stamped on what is written now (the shell sets it).
+    pub now: SimTime,
 }
 
 impl Default for Vfs {
     fn default() -> Self {
         let mut dirs = BTreeSet::new();
-        for d in ["/", "/root", "/tmp", "/etc"] {
+        for d in ["/", "/root", "/tmp", "/etc", "/dev"] {
             dirs.insert(d.to_string());
         }
-        Vfs { files: BTreeMap::new(), dirs }
+        Vfs { files: BTreeMap::new(), dirs, mtimes: BTreeMap::new(), now: SimTime::default() }
     }
 }
 
+/// Example manifests in the home directory, as the official Kubernetes docs show
+/// them (`controllers/nginx-deployment.yaml` of the "Deployments" page,
+/// `service/nginx-service.yaml`, `pods/simple-pod.yaml`), so `ls` has something to
+/// show and `kubectl apply -f` something to apply.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    ("nginx-deployment.yaml", include_str!("vfs/nginx-deployment.yaml")),
+    ("nginx-service.yaml", include_str!("vfs/nginx-service.yaml")),
+    ("simple-pod.yaml", include_str!("vfs/simple-pod.yaml")),
+];
+
 impl Vfs {
+    /// The file system of a fresh session: the example manifests in `/root`.
+    pub fn with_examples(now: SimTime) -> Vfs {
+        let mut fs = Vfs { now, ..Vfs::default() };
+        for d in fs.dirs.clone() {
+            fs.touch(&d);
+        }
+        for (name, text) in EXAMPLES {
+            let _ = fs.write(&format!("{HOME}/{name}"), text.to_string());
+        }
+        fs
+    }
+
+    /// When a file or directory was last modified (the start of the session for the
+    /// ones it began with).
+    pub fn mtime(&self, abs: &str) -> SimTime {
+        self.mtimes.get(abs).copied().unwrap_or_default()
+    }
+
+    /// Appends to an existing file (output redirected with `>>`, or after `>`).
+    pub fn append(&mut self, abs: &str, text: &str) -> Result<(), VfsError> {
+        match self.files.get_mut(abs) {
+            Some(content) => {
+                content.push_str(text);
+                self.mtimes.insert(abs.to_string(), self.now);
+                Ok(())
+            }
+            None => {
+                let mut content = String::new();
+                content.push_str(text);
+                self.write(abs, content)
+            }
+        }
+    }
+
+    /// Sets a file's or directory's modification time to now (`touch`).
+    pub fn touch(&mut self, abs: &str) {
+        self.mtimes.insert(abs.to_string(), self.now);
+    }
+
+    /// Removes an empty directory.
+    pub fn remove_dir(&mut self, abs: &str) -> Result<(), VfsError> {
+        if !self.dirs.contains(abs) {
+            return Err(if self.files.contains_key(abs) { VfsError::NotADirectory } else { VfsError::NotFound });
+        }
+        if !self.list(abs)?.is_empty() {
+            return Err(VfsError::NotEmpty);
+        }
+        self.dirs.remove(abs);
+        self.mtimes.remove(abs);
+        Ok(())
+    }
+
+    /// Removes a directory and everything below it.
+    pub fn remove_tree(&mut self, abs: &str) {
+        let prefix = format!("{}/", abs.trim_end_matches('/'));
+        self.files.retain(|p, _| !p.starts_with(&prefix));
+        self.dirs.retain(|p| p != abs && !p.starts_with(&prefix));
+        self.mtimes.retain(|p, _| p != abs && !p.starts_with(&prefix));
+    }
+
+    /// Every file and directory strictly below `abs`, sorted (for `cp -r`, `mv`).
+    pub fn descendants(&self, abs: &str) -> Vec<String> {
+        let prefix = if abs == "/" { "/".to_string() } else { format!("{abs}/") };
+        let mut all: Vec<String> = self.dirs.iter().chain(self.files.keys()).filter(|p| p.starts_with(&prefix) && p.as_str() != abs).cloned().collect();
+        all.sort();
+        all
+    }
     /// `path` made absolute against `cwd`, with `~`, `.` and `..` resolved.
     pub fn resolve(cwd: &str, path: &str) -> String {
         let joined = if path == "~" {
@@ -94,6 +181,7 @@ impl Vfs {
             return Err(if self.files.contains_key(parent) { VfsError::NotADirectory } else { VfsError::NotFound });
         }
         self.files.insert(abs.to_string(), content);
+        self.mtimes.insert(abs.to_string(), self.now);
         Ok(())
     }
 
@@ -116,13 +204,20 @@ impl Vfs {
         if !self.dirs.contains(parent_of(abs)) {
             return Err(VfsError::NotFound);
         }
+        if self.files.contains_key(abs) || self.dirs.contains(abs) {
+            return Err(VfsError::Exists);
+        }
         self.dirs.insert(abs.to_string());
+        self.mtimes.insert(abs.to_string(), self.now);
         Ok(())
     }
 
     pub fn remove_file(&mut self, abs: &str) -> Result<(), VfsError> {
         match self.files.remove(abs) {
-            Some(_) => Ok(()),
+            Some(_) => {
+                self.mtimes.remove(abs);
+                Ok(())
+            }
             None if self.dirs.contains(abs) => Err(VfsError::IsADirectory),
             None => Err(VfsError::NotFound),
         }

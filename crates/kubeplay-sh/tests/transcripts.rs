@@ -5,7 +5,8 @@
 //! Lines starting with `#` before the first command are comments; `# seed: N` sets
 //! the seed (default 1). Named patterns save repeating the common regexes:
 //! `{{suffix}}` (5 random name characters), `{{hash}}` (a pod-template-hash),
-//! `{{age}}` (an AGE cell), `{{uid}}` (a UUID).
+//! `{{age}}` (an AGE cell), `{{uid}}` (a UUID). Lines right after a command that
+//! start with `> ` continue it (here-document bodies), as the shell echoes them.
 
 use std::path::Path;
 
@@ -25,6 +26,7 @@ fn parse(text: &str) -> Case {
     let mut script = String::new();
     let mut expected = Vec::new();
     let mut started = false;
+    let mut continuing = false;
     for (i, line) in text.lines().enumerate() {
         if !started && line.starts_with('#') {
             if let Some(s) = line.strip_prefix("# seed:") {
@@ -39,6 +41,13 @@ fn parse(text: &str) -> Case {
         if let Some(cmd) = line.strip_prefix("$ ") {
             script.push_str(cmd);
             script.push('\n');
+            continuing = true;
+        } else if continuing && (line == ">" || line.starts_with("> ")) {
+            // A line that continues the command (a here-document body), echoed as `> …`.
+            script.push_str(line.strip_prefix("> ").unwrap_or(""));
+            script.push('\n');
+        } else {
+            continuing = false;
         }
         expected.push((i + 1, line.to_string()));
     }

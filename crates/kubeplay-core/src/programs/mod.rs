@@ -1,0 +1,11 @@
+//! The programs installed on the control-plane node besides bash and kubectl: GNU
+//! coreutils' file commands and text filters, grep, awk and jq, working on the
+//! virtual file system and on what pipes feed them. Each is a
+//! [`crate::shell::commands::CommandFn`] registered in the shell's command table.
+
+pub mod awk;
+pub mod files;
+pub mod getopt;
+pub mod grep;
+pub mod jq;
+pub mod text;

@@ -1,0 +1,440 @@
+//! Running parsed commands: and-or lists, pipelines (each command's stdout is the
+//! next one's stdin), redirections as bash applies them (left to right over a table
+//! of file descriptors), `NAME=value` prefixes, and `$?`.
+//!
+//! Commands run one after the other and their output is routed once they finish;
+//! nothing here needs real concurrency because every command is simulated.
+
+use std::collections::BTreeMap;
+
+use super::commands::{self, Process};
+use super::expand;
+use super::syntax::{self, AndOr, Connector, ParseError, Pipeline, RedirectOp, SimpleCommand};
+use super::{CommandOutput, Effect, Shell};
+use crate::output::{OutputLine, Stream};
+
+/// Where a file descriptor writes (or, for fd 0, reads).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    /// The caller's stream: the terminal, or the capture of `$(…)`.
+    Inherit(Stream),
+    /// The pipe to the next command.
+    Pipe,
+    File(String),
+    Null,
+    /// fd 0 only: this text.
+    Input(String),
+    Closed,
+}
+
+/// What a line still had to run when a `sleep` in it made it wait.
+#[derive(Clone, Debug)]
+pub(super) struct Suspended {
+    rest: Vec<(Connector, Pipeline)>,
+    items: Vec<AndOr>,
+}
+
+/// Output collected for the caller, both streams in print order.
+#[derive(Default)]
+pub(super) struct Sink {
+    pub chunks: Vec<(Stream, String)>,
+    /// The terminal itself (not the capture of `$(…)`).
+    pub terminal: bool,
+}
+
+impl Sink {
+    fn push(&mut self, stream: Stream, text: &str) {
+        match self.chunks.last_mut() {
+            Some((s, t)) if *s == stream => t.push_str(text),
+            _ => self.chunks.push((stream, text.to_string())),
+        }
+    }
+
+    pub fn err_line(&mut self, text: &str) {
+        self.push(Stream::Stderr, text);
+        self.push(Stream::Stderr, "\n");
+    }
+
+    /// Lines as the terminal shows them; a last line without newline still counts.
+    fn into_lines(self) -> Vec<OutputLine> {
+        let mut lines = Vec::new();
+        let mut current: Option<(Stream, String)> = None;
+        for (stream, text) in self.chunks {
+            for (i, piece) in text.split('\n').enumerate() {
+                if i > 0 {
+                    let (s, t) = current.take().unwrap_or((stream, String::new()));
+                    lines.push(OutputLine { stream: s, text: t });
+                }
+                if !piece.is_empty() {
+                    current.get_or_insert((stream, String::new())).1.push_str(piece);
+                }
+            }
+        }
+        if let Some((stream, text)) = current {
+            lines.push(OutputLine { stream, text });
+        }
+        lines
+    }
+}
+
+/// How running a list ended.
+enum Flow {
+    Done,
+    /// `sleep` with more to run afterwards.
+    Suspend(Suspended),
+    /// `exit`, or `watch`: the rest of the line does not run.
+    Stop,
+}
+
+pub(super) fn run_text(sh: &mut Shell, text: &str) -> CommandOutput {
+    let mut sink = Sink { terminal: true, ..Sink::default() };
+    let program = match syntax::parse(text, &sh.aliases, true) {
+        Ok(p) => p,
+        Err(e) => {
+            report_parse_error(&e, &mut sink);
+            sh.last_status = 2;
+            return CommandOutput { lines: sink.into_lines(), effect: None, exit_code: 2 };
+        }
+    };
+    for w in &program.warnings {
+        sink.err_line(w);
+    }
+    let mut effect = None;
+    let flow = run_list(sh, program.items, Vec::new(), &mut sink, &mut effect, true);
+    finish(sh, sink, effect, flow)
+}
+
+pub(super) fn resume(sh: &mut Shell, s: Suspended) -> CommandOutput {
+    let mut sink = Sink { terminal: true, ..Sink::default() };
+    let mut effect = None;
+    let flow = run_list(sh, s.items, s.rest, &mut sink, &mut effect, true);
+    finish(sh, sink, effect, flow)
+}
+
+fn finish(sh: &mut Shell, sink: Sink, effect: Option<Effect>, flow: Flow) -> CommandOutput {
+    if let Flow::Suspend(s) = flow {
+        sh.suspended = Some(s);
+    }
+    CommandOutput { lines: sink.into_lines(), effect, exit_code: sh.last_status }
+}
+
+fn report_parse_error(e: &ParseError, sink: &mut Sink) {
+    match e {
+        ParseError::Syntax(m) => sink.err_line(&format!("bash: {m}")),
+        ParseError::Incomplete => sink.err_line("bash: syntax error: unexpected end of file"),
+        ParseError::Unsupported(kw) => sink.err_line(&format!(
+            "kubeplay: `{kw}' compound commands are not simulated; run the commands one by one"
+        )),
+    }
+}
+
+/// Runs `rest` (the remainder of an and-or list) and then `items`. `top`: effects may
+/// suspend or stop the list (not inside `$(…)`).
+fn run_list(
+    sh: &mut Shell,
+    items: Vec<AndOr>,
+    rest: Vec<(Connector, Pipeline)>,
+    sink: &mut Sink,
+    effect: &mut Option<Effect>,
+    top: bool,
+) -> Flow {
+    let mut queue: Vec<(Option<Connector>, Pipeline)> = rest.into_iter().map(|(c, p)| (Some(c), p)).collect();
+    let mut items = items.into_iter();
+    loop {
+        if queue.is_empty() {
+            match items.next() {
+                Some(item) => {
+                    queue.push((None, item.first));
+                    queue.extend(item.rest.into_iter().map(|(c, p)| (Some(c), p)));
+                }
+                None => return Flow::Done,
+            }
+        }
+        let (conn, pipeline) = queue.remove(0);
+        let run = match conn {
+            None => true,
+            Some(Connector::And) => sh.last_status == 0,
+            Some(Connector::Or) => sh.last_status != 0,
+        };
+        if !run {
+            continue;
+        }
+        let mut own_effect = None;
+        let stop = run_pipeline(sh, &pipeline, sink, &mut own_effect);
+        if !top {
+            if stop {
+                return Flow::Stop;
+            }
+            continue;
+        }
+        match own_effect {
+            Some(Effect::Clear) => {
+                sink.chunks.clear();
+                *effect = Some(Effect::Clear);
+            }
+            Some(e @ (Effect::Sleep(_) | Effect::Foreground(_))) => {
+                *effect = Some(e);
+                let rest = queue.into_iter().map(|(c, p)| (c.unwrap_or(Connector::And), p)).collect::<Vec<_>>();
+                let items: Vec<AndOr> = items.collect();
+                if rest.is_empty() && items.is_empty() {
+                    return Flow::Done;
+                }
+                return Flow::Suspend(Suspended { rest, items });
+            }
+            Some(e @ Effect::Watch { .. }) => {
+                *effect = Some(e);
+                return Flow::Stop;
+            }
+            None => {}
+        }
+        if stop {
+            return Flow::Stop;
+        }
+    }
+}
+
+/// Runs a pipeline; true when `exit` asked the shell to stop.
+fn run_pipeline(sh: &mut Shell, pipeline: &Pipeline, sink: &mut Sink, effect: &mut Option<Effect>) -> bool {
+    let mut pipe_in: Option<String> = None;
+    let mut status = 0;
+    let mut stop = false;
+    let last = pipeline.commands.len() - 1;
+    for (i, cmd) in pipeline.commands.iter().enumerate() {
+        let stdout = if i == last { Target::Inherit(Stream::Stdout) } else { Target::Pipe };
+        let stderr = if pipeline.stderr_piped.get(i) == Some(&true) { Target::Pipe } else { Target::Inherit(Stream::Stderr) };
+        let stdin = match pipe_in.take() {
+            Some(text) => Target::Input(text),
+            None => Target::Inherit(Stream::Stdout),
+        };
+        let mut pipe_out = String::new();
+        let (code, e) = run_simple(sh, cmd, [stdin, stdout, stderr], sink, &mut pipe_out);
+        match e {
+            Some(CommandEffect::Stop) => stop = true,
+            Some(CommandEffect::Effect(eff)) => *effect = Some(eff),
+            None => {}
+        }
+        status = code;
+        pipe_in = Some(pipe_out);
+    }
+    if pipeline.negate {
+        status = i32::from(status == 0);
+    }
+    sh.last_status = status;
+    stop
+}
+
+/// What a simple command asks of the list around it.
+enum CommandEffect {
+    Effect(Effect),
+    Stop,
+}
+
+
+fn run_simple(
+    sh: &mut Shell,
+    cmd: &SimpleCommand,
+    mut fds: [Target; 3],
+    sink: &mut Sink,
+    pipe_out: &mut String,
+) -> (i32, Option<CommandEffect>) {
+    let words = match expand::words(sh, &cmd.words, sink) {
+        Ok(w) => w,
+        Err(message) => {
+            sink.err_line(&message);
+            return (1, None);
+        }
+    };
+    let mut assignments = Vec::new();
+    for (name, value) in &cmd.assignments {
+        match expand::single(sh, value, sink) {
+            Ok(v) => assignments.push((name.clone(), v)),
+            Err(message) => {
+                sink.err_line(&message);
+                return (1, None);
+            }
+        }
+    }
+    let mut extra: Vec<(u32, Target)> = Vec::new();
+    for r in &cmd.redirects {
+        if let Err(message) = apply_redirect(sh, r, &mut fds, &mut extra, sink) {
+            sink.err_line(&message);
+            return (1, None);
+        }
+    }
+    let Some(name) = words.first() else {
+        // Only assignments (and redirections): they set shell variables.
+        for (k, v) in assignments {
+            sh.set_var(&k, v);
+        }
+        return (0, None);
+    };
+    let stdin = match &fds[0] {
+        Target::Input(text) => Some(text.clone()),
+        Target::File(path) => sh.fs.read(path).ok().map(str::to_string),
+        _ => None,
+    };
+    let mut env: BTreeMap<String, String> = sh.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
+    env.extend(assignments.iter().cloned());
+    let (code, output, effect) = match commands::lookup(name) {
+        Some(c) => {
+            let tty = sink.terminal && fds[1] == Target::Inherit(Stream::Stdout);
+            let mut p = Process { shell: sh, stdin, env, output: Vec::new(), effect: None, tty, exit: false };
+            let code = (c.run)(&mut p, &words[1..]);
+            let effect = if p.exit { Some(CommandEffect::Stop) } else { p.effect.take().map(CommandEffect::Effect) };
+            (code, p.output, effect)
+        }
+        None if name.contains('/') => {
+            let path = crate::vfs::Vfs::resolve(&sh.cwd, name);
+            let why = if sh.fs.is_dir(&path) { "Is a directory" } else if sh.fs.is_file(&path) { "Permission denied" } else { "No such file or directory" };
+            (if why == "Permission denied" || why == "Is a directory" { 126 } else { 127 }, vec![(Stream::Stderr, format!("bash: {name}: {why}\n"))], None)
+        }
+        None => (127, vec![(Stream::Stderr, format!("bash: {name}: command not found\n"))], None),
+    };
+    for (stream, text) in output {
+        let fd = if stream == Stream::Stdout { 1 } else { 2 };
+        match &fds[fd] {
+            Target::Inherit(s) => sink.push(*s, &text),
+            Target::Pipe => pipe_out.push_str(&text),
+            Target::File(path) => {
+                let _ = sh.fs.append(path, &text);
+            }
+            Target::Null | Target::Closed | Target::Input(_) => {}
+        }
+    }
+    (code, effect)
+}
+
+/// Applies one redirection to the descriptor table, creating or truncating files
+/// as bash does before the command runs.
+fn apply_redirect(
+    sh: &mut Shell,
+    r: &syntax::Redirect,
+    fds: &mut [Target; 3],
+    extra: &mut Vec<(u32, Target)>,
+    sink: &mut Sink,
+) -> Result<(), String> {
+    let new = match &r.op {
+        RedirectOp::HereDoc { body, expand: true } => Target::Input(expand::heredoc(sh, body, sink)?),
+        RedirectOp::HereDoc { body, expand: false } => Target::Input(body.clone()),
+        op => {
+            let words = expand::words(sh, std::slice::from_ref(&r.target), sink)?;
+            let raw = syntax_text(&r.target);
+            let [word] = words.as_slice() else { return Err(format!("bash: {raw}: ambiguous redirect")) };
+            match op {
+                RedirectOp::HereString => Target::Input(format!("{word}\n")),
+                RedirectOp::Dup => {
+                    if word == "-" {
+                        Target::Closed
+                    } else {
+                        match word.parse::<usize>() {
+                            Ok(n) if n < 3 => fds[n].clone(),
+                            Ok(n) => match extra.iter().find(|(fd, _)| *fd as usize == n) {
+                                Some((_, t)) => t.clone(),
+                                None => return Err(format!("bash: {n}: Bad file descriptor")),
+                            },
+                            Err(_) => return Err(format!("bash: {word}: ambiguous redirect")),
+                        }
+                    }
+                }
+                RedirectOp::In => {
+                    let path = sh_path(sh, word);
+                    match sh.fs.read(&path) {
+                        Ok(s) => Target::Input(s.to_string()),
+                        Err(e) => return Err(format!("bash: {word}: {e}")),
+                    }
+                }
+                RedirectOp::Out | RedirectOp::Append | RedirectOp::OutErr { .. } => {
+                    let append = matches!(op, RedirectOp::Append | RedirectOp::OutErr { append: true });
+                    let target = open_for_writing(sh, word, append)?;
+                    if matches!(op, RedirectOp::OutErr { .. }) {
+                        fds[2] = target.clone();
+                    }
+                    target
+                }
+                RedirectOp::HereDoc { .. } => unreachable!("handled above"),
+            }
+        }
+    };
+    match r.fd {
+        n @ 0..=2 => fds[n as usize] = new,
+        n => extra.push((n, new)),
+    }
+    Ok(())
+}
+
+fn sh_path(sh: &Shell, word: &str) -> String {
+    crate::vfs::Vfs::resolve(&sh.cwd, word)
+}
+
+fn open_for_writing(sh: &mut Shell, word: &str, append: bool) -> Result<Target, String> {
+    if word == "/dev/null" {
+        return Ok(Target::Null);
+    }
+    if word == "/dev/stdout" {
+        return Ok(Target::Inherit(Stream::Stdout));
+    }
+    if word == "/dev/stderr" {
+        return Ok(Target::Inherit(Stream::Stderr));
+    }
+    let path = sh_path(sh, word);
+    let result = if append && sh.fs.is_file(&path) { Ok(()) } else { sh.fs.write(&path, String::new()) };
+    match result {
+        Ok(()) => Ok(Target::File(path)),
+        Err(e) => Err(format!("bash: {word}: {e}")),
+    }
+}
+
+/// A word as typed, for messages.
+fn syntax_text(word: &syntax::Word) -> String {
+    use syntax::Part;
+    word.iter()
+        .map(|p| match p {
+            Part::Lit(s) | Part::Quoted(s) => s.clone(),
+            Part::Param(p) => format!("${}", p.name),
+            Part::Tilde => "~".into(),
+            Part::Double(inner) => syntax_text(inner),
+            Part::Command(c) => format!("$({c})"),
+            Part::Arith(a) => format!("$(({a}))"),
+        })
+        .collect()
+}
+
+/// `$(…)`: runs `text` and returns its stdout with trailing newlines removed; its
+/// stderr goes to the caller's terminal.
+pub(super) fn capture(sh: &mut Shell, text: &str, sink: &mut Sink) -> String {
+    let mut inner = Sink::default();
+    match syntax::parse(text, &sh.aliases, true) {
+        Ok(p) => {
+            let mut effect = None;
+            run_list(sh, p.items, Vec::new(), &mut inner, &mut effect, false);
+        }
+        Err(e) => {
+            report_parse_error(&e, &mut inner);
+            sh.last_status = 2;
+        }
+    }
+    let mut out = String::new();
+    for (stream, text) in inner.chunks {
+        match stream {
+            Stream::Stdout => out.push_str(&text),
+            Stream::Stderr => sink.push(Stream::Stderr, &text),
+        }
+    }
+    let trimmed = out.trim_end_matches('\n').len();
+    out.truncate(trimmed);
+    out
+}
+
+/// Runs `text` as a whole command of its own (what `watch` shows), effects ignored,
+/// and returns everything it printed.
+pub(super) fn run_nested(sh: &mut Shell, text: &str) -> Vec<OutputLine> {
+    let mut sink = Sink { terminal: true, ..Sink::default() };
+    match syntax::parse(text, &sh.aliases, true) {
+        Ok(p) => {
+            let mut effect = None;
+            run_list(sh, p.items, Vec::new(), &mut sink, &mut effect, false);
+        }
+        Err(e) => report_parse_error(&e, &mut sink),
+    }
+    sink.into_lines()
+}

@@ -1,0 +1,323 @@
+//! The bash-like shell around kubectl on the control-plane node: it reads command
+//! lines as bash does ([`syntax`]), expands words ([`expand`]), runs pipelines with
+//! redirections ([`exec`]) and dispatches to builtins and the programs installed on
+//! the node ([`commands`]), with a virtual file system ([`crate::vfs`]) for files.
+//!
+//! Input arrives a line at a time ([`Shell::feed`]): a here-document or a trailing
+//! `|` keeps the command open (the page shows `> `) until it is complete.
+
+pub mod builtins;
+pub mod commands;
+mod exec;
+mod expand;
+pub mod syntax;
+
+use std::collections::BTreeMap;
+
+use crate::cluster::{Cluster, ClusterConfig};
+use crate::kubectl::Kubeconfig;
+use crate::output::OutputLine;
+use crate::vfs::{Vfs, HOME};
+
+/// The prompt in the home directory; see [`Shell::prompt`] for the current one.
+pub const PROMPT: &str = "controlplane:~$ ";
+/// The continuation prompt (bash's `PS2`).
+pub const CONTINUATION_PROMPT: &str = "> ";
+pub const HOSTNAME: &str = "controlplane";
+
+/// What the caller (page or headless runner) must do after a command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// `clear` / Ctrl+L: wipe the screen (the command's output comes after the wipe).
+    Clear,
+    /// `sleep N`: let the simulated clock run for this many milliseconds, then call
+    /// [`Shell::resume`] to run what followed the `sleep` on the line.
+    Sleep(i64),
+    /// The command keeps running over simulated time: poll it after every clock
+    /// advance until it reports its exit status (Ctrl+C drops it); then set
+    /// [`Shell::last_status`] and call [`Shell::resume`] for the rest of the line.
+    Foreground(crate::foreground::Foreground),
+    /// `watch [-n S] CMD`: show [`Shell::watch_frame`] of `command` every `interval_ms`
+    /// of simulated time until Ctrl+C (the headless shell shows one frame).
+    Watch { command: String, interval_ms: i64 },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CommandOutput {
+    pub lines: Vec<OutputLine>,
+    pub effect: Option<Effect>,
+    pub exit_code: i32,
+}
+
+/// A shell variable; exported ones are the environment of the commands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Var {
+    pub value: String,
+    pub exported: bool,
+}
+
+/// One user's shell session on the control-plane node, owning the cluster.
+#[derive(Clone, Debug)]
+pub struct Shell {
+    pub cluster: Cluster,
+    pub aliases: BTreeMap<String, String>,
+    pub fs: Vfs,
+    pub cwd: String,
+    pub kubeconfig: Kubeconfig,
+    pub vars: BTreeMap<String, Var>,
+    /// Commands as entered (a multi-line command is one entry), oldest first.
+    pub history: Vec<String>,
+    /// `$?`
+    pub last_status: i32,
+    /// Lines of a command still being entered (open here-document, trailing `|`).
+    pending_input: String,
+    /// What followed a `sleep` on the line, run by [`Shell::resume`].
+    suspended: Option<exec::Suspended>,
+}
+
+/// The environment of a root login on a kubeadm node.
+const INITIAL_ENV: &[(&str, &str)] = &[
+    ("HOME", HOME),
+    ("HOSTNAME", HOSTNAME),
+    ("LANG", "C.UTF-8"),
+    ("LOGNAME", "root"),
+    ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+    ("PWD", HOME),
+    ("SHELL", "/bin/bash"),
+    ("SHLVL", "1"),
+    ("TERM", "xterm"),
+    ("USER", "root"),
+];
+
+/// Most history entries kept (bash's default `HISTSIZE`).
+pub const HISTORY_SIZE: usize = 500;
+
+impl Shell {
+    pub fn new(config: ClusterConfig) -> Shell {
+        Shell::with_cluster(Cluster::new(config))
+    }
+
+    pub fn with_cluster(cluster: Cluster) -> Shell {
+        let aliases = [("k".to_string(), "kubectl".to_string())].into();
+        let vars = INITIAL_ENV.iter().map(|(k, v)| (k.to_string(), Var { value: v.to_string(), exported: true })).collect();
+        let fs = Vfs::with_examples(cluster.now());
+        Shell {
+            cluster,
+            aliases,
+            fs,
+            cwd: HOME.to_string(),
+            kubeconfig: Kubeconfig::default(),
+            vars,
+            history: Vec::new(),
+            last_status: 0,
+            pending_input: String::new(),
+            suspended: None,
+        }
+    }
+
+    /// `controlplane:~$ `, or with the working directory (`controlplane:/tmp$ `).
+    pub fn prompt(&self) -> String {
+        format!("{HOSTNAME}:{}$ ", self.display_cwd())
+    }
+
+    /// The working directory as the prompt shows it (`~` for the home directory).
+    pub fn display_cwd(&self) -> String {
+        match self.cwd.strip_prefix(HOME) {
+            Some("") => "~".to_string(),
+            Some(rest) if rest.starts_with('/') => format!("~{rest}"),
+            _ => self.cwd.clone(),
+        }
+    }
+
+    /// True while a command is open and more lines are expected (`> ` prompt).
+    pub fn needs_more_input(&self) -> bool {
+        !self.pending_input.is_empty()
+    }
+
+    /// Feeds one line as typed or pasted. Returns `None` while the command it belongs
+    /// to is incomplete (a here-document before its delimiter, a trailing `|`).
+    pub fn feed(&mut self, line: &str) -> Option<CommandOutput> {
+        let mut text = std::mem::take(&mut self.pending_input);
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line);
+        match syntax::parse(&text, &self.aliases, false) {
+            Err(syntax::ParseError::Incomplete) => {
+                self.pending_input = text;
+                None
+            }
+            _ => Some(self.execute(&text)),
+        }
+    }
+
+    /// The input ended (Ctrl+D, end of a script) while a command was open: runs it as
+    /// bash does at end of file (an open here-document ends there, with a warning).
+    pub fn end_of_input(&mut self) -> CommandOutput {
+        let text = std::mem::take(&mut self.pending_input);
+        self.execute(&text)
+    }
+
+    /// Ctrl+C: forgets a half-entered command and whatever waited behind a `sleep`.
+    pub fn interrupt(&mut self) {
+        self.pending_input.clear();
+        self.suspended = None;
+        self.last_status = 130;
+    }
+
+    /// Runs a complete input (one or more lines); nothing more will follow it, so an
+    /// open here-document ends here, with bash's warning.
+    pub fn execute(&mut self, text: &str) -> CommandOutput {
+        self.pending_input.clear();
+        self.suspended = None;
+        self.fs.now = self.cluster.now();
+        if text.trim().is_empty() {
+            return CommandOutput { lines: Vec::new(), effect: None, exit_code: self.last_status };
+        }
+        self.remember(text);
+        exec::run_text(self, text)
+    }
+
+    /// Continues after a [`Effect::Sleep`] once the clock has moved on.
+    pub fn resume(&mut self) -> CommandOutput {
+        self.fs.now = self.cluster.now();
+        match self.suspended.take() {
+            Some(s) => exec::resume(self, s),
+            None => CommandOutput { lines: Vec::new(), effect: None, exit_code: self.last_status },
+        }
+    }
+
+    /// One screen of `watch`: its header line, a blank line, then the command's output.
+    pub fn watch_frame(&mut self, command: &str, interval_ms: i64) -> CommandOutput {
+        self.fs.now = self.cluster.now();
+        builtins::watch_frame(self, command, interval_ms)
+    }
+
+    /// Adds to the history as bash with `HISTCONTROL=ignoreboth` does: not twice in a
+    /// row, not when the command starts with a space.
+    fn remember(&mut self, text: &str) {
+        let entry = text.trim_end_matches('\n');
+        if entry.starts_with(' ') || self.history.last().is_some_and(|l| l == entry) {
+            return;
+        }
+        self.history.push(entry.to_string());
+        if self.history.len() > HISTORY_SIZE {
+            let excess = self.history.len() - HISTORY_SIZE;
+            self.history.drain(..excess);
+        }
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|v| v.value.as_str())
+    }
+
+    /// Sets a variable, keeping its exported flag.
+    pub fn set_var(&mut self, name: &str, value: String) {
+        match self.vars.get_mut(name) {
+            Some(v) => v.value = value,
+            None => {
+                self.vars.insert(name.to_string(), Var { value, exported: false });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(o: &CommandOutput) -> String {
+        o.lines.iter().map(|l| format!("{}\n", l.text)).collect()
+    }
+
+    fn shell() -> Shell {
+        Shell::new(ClusterConfig::default())
+    }
+
+    #[test]
+    fn alias_k_is_kubectl() {
+        let mut sh = shell();
+        let o = sh.execute("k version --client");
+        assert_eq!(text(&o), "Client Version: v1.34.5\nKustomize Version: v5.7.1\n");
+    }
+
+    #[test]
+    fn unknown_command_and_quotes() {
+        let mut sh = shell();
+        assert_eq!(text(&sh.execute("foo")), "bash: foo: command not found\n");
+        assert_eq!(sh.execute("foo").exit_code, 127);
+        assert_eq!(text(&sh.execute("echo 'a  b' \"c\"")), "a  b c\n");
+        assert_eq!(text(&sh.execute("echo 'oops")), "bash: unexpected EOF while looking for matching `''\n");
+    }
+
+    #[test]
+    fn sleep_is_an_effect() {
+        let mut sh = shell();
+        assert_eq!(sh.execute("sleep 10").effect, Some(Effect::Sleep(10_000)));
+        assert_eq!(sh.execute("sleep 1.5").effect, Some(Effect::Sleep(1_500)));
+        assert_eq!(sh.execute("clear").effect, Some(Effect::Clear));
+        assert_eq!(text(&sh.execute("sleep x")), "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n");
+    }
+
+    #[test]
+    fn sleep_suspends_the_rest_of_the_line() {
+        let mut sh = shell();
+        let o = sh.execute("echo a; sleep 2 && echo b; echo c");
+        assert_eq!(text(&o), "a\n");
+        assert_eq!(o.effect, Some(Effect::Sleep(2_000)));
+        sh.cluster.advance_by(2_000);
+        let o = sh.resume();
+        assert_eq!(text(&o), "b\nc\n");
+        assert_eq!(o.effect, None);
+    }
+
+    #[test]
+    fn feeding_lines_of_a_here_document() {
+        let mut sh = shell();
+        assert!(sh.feed("cat <<EOF | grep -c a").is_none());
+        assert!(sh.needs_more_input());
+        assert!(sh.feed("abc").is_none());
+        assert!(sh.feed("xyz").is_none());
+        let o = sh.feed("EOF").expect("complete");
+        assert_eq!(text(&o), "1\n");
+        assert!(!sh.needs_more_input());
+        assert_eq!(sh.history.last().map(String::as_str), Some("cat <<EOF | grep -c a\nabc\nxyz\nEOF"));
+        assert!(sh.feed("ls |").is_none());
+        sh.interrupt();
+        assert!(!sh.needs_more_input());
+    }
+
+    #[test]
+    fn variables_and_pipes() {
+        let mut sh = shell();
+        assert_eq!(text(&sh.execute("X='a  b'; echo $X \"$X\" '$X' ${X}c")), "a b a  b $X a bc\n");
+        assert_eq!(text(&sh.execute("echo $? ; false; echo $?")), "0\n1\n");
+        assert_eq!(text(&sh.execute("printf 'b\\na\\n' | sort | head -n 1")), "a\n");
+        assert_eq!(text(&sh.execute("true && echo yes || echo no; false && echo yes || echo no")), "yes\nno\n");
+        assert_eq!(text(&sh.execute("echo $(echo inner) `echo tick`")), "inner tick\n");
+        assert_eq!(text(&sh.execute("Y=1 env | grep ^Y=")), "Y=1\n");
+        assert_eq!(text(&sh.execute("echo ${Y:-unset}")), "unset\n");
+        assert_eq!(text(&sh.execute("echo $((2 * (3 + 4)))")), "14\n");
+    }
+
+    #[test]
+    fn redirections_write_files() {
+        let mut sh = shell();
+        assert_eq!(text(&sh.execute("echo one > f.txt; echo two >> f.txt; cat f.txt")), "one\ntwo\n");
+        assert_eq!(text(&sh.execute("cat nope 2>/dev/null; echo $?")), "1\n");
+        assert_eq!(text(&sh.execute("cat nope > out.txt 2>&1; cat out.txt")), "cat: nope: No such file or directory\n");
+        assert_eq!(text(&sh.execute("echo x > /nope/f")), "bash: /nope/f: No such file or directory\n");
+        assert_eq!(text(&sh.execute("wc -l < f.txt")), "2\n");
+    }
+
+    #[test]
+    fn cd_changes_the_prompt() {
+        let mut sh = shell();
+        assert_eq!(sh.prompt(), "controlplane:~$ ");
+        sh.execute("cd /tmp");
+        assert_eq!(sh.prompt(), "controlplane:/tmp$ ");
+        assert_eq!(text(&sh.execute("cd nope")), "bash: cd: nope: No such file or directory\n");
+        sh.execute("cd");
+        assert_eq!(text(&sh.execute("pwd")), "/root\n");
+    }
+}
