@@ -17,7 +17,7 @@ const ODD_INPUTS: &[&str] = &[
     "kubectl run 名前 --image=nginx", "kubectl run x --image=nginx -n ' '", "kubectl run x --image=nginx --labels=,,=,",
     "kubectl run x --image=nginx --env", "kubectl run x --image=nginx --env==", "kubectl ✓", "kubectl \u{0}",
     "kubectl get pods \u{1b}[31m", "echo '", "echo \"", "echo \\", "'", "\"", "sleep -1", "sleep 1e400", "sleep nan",
-    "sleep ''", "alias =", "alias ''", "alias x", "x | y", "kubectl get pods | grep x", "a > b",
+    "sleep ''", "alias =", "alias ''", "alias x", "x | y", "kubectl get pods | grep x || true", "a > b", "cat <<EOF", "ls |", "echo $((1/0))", "echo ${x", "echo $(", "exit x", "awk '{'", "jq .[", "grep '['", "sort -k 0", "cut -f 0", "head -c -x", "tr", "base64 -w x", "cd ///", "cp / /", "mv /root /root/x", "rm -r /",
 ];
 
 #[test]

@@ -827,8 +827,8 @@ impl Interp<'_, '_> {
 
     fn regex(&mut self, src: &str) -> Option<Regex> {
         if !self.regexes.contains_key(src) {
-            let translated = super::grep::from_extended(&src.replace("\\/", "/"));
-            self.regexes.insert(src.to_string(), Regex::new(&translated).ok());
+            let translated = super::grep::from_extended(&src.replace("\\/", "/")).ok();
+            self.regexes.insert(src.to_string(), translated.and_then(|t| Regex::new(&t).ok()));
         }
         self.regexes.get(src).cloned().flatten()
     }

@@ -237,7 +237,7 @@ pub fn mkdir(p: &mut Process, args: &[String]) -> i32 {
                     continue;
                 }
                 if let Err(e) = p.shell.fs.mkdir(&path) {
-                    p.eprintln(&format!("mkdir: cannot create directory '{o}': {e}"));
+                    p.eprintln(&format!("mkdir: cannot create directory ‘{o}’: {e}"));
                     status = 1;
                     break;
                 }
@@ -246,7 +246,7 @@ pub fn mkdir(p: &mut Process, args: &[String]) -> i32 {
         }
         if let Err(e) = p.shell.fs.mkdir(&abs) {
             let e = if e == VfsError::NotFound && p.fs().is_file(parent(&abs)) { VfsError::NotADirectory } else { e };
-            p.eprintln(&format!("mkdir: cannot create directory '{o}': {e}"));
+            p.eprintln(&format!("mkdir: cannot create directory ‘{o}’: {e}"));
             status = 1;
         }
     }

@@ -9,7 +9,7 @@ use crate::shell::commands::Process;
 
 /// A POSIX basic regular expression in Rust regex syntax: `\( \) \{ \} \| \+ \?`
 /// are the operators, the bare characters are literals.
-fn from_basic(bre: &str) -> String {
+fn from_basic(bre: &str) -> Result<String, Unmatched> {
     let mut out = String::new();
     let chars: Vec<char> = bre.chars().collect();
     let mut i = 0;
@@ -33,7 +33,7 @@ fn from_basic(bre: &str) -> String {
             '(' | ')' | '{' | '}' | '|' | '+' | '?' => out.push_str(&regex_lite::escape(&c.to_string())),
             '*' if out.is_empty() || out.ends_with('(') || out == "^" => out.push_str("\\*"),
             '[' => {
-                let (class, next) = bracket(&chars, i);
+                let (class, next) = bracket(&chars, i)?;
                 out.push_str(&class);
                 i = next;
                 continue;
@@ -42,11 +42,15 @@ fn from_basic(bre: &str) -> String {
         }
         i += 1;
     }
-    out
+    Ok(out)
 }
 
+/// A `[` without its `]`: GNU grep refuses the pattern.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Unmatched;
+
 /// An extended regular expression: the same as Rust's except `\<`, `\>` and brackets.
-pub(crate) fn from_extended(ere: &str) -> String {
+pub(crate) fn from_extended(ere: &str) -> Result<String, Unmatched> {
     let mut out = String::new();
     let chars: Vec<char> = ere.chars().collect();
     let mut i = 0;
@@ -62,7 +66,7 @@ pub(crate) fn from_extended(ere: &str) -> String {
                 i += 2;
             }
             '[' => {
-                let (class, next) = bracket(&chars, i);
+                let (class, next) = bracket(&chars, i)?;
                 out.push_str(&class);
                 i = next;
             }
@@ -72,12 +76,12 @@ pub(crate) fn from_extended(ere: &str) -> String {
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// A bracket expression starting at `chars[start] == '['`: POSIX keeps `\` literal
 /// and allows `]` first; returns the Rust class and the index after it.
-fn bracket(chars: &[char], start: usize) -> (String, usize) {
+fn bracket(chars: &[char], start: usize) -> Result<(String, usize), Unmatched> {
     let mut out = String::from("[");
     let mut i = start + 1;
     if chars.get(i) == Some(&'^') {
@@ -89,7 +93,7 @@ fn bracket(chars: &[char], start: usize) -> (String, usize) {
         let c = chars[i];
         if c == ']' && !first {
             out.push(']');
-            return (out, i + 1);
+            return Ok((out, i + 1));
         }
         if c == '[' && chars.get(i + 1) == Some(&':') {
             if let Some(end) = (i + 2..chars.len().saturating_sub(1)).find(|&j| chars[j] == ':' && chars[j + 1] == ']') {
@@ -109,9 +113,7 @@ fn bracket(chars: &[char], start: usize) -> (String, usize) {
         first = false;
         i += 1;
     }
-    // No closing bracket: a literal `[` and the rest as written.
-    let rest: String = chars[start + 1..].iter().collect();
-    (format!("\\[{}", regex_lite::escape(&rest)), chars.len())
+    Err(Unmatched)
 }
 
 pub fn grep(p: &mut Process, args: &[String]) -> i32 {
@@ -160,11 +162,11 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
     } else {
         operands.remove(0).split('\n').map(str::to_string).collect()
     };
-    let translated: Vec<String> = patterns
+    let translated: Result<Vec<String>, Unmatched> = patterns
         .iter()
         .map(|pat| {
             if parsed.has('F') {
-                regex_lite::escape(pat)
+                Ok(regex_lite::escape(pat))
             } else if parsed.has('E') {
                 from_extended(pat)
             } else {
@@ -172,6 +174,10 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
             }
         })
         .collect();
+    let Ok(translated) = translated else {
+        p.eprintln("grep: Unmatched [, [^, [:, [., or [=");
+        return 2;
+    };
     let mut source = translated.iter().map(|t| format!("(?:{t})")).collect::<Vec<_>>().join("|");
     if parsed.has('x') {
         source = format!("^(?:{source})$");
@@ -262,13 +268,14 @@ mod tests {
 
     #[test]
     fn basic_and_extended_translation() {
-        assert_eq!(from_basic("a\\(b\\)*c+"), "a(b)*c\\+");
-        assert_eq!(from_basic("x\\|y"), "x|y");
-        assert_eq!(from_basic("*a"), "\\*a");
-        assert_eq!(from_basic("[a-z]\\{2\\}"), "[a-z]{2}");
-        assert_eq!(from_extended("(a|b)+\\<x"), "(a|b)+\\bx");
-        assert_eq!(from_basic("[]a]"), "[\\]a]");
-        assert!(Regex::new(&from_basic("[[:digit:]]\\+")).unwrap().is_match("a12"));
-        assert!(Regex::new(&from_basic("[unclosed")).is_ok());
+        let basic = |s: &str| from_basic(s).unwrap();
+        assert_eq!(basic("a\\(b\\)*c+"), "a(b)*c\\+");
+        assert_eq!(basic("x\\|y"), "x|y");
+        assert_eq!(basic("*a"), "\\*a");
+        assert_eq!(basic("[a-z]\\{2\\}"), "[a-z]{2}");
+        assert_eq!(from_extended("(a|b)+\\<x").unwrap(), "(a|b)+\\bx");
+        assert_eq!(basic("[]a]"), "[\\]a]");
+        assert!(Regex::new(&basic("[[:digit:]]\\+")).unwrap().is_match("a12"));
+        assert_eq!(from_basic("[unclosed"), Err(Unmatched));
     }
 }

@@ -869,7 +869,7 @@ pub fn jq(p: &mut Process, args: &[String]) -> i32 {
     let filter = match parse_filter(&source) {
         Ok(f) => f,
         Err(m) => {
-            p.eprintln(&format!("jq: error: {m} at <top-level>, line 1:"));
+            p.eprintln(&format!("jq: error: {m} (Unix shell quoting issues?) at <top-level>, line 1:"));
             p.eprintln(&source);
             p.eprintln("jq: 1 compile error");
             return 3;
@@ -902,7 +902,7 @@ pub fn jq(p: &mut Process, args: &[String]) -> i32 {
 fn parse_error_text(e: &serde_json::Error) -> &'static str {
     use serde_json::error::Category;
     match e.classify() {
-        Category::Eof => "Unfinished JSON term",
+        Category::Eof => "Unfinished JSON term at EOF",
         _ => "Invalid numeric literal",
     }
 }

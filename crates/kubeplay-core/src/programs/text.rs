@@ -51,7 +51,7 @@ fn head_or_tail(p: &mut Process, cmd: &str, args: &[String], take: fn(&str, Coun
         match parse_count(c) {
             Some(n) => Count::Bytes(n.0, n.1 == Some(special)),
             None => {
-                p.eprintln(&format!("{cmd}: invalid number of bytes: '{c}'"));
+                p.eprintln(&format!("{cmd}: invalid number of bytes: ‘{c}’"));
                 return 1;
             }
         }
@@ -60,7 +60,7 @@ fn head_or_tail(p: &mut Process, cmd: &str, args: &[String], take: fn(&str, Coun
         match parse_count(n) {
             Some(n) => Count::Lines(n.0, n.1 == Some(special)),
             None => {
-                p.eprintln(&format!("{cmd}: invalid number of lines: '{n}'"));
+                p.eprintln(&format!("{cmd}: invalid number of lines: ‘{n}’"));
                 return 1;
             }
         }
@@ -261,7 +261,7 @@ pub fn sort(p: &mut Process, args: &[String]) -> i32 {
     let sep = match parsed.value('t') {
         Some(t) if t.chars().count() == 1 => t.chars().next(),
         Some(t) => {
-            p.eprintln(&format!("sort: multi-character tab '{t}'"));
+            p.eprintln(&format!("sort: multi-character tab ‘{t}’"));
             return 2;
         }
         None => None,
@@ -279,7 +279,7 @@ pub fn sort(p: &mut Process, args: &[String]) -> i32 {
         let start = a.split('.').next().and_then(|n| n.parse::<usize>().ok()).filter(|n| *n > 0);
         let end = b.map(|b| b.trim_end_matches(|c: char| c.is_ascii_alphabetic()).split('.').next().and_then(|n| n.parse::<usize>().ok()));
         let (Some(start), Some(end)) = (start, end.map_or(Some(None), |e| e.map(Some))) else {
-            p.eprintln(&format!("sort: invalid number at field start: invalid count at start of '{v}'"));
+            p.eprintln(&format!("sort: invalid number at field start: invalid count at start of ‘{v}’"));
             return 2;
         };
         keys.push(SortKey { start, end, numeric: flags.contains('n') || parsed.has('n') || parsed.has('h'), reverse: flags.contains('r') });
@@ -393,7 +393,7 @@ pub fn cut(p: &mut Process, args: &[String]) -> i32 {
         }
     };
     let Some(ranges) = parse_list(spec) else {
-        p.eprintln(&format!("cut: invalid field value '{spec}'"));
+        p.eprintln(&format!("cut: invalid field value ‘{spec}’"));
         p.eprintln("Try 'cut --help' for more information.");
         return 1;
     };
@@ -544,9 +544,14 @@ pub fn base64(p: &mut Process, args: &[String]) -> i32 {
         return 1;
     }
     let text: String = inputs.into_iter().map(|(_, t)| t).collect();
-    let engine = ::base64::engine::general_purpose::STANDARD;
+    // GNU decodes a last group with stray low bits and with or without padding.
+    let config = ::base64::engine::GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(::base64::engine::DecodePaddingMode::Indifferent);
+    let engine = ::base64::engine::GeneralPurpose::new(&::base64::alphabet::STANDARD, config);
     if parsed.has('d') {
-        let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).filter(|c| !parsed.has('i') || c.is_ascii_alphanumeric() || "+/=".contains(*c)).collect();
+        // GNU skips newlines only; any other stray byte ends the valid input.
+        let clean: String = text.chars().filter(|c| *c != '\n').filter(|c| !parsed.has('i') || c.is_ascii_alphanumeric() || "+/=".contains(*c)).collect();
         // Decode as much as is valid, then complain as GNU does.
         let valid_len = clean.find(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=')).unwrap_or(clean.len());
         let (good, bad) = clean.split_at(valid_len);
@@ -575,7 +580,7 @@ pub fn base64(p: &mut Process, args: &[String]) -> i32 {
         Some(w) => match w.parse::<usize>() {
             Ok(n) => n,
             Err(_) => {
-                p.eprintln(&format!("base64: invalid wrap size: '{w}'"));
+                p.eprintln(&format!("base64: invalid wrap size: ‘{w}’"));
                 return 1;
             }
         },

@@ -297,7 +297,7 @@ pub fn sleep(p: &mut Process, args: &[String]) -> i32 {
         match parse_sleep(a) {
             Some(ms) => total = total.saturating_add(ms),
             None => {
-                p.eprintln(&format!("sleep: invalid time interval '{a}'"));
+                p.eprintln(&format!("sleep: invalid time interval ‘{a}’"));
                 p.eprintln("Try 'sleep --help' for more information.");
                 return 1;
             }
@@ -502,7 +502,7 @@ pub fn env(p: &mut Process, args: &[String]) -> i32 {
         return match commands::lookup(name) {
             Some(c) => (c.run)(p, &args[i + 1..]),
             None => {
-                p.eprintln(&format!("env: '{name}': No such file or directory"));
+                p.eprintln(&format!("env: ‘{name}’: No such file or directory"));
                 127
             }
         };
@@ -556,7 +556,7 @@ pub fn date(p: &mut Process, args: &[String]) -> i32 {
             "-u" | "--utc" => {}
             f if f.starts_with('+') => format = f[1..].to_string(),
             other => {
-                p.eprintln(&format!("date: invalid date '{other}'"));
+                p.eprintln(&format!("date: invalid date ‘{other}’"));
                 return 1;
             }
         }
@@ -631,6 +631,8 @@ pub fn watch(p: &mut Process, args: &[String]) -> i32 {
     0
 }
 
+/// The terminal width watch lays its header out in.
+const WATCH_WIDTH: usize = 80;
 const WATCH_USAGE: &str = "\nUsage:\n watch [options] command";
 /// Marks a `watch -t` command (no header) inside [`Effect::Watch`].
 const NO_TITLE: &str = "\u{0}";
@@ -644,9 +646,17 @@ pub fn watch_frame(sh: &mut Shell, command: &str, interval_ms: i64) -> CommandOu
     };
     let mut lines = Vec::new();
     if title {
-        let left = format!("Every {:.1}s: {command}", interval_ms as f64 / 1000.0);
+        let header = format!("Every {:.1}s: ", interval_ms as f64 / 1000.0);
         let right = format!("{HOSTNAME}: {}", format_time(sh.cluster.now(), "%a %b %e %H:%M:%S %Y"));
-        let gap = 80usize.saturating_sub(left.chars().count() + right.chars().count()).max(1);
+        let (hlen, rlen, clen) = (header.chars().count(), right.chars().count(), command.chars().count());
+        // A command too long for the line is cut and marked with "..." (procps 4).
+        let left = if hlen + clen + 1 + rlen <= WATCH_WIDTH {
+            format!("{header}{command}")
+        } else {
+            let keep = WATCH_WIDTH.saturating_sub(hlen + rlen + 4);
+            format!("{header}{}...", command.chars().take(keep).collect::<String>())
+        };
+        let gap = WATCH_WIDTH.saturating_sub(left.chars().count() + rlen).max(1);
         lines.push(crate::output::OutputLine { stream: crate::output::Stream::Stdout, text: format!("{left}{}{right}", " ".repeat(gap)) });
         lines.push(crate::output::OutputLine { stream: crate::output::Stream::Stdout, text: String::new() });
     }

@@ -256,7 +256,7 @@ mod tests {
         assert_eq!(sh.execute("sleep 10").effect, Some(Effect::Sleep(10_000)));
         assert_eq!(sh.execute("sleep 1.5").effect, Some(Effect::Sleep(1_500)));
         assert_eq!(sh.execute("clear").effect, Some(Effect::Clear));
-        assert_eq!(text(&sh.execute("sleep x")), "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n");
+        assert_eq!(text(&sh.execute("sleep x")), "sleep: invalid time interval ‘x’\nTry 'sleep --help' for more information.\n");
     }
 
     #[test]
