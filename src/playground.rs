@@ -256,7 +256,7 @@ impl Playground {
             Some(Effect::Clear) => next.lines = Rc::new(Vec::new()),
             Some(Effect::Sleep(ms)) => next.busy_until = Some(next.now.plus_ms(ms)),
             Some(Effect::Foreground(fg)) => next.foreground = Some(fg),
-            None => {}
+            Some(Effect::Watch { .. }) | None => {}
         }
         next
     }
