@@ -5,7 +5,9 @@
 pub mod bootstrap;
 pub mod garbage_collector;
 pub mod cron_schedule;
+pub mod cronjob;
 pub mod daemonset;
+pub mod job;
 pub mod kubelet;
 pub mod local_path;
 pub mod namespace_lifecycle;
@@ -40,4 +42,6 @@ pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("node-lifecycle", node_lifecycle::reconcile),
     ("taint-eviction", taint_eviction::reconcile),
     ("daemonset", daemonset::reconcile),
+    ("job-controller", job::reconcile),
+    ("cronjob-controller", cronjob::reconcile),
 ];
