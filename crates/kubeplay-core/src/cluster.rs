@@ -61,6 +61,9 @@ pub struct Cluster {
     wakeups: BTreeSet<SimTime>,
     /// The node agents' side of the machines: whose kubelet is stopped.
     pub(crate) machines: crate::controllers::node_lifecycle::Machines,
+    /// Requests per second arriving at each Service (`add_load`), which the metrics
+    /// pipeline turns into CPU use of the pods behind it.
+    pub(crate) load: BTreeMap<crate::api::ObjectKey, f64>,
 }
 
 impl Cluster {
@@ -85,6 +88,18 @@ impl Cluster {
             gc_seen: 0,
             wakeups: BTreeSet::new(),
             machines: Default::default(),
+            load: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the request rate arriving at Service `namespace/service` (0 removes it):
+    /// the hook through which traffic drives CPU use, `kubectl top` and the HPA.
+    pub fn add_load(&mut self, namespace: &str, service: &str, rps: f64) {
+        let key = crate::api::ObjectKey::new(namespace, service);
+        if rps > 0.0 && rps.is_finite() {
+            self.load.insert(key, rps);
+        } else {
+            self.load.remove(&key);
         }
     }
 

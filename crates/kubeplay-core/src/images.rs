@@ -94,6 +94,32 @@ pub static CATALOGUE: &[ImageRepo] = &[
         binaries: &["sh", "ls", "cat", "echo", "env", "hostname", "nginx"],
         long_running: true,
     },
+    // php-apache of the HorizontalPodAutoscaler walkthrough.
+    ImageRepo {
+        repository: "registry.k8s.io/hpa-example",
+        tags: &["latest"],
+        size_bytes: 175_323_110,
+        port: Some(80),
+        binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "php", "apache2"],
+        long_running: true,
+    },
+    // The stress tools of the "Assign Memory/CPU Resources" tasks.
+    ImageRepo {
+        repository: "polinux/stress",
+        tags: &["latest", "1.0.4"],
+        size_bytes: 4_041_395,
+        port: None,
+        binaries: &["sh", "ls", "cat", "echo", "env", "hostname", "stress"],
+        long_running: true,
+    },
+    ImageRepo {
+        repository: "vish/stress",
+        tags: &["latest"],
+        size_bytes: 1_591_286,
+        port: None,
+        binaries: &["stress"],
+        long_running: true,
+    },
     // Images of the control plane and add-ons, pre-pulled on the nodes.
     ImageRepo { repository: "registry.k8s.io/kube-apiserver", tags: &["v1.34.5"], size_bytes: 30_114_327, port: None, binaries: &[], long_running: true },
     ImageRepo { repository: "registry.k8s.io/kube-controller-manager", tags: &["v1.34.5"], size_bytes: 27_646_507, port: None, binaries: &[], long_running: true },
@@ -101,6 +127,7 @@ pub static CATALOGUE: &[ImageRepo] = &[
     ImageRepo { repository: "registry.k8s.io/kube-proxy", tags: &["v1.34.5"], size_bytes: 31_929_115, port: None, binaries: &[], long_running: true },
     ImageRepo { repository: "registry.k8s.io/etcd", tags: &["3.6.4-0"], size_bytes: 74_311_308, port: None, binaries: &[], long_running: true },
     ImageRepo { repository: "registry.k8s.io/coredns/coredns", tags: &["v1.12.1"], size_bytes: 22_384_805, port: Some(53), binaries: &[], long_running: true },
+    ImageRepo { repository: "registry.k8s.io/metrics-server/metrics-server", tags: &["v0.8.0"], size_bytes: 19_480_357, port: Some(10250), binaries: &[], long_running: true },
     ImageRepo { repository: "registry.k8s.io/pause", tags: &["3.10.1"], size_bytes: 320_448, port: None, binaries: &[], long_running: true },
     ImageRepo { repository: "docker.io/calico/node", tags: &["v3.30.3"], size_bytes: 156_883_537, port: None, binaries: &[], long_running: true },
     ImageRepo { repository: "docker.io/calico/kube-controllers", tags: &["v3.30.3"], size_bytes: 35_785_283, port: None, binaries: &[], long_running: true },

@@ -17,6 +17,7 @@ pub mod foreground;
 pub mod images;
 pub mod kubectl;
 pub mod kubeplay_command;
+pub mod metrics;
 pub mod names;
 pub mod output;
 pub mod printers;

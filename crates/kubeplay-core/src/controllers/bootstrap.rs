@@ -20,6 +20,7 @@ use crate::names::safe_encode_u32;
 use crate::time::SimTime;
 
 pub const KUBERNETES_VERSION: &str = "v1.34.5";
+pub const METRICS_SERVER_IMAGE: &str = "registry.k8s.io/metrics-server/metrics-server:v0.8.0";
 /// Old enough that every default object shows `15d`, joins and start-up included.
 const CLUSTER_AGE_MS: i64 = 15 * SimTime::DAY + 10 * SimTime::MINUTE;
 
@@ -101,6 +102,13 @@ pub fn default_cluster(c: &mut Cluster) {
             port("dns-tcp", 53, "TCP", IntOrString::Int(53)),
             port("metrics", 9153, "TCP", IntOrString::Int(9153)),
         ],
+    ));
+    create(c, service(
+        meta("metrics-server", Some("kube-system"), born),
+        &[("k8s-app", "metrics-server")],
+        "10.104.71.142",
+        Some(&[("k8s-app", "metrics-server")]),
+        vec![port("https", 443, "TCP", IntOrString::String("https".into()))],
     ));
     system_pods(c, born);
     create(c, super::local_path::default_class(meta(super::local_path::CLASS_NAME, None, born)));
@@ -193,6 +201,7 @@ fn node(seed: &NodeSeed, created: SimTime) -> Node {
             "registry.k8s.io/kube-scheduler:v1.34.5",
             "registry.k8s.io/coredns/coredns:v1.12.1",
             "docker.io/calico/kube-controllers:v3.30.3",
+            METRICS_SERVER_IMAGE,
         ]);
     }
     let images = images
@@ -312,6 +321,23 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
         containers: &[("calico-kube-controllers", "docker.io/calico/kube-controllers:v3.30.3")],
         labels: vec![("k8s-app", "calico-kube-controllers".into()), ("pod-template-hash", calico_hash.clone())],
         owner: Some(("apps/v1", "ReplicaSet", calico_uid)),
+        host_network: false,
+        pod_ip: Some(ip),
+        critical: true,
+    });
+    // metrics-server (the components.yaml of kubernetes-sigs/metrics-server, with
+    // the control-plane toleration so the workers start empty): it serves the
+    // Metrics API behind `kubectl top` and the HPA.
+    let ms_hash = safe_encode_u32(1_583_320_654);
+    let ms_uid = c.rng.uuid();
+    let name = format!("metrics-server-{ms_hash}-{}", c.rng.suffix(5));
+    let ip = next_cp_ip();
+    add_system_pod(c, up.plus_ms(25 * SimTime::SECOND), SystemPod {
+        name,
+        node: cp,
+        containers: &[("metrics-server", METRICS_SERVER_IMAGE)],
+        labels: vec![("k8s-app", "metrics-server".into()), ("pod-template-hash", ms_hash.clone())],
+        owner: Some(("apps/v1", "ReplicaSet", ms_uid)),
         host_network: false,
         pod_ip: Some(ip),
         critical: true,

@@ -17,6 +17,7 @@ pub mod help;
 pub mod printers;
 pub mod resources;
 mod run;
+mod top;
 
 pub use config::Kubeconfig;
 
@@ -96,6 +97,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "create" => return create::run(cluster, &rest, io, out),
         "get" => get::run(cluster, &rest, io, out),
         "run" => run::run(cluster, &rest, io, out),
+        "top" => top::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),
         "config" => config::run(&rest, io.kubeconfig, out),
         "api-resources" => api_resources::run(&rest, io, out),
