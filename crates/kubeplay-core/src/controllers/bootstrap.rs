@@ -103,13 +103,6 @@ pub fn default_cluster(c: &mut Cluster) {
             port("metrics", 9153, "TCP", IntOrString::Int(9153)),
         ],
     ));
-    create(c, service(
-        meta("metrics-server", Some("kube-system"), born),
-        &[("k8s-app", "metrics-server")],
-        "10.104.71.142",
-        Some(&[("k8s-app", "metrics-server")]),
-        vec![port("https", 443, "TCP", IntOrString::String("https".into()))],
-    ));
     system_pods(c, born);
     create(c, super::local_path::default_class(meta(super::local_path::CLASS_NAME, None, born)));
 }
