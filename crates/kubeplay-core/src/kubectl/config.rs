@@ -293,10 +293,31 @@ fn view(p: &flags::Parsed, kubeconfig: &Kubeconfig, out: &mut Output) -> i32 {
         return 1;
     }
     let v = kubeconfig.view_json(minify, p.bool("raw") || p.bool("flatten"));
-    match p.value("output").unwrap_or("yaml") {
-        "yaml" | "" => out.out(&crate::printers::yaml::to_yaml(&v)),
+    let template = p.value("template").unwrap_or("");
+    match p.value("output").unwrap_or(if template.is_empty() { "yaml" } else { "" }) {
+        "yaml" => out.out(&crate::printers::yaml::to_yaml(&v)),
         "json" => out.out(&view_as_go_json(&v)),
         "name" => out.out("config/<unknown>"),
+        other if other.starts_with("jsonpath") || other.contains("template") || (other.is_empty() && !template.is_empty()) => {
+            // jsonpath and go-template work on the Config object as on any other.
+            use crate::printers::output_format::{PrintFlags, Printer};
+            let flags = PrintFlags {
+                output: other,
+                template,
+                allow_missing_keys: p.value("allow-missing-template-keys").is_none_or(|v| v == "true"),
+                no_headers: false,
+            };
+            let printed = Printer::from_flags(&flags, &|path| Err(format!("open {path}: no such file or directory")))
+                .and_then(|printer| printer.print_generic(&v).map_err(|f| f.message));
+            match printed {
+                Ok(text) if text.is_empty() => {}
+                Ok(text) => out.out(&text),
+                Err(e) => {
+                    out.err(&format!("error: {e}"));
+                    return 1;
+                }
+            }
+        }
         other => {
             out.err(&format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
             return 1;
