@@ -33,7 +33,7 @@ pub enum Written {
     Created,
     Configured { warning: Option<String> },
     Unchanged,
-    Replaced,
+    Replaced { changed: bool },
 }
 
 const FLAGS: &[FlagDef] = &[
@@ -121,7 +121,7 @@ pub fn run(cluster: &mut Cluster, verb: &str, args: &[String], io: &mut Io, out:
                         "configured"
                     }
                     Written::Unchanged => "unchanged",
-                    Written::Replaced => "replaced",
+                    Written::Replaced { .. } => "replaced",
                 };
                 if p.value("output") == Some("name") {
                     out.out(&format!("{prefix}/{name}"));
@@ -207,8 +207,8 @@ pub fn write<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster
             }
             let mut obj: K = decode(&v).map_err(|e| format!("Error from server (BadRequest): error when replacing \"{src}\": {e}"))?;
             redefault(c, &mut obj);
-            c.store.update(obj).map_err(|e| wrap(e, "replacing", src))?;
-            Ok(Written::Replaced)
+            let changed = c.store.update(obj).map_err(|e| wrap(e, "replacing", src))?;
+            Ok(Written::Replaced { changed })
         }
         (Write::Apply, Some(live)) => {
             let current = to_json(&live);
@@ -248,6 +248,12 @@ fn redefault<K: Admit>(c: &mut Cluster, obj: &mut K) {
 pub fn three_way(current: &mut Value, original: Option<&Value>, modified: &Value) {
     match (current, modified) {
         (Value::Object(cur), Value::Object(m)) => {
+            // A merge patch's null deletes the field.
+            for (k, mv) in m {
+                if mv.is_null() {
+                    cur.remove(k);
+                }
+            }
             if let Some(Value::Object(o)) = original {
                 for k in o.keys() {
                     if !m.contains_key(k) {
@@ -255,7 +261,7 @@ pub fn three_way(current: &mut Value, original: Option<&Value>, modified: &Value
                     }
                 }
             }
-            for (k, mv) in m {
+            for (k, mv) in m.iter().filter(|(_, v)| !v.is_null()) {
                 let ov = original.and_then(|o| o.get(k));
                 match cur.get_mut(k) {
                     Some(cv) if cv.is_object() && mv.is_object() => three_way(cv, ov, mv),

@@ -11,6 +11,8 @@ pub mod create;
 mod delete;
 mod explain;
 pub mod manifest;
+mod metadata_edit;
+mod patch;
 pub mod flags;
 pub(crate) mod get;
 pub mod help;
@@ -95,6 +97,9 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "delete" => return delete::run(cluster, &rest, io, out),
         "apply" | "replace" => return apply::run(cluster, verb, &rest, io, out),
         "create" => return create::run(cluster, &rest, io, out),
+        "patch" => return patch::run(cluster, &rest, io, out),
+        "label" => return metadata_edit::run(cluster, metadata_edit::Field::Labels, &rest, io, out),
+        "annotate" => return metadata_edit::run(cluster, metadata_edit::Field::Annotations, &rest, io, out),
         "get" => get::run(cluster, &rest, io, out),
         "run" => run::run(cluster, &rest, io, out),
         "top" => top::run(cluster, &rest, io, out),
