@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, ServiceAccount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use serde_json::json;
 
 use super::create_generated;
@@ -126,7 +128,7 @@ pub fn secret(c: &mut Cluster, args: &[String], kc: &Kubeconfig, out: &mut Outpu
         }
     };
     let type_ = p.value("type").map(String::from);
-    let encoded: BTreeMap<String, String> = data.iter().map(|(k, v)| (k.clone(), base64(v.as_bytes()))).collect();
+    let encoded: BTreeMap<String, String> = data.iter().map(|(k, v)| (k.clone(), STANDARD.encode(v.as_bytes()))).collect();
     let mut dry = json!({"apiVersion": "v1", "kind": "Secret", "metadata": dry_meta(&name, &p)});
     if !encoded.is_empty() {
         dry["data"] = json!(encoded);
@@ -151,22 +153,4 @@ pub fn serviceaccount(c: &mut Cluster, args: &[String], kc: &Kubeconfig, out: &m
     let dry = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": dry_meta(&name, &p)});
     let obj = ServiceAccount { metadata: meta(&name, &p), ..Default::default() };
     create_generated(c, obj, dry, &p, Some("failed to create serviceaccount: "), out)
-}
-
-/// Standard base64 with padding, as Go's `encoding/base64.StdEncoding`.
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                s.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
 }
