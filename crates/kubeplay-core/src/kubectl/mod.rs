@@ -174,10 +174,74 @@ fn version(args: &[String], io: &Io, out: &mut Output) -> i32 {
         Ok(p) => p,
         Err(e) => return usage_error("version", e.message(), out),
     };
-    out.out(&format!("Client Version: {CLIENT_VERSION}"));
-    out.out(&format!("Kustomize Version: {KUSTOMIZE_VERSION}"));
-    if !parsed.bool("client") {
-        out.out(&format!("Server Version: {}", crate::controllers::bootstrap::KUBERNETES_VERSION));
+    let client_only = parsed.bool("client");
+    match parsed.value("output").unwrap_or("") {
+        "" => {
+            out.out(&format!("Client Version: {CLIENT_VERSION}"));
+            out.out(&format!("Kustomize Version: {KUSTOMIZE_VERSION}"));
+            if !client_only {
+                out.out(&format!("Server Version: {}", crate::controllers::bootstrap::KUBERNETES_VERSION));
+            }
+        }
+        format @ ("json" | "yaml") => {
+            if format == "json" {
+                out.out(&version_json(client_only));
+            } else {
+                // Println after YAML that already ends in a newline: one blank line.
+                out.out(&format!("{}\n", crate::printers::yaml::to_yaml(&version_value(client_only))));
+            }
+        }
+        _ => {
+            out.err("error: --output must be 'yaml' or 'json'");
+            return 1;
+        }
     }
     0
+}
+
+/// `version -o json|yaml`: apimachinery's `version.Info` of the v1.34.5 release
+/// build (the oracle client's values); the server adds its emulation and
+/// minimum-compatibility versions. Kept in the Go structs' field order, which
+/// the JSON form shows (the YAML printer sorts keys itself).
+fn version_info(client_only: bool) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    let info = |extra: &[(&'static str, &'static str)]| {
+        let mut fields = vec![("major", "1"), ("minor", "34")];
+        fields.extend_from_slice(extra);
+        fields.extend([
+            ("gitVersion", CLIENT_VERSION),
+            ("gitCommit", "ebfac057369b21558006b8815821ab2fb1e29f2d"),
+            ("gitTreeState", "clean"),
+            ("buildDate", "2026-02-26T20:06:18Z"),
+            ("goVersion", "go1.24.13"),
+            ("compiler", "gc"),
+            ("platform", "linux/amd64"),
+        ]);
+        fields
+    };
+    let mut v = vec![("clientVersion", info(&[])), ("kustomizeVersion", Vec::new())];
+    if !client_only {
+        v.push(("serverVersion", info(&[("emulationMajor", "1"), ("emulationMinor", "34"), ("minCompatibilityMajor", "1"), ("minCompatibilityMinor", "33")])));
+    }
+    v
+}
+
+/// The version object as JSON (two-space indent, as `version -o json` prints it)
+/// or as a `serde_json::Value` for the YAML printer.
+fn version_json(client_only: bool) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let parts: Vec<String> = version_info(client_only)
+        .into_iter()
+        .map(|(key, fields)| {
+            if fields.is_empty() {
+                return format!("  {}: {}", q(key), q(KUSTOMIZE_VERSION));
+            }
+            let inner: Vec<String> = fields.iter().map(|(k, v)| format!("    {}: {}", q(k), q(v))).collect();
+            format!("  {}: {{\n{}\n  }}", q(key), inner.join(",\n"))
+        })
+        .collect();
+    format!("{{\n{}\n}}", parts.join(",\n"))
+}
+
+fn version_value(client_only: bool) -> serde_json::Value {
+    serde_json::from_str(&version_json(client_only)).unwrap_or(serde_json::Value::Null)
 }
