@@ -237,7 +237,7 @@ pub fn app() -> Html {
             <main id="playground" class={classes!(inspector_open.then_some("inspecting"))}>
                 <section id="console-panel" aria-label={t.console}>
                     <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy()}
-                        {on_submit} {on_interrupt} {on_clear} />
+                        {on_submit} {on_interrupt} {on_clear} output_label={t.console_output} input_label={t.command_line} />
                 </section>
                 <section id="cluster-panel" aria-label={t.cluster_views} ref={panel_ref} data-view={format!("{:?}", state.tab).to_lowercase()}>
                     <div class="tabs view-tabs" role="tablist" aria-label={t.cluster_views}>

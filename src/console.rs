@@ -75,6 +75,11 @@ pub struct Props {
     pub on_submit: Callback<String>,
     pub on_interrupt: Callback<String>,
     pub on_clear: Callback<()>,
+    /// Accessible names, in the page's language.
+    #[prop_or(AttrValue::Static("Console output"))]
+    pub output_label: AttrValue,
+    #[prop_or(AttrValue::Static("Command line: type kubectl commands and press Enter"))]
+    pub input_label: AttrValue,
 }
 
 #[function_component(Console)]
@@ -166,7 +171,7 @@ pub fn console(props: &Props) -> Html {
 
     html! {
         <div class="console" onclick={focus_input}>
-            <div id="console-output" ref={scroll_ref} role="log" aria-live="polite" aria-label="Console output">
+            <div id="console-output" ref={scroll_ref} role="log" aria-live="polite" aria-label={props.output_label.clone()}>
                 { for props.lines.iter().map(|l| {
                     let class = match l.kind {
                         LineKind::Prompt => "line prompt",
@@ -182,7 +187,7 @@ pub fn console(props: &Props) -> Html {
                         aria-busy={props.busy.to_string()}
                         data-ready="true"
                         autocomplete="off" autocapitalize="off" spellcheck="false"
-                        aria-label="Command line: type kubectl commands and press Enter" />
+                        aria-label={props.input_label.clone()} />
                 </div>
             </div>
         </div>
