@@ -125,6 +125,8 @@ pub struct Texts {
     pub action_delete_pod: &'static str,
     pub action_cordon: &'static str,
     pub action_uncordon: &'static str,
+    pub action_stop_node: &'static str,
+    pub action_start_node: &'static str,
     pub actions_hint: &'static str,
     // Console.
     pub console_output: &'static str,
@@ -210,7 +212,9 @@ pub static EN: Texts = Texts {
     action_delete_pod: "Delete pod",
     action_cordon: "Cordon node",
     action_uncordon: "Uncordon node",
-    actions_hint: "Actions run as kubectl commands in the console.",
+    action_stop_node: "Stop kubelet",
+    action_start_node: "Start kubelet",
+    actions_hint: "Each button types its command into the console.",
     console_output: "Console output",
     command_line: "Command line: type kubectl commands and press Enter",
 };
@@ -294,7 +298,9 @@ pub static KO: Texts = Texts {
     action_delete_pod: "파드 삭제",
     action_cordon: "노드 cordon",
     action_uncordon: "노드 uncordon",
-    actions_hint: "작업은 콘솔에서 kubectl 명령으로 실행됩니다.",
+    action_stop_node: "kubelet 중지",
+    action_start_node: "kubelet 시작",
+    actions_hint: "버튼마다 해당 명령을 콘솔에 입력해 실행합니다.",
     console_output: "콘솔 출력",
     command_line: "명령줄: kubectl 명령을 입력하고 Enter를 누르세요",
 };

@@ -73,7 +73,14 @@ pub fn inspector(props: &Props) -> Html {
     };
     let actions = match i.target.kind.as_str() {
         "Pod" => html! { {command(InspectorVerb::DeletePod, t.action_delete_pod)} },
-        "Node" => html! { <>{command(InspectorVerb::Cordon, t.action_cordon)}{command(InspectorVerb::Uncordon, t.action_uncordon)}</> },
+        "Node" => html! {
+            <>
+                {command(InspectorVerb::Cordon, t.action_cordon)}
+                {command(InspectorVerb::Uncordon, t.action_uncordon)}
+                {command(InspectorVerb::StopNode, t.action_stop_node)}
+                {command(InspectorVerb::StartNode, t.action_start_node)}
+            </>
+        },
         _ => html! {},
     };
     let has_actions = matches!(i.target.kind.as_str(), "Pod" | "Node");

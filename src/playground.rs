@@ -48,6 +48,9 @@ pub enum InspectorVerb {
     DeletePod,
     Cordon,
     Uncordon,
+    /// Stop or start the node's kubelet (`kubeplay node stop|start`).
+    StopNode,
+    StartNode,
 }
 
 pub enum Action {
@@ -125,6 +128,8 @@ pub fn command_for(verb: InspectorVerb, target: &ObjectRef, current_namespace: &
         InspectorVerb::DeletePod => format!("kubectl delete pod {}{ns}", target.name),
         InspectorVerb::Cordon => format!("kubectl cordon {}", target.name),
         InspectorVerb::Uncordon => format!("kubectl uncordon {}", target.name),
+        InspectorVerb::StopNode => format!("kubeplay node stop {}", target.name),
+        InspectorVerb::StartNode => format!("kubeplay node start {}", target.name),
     }
 }
 
@@ -436,6 +441,8 @@ mod tests {
         assert_eq!(command_for(InspectorVerb::DeletePod, &pod, "kube-system"), "kubectl delete pod etcd-controlplane");
         assert_eq!(command_for(InspectorVerb::Cordon, &ObjectRef::node("node01"), "default"), "kubectl cordon node01");
         assert_eq!(command_for(InspectorVerb::Uncordon, &ObjectRef::node("node01"), "dev"), "kubectl uncordon node01");
+        assert_eq!(command_for(InspectorVerb::StopNode, &ObjectRef::node("node02"), "dev"), "kubeplay node stop node02");
+        assert_eq!(command_for(InspectorVerb::StartNode, &ObjectRef::node("node02"), "dev"), "kubeplay node start node02");
     }
 
     #[test]

@@ -135,6 +135,28 @@ test('inspector: a pod opens by click or keyboard, shows YAML and events; delete
   assert(history, 'page alive');
 });
 
+test('faults: stopping a node\'s kubelet from the inspector turns the node NotReady, starting it brings it back', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  await page.locator('svg#physical-view g.node[data-node="node01"] g.node-header').click();
+  await page.locator('#inspector[data-kind="Node"][data-name="node01"] button[data-action="StopNode"]').click();
+  await pg.waitForLine('controlplane:~$ kubeplay node stop node01');
+  await pg.waitForLine('kubeplay: kubelet on node01 stopped');
+  await page.locator('button.speed[data-speed="60"]').click();
+  // The node lifecycle controller marks it after its grace period (seconds at 60x).
+  const notReady = page.locator('svg#physical-view g.node[data-node="node01"] g.badge.bad[data-badge="NotReady"]');
+  await notReady.waitFor({ timeout: 20_000 });
+  assert((await page.locator('svg#physical-view g.node[data-node="node01"]').getAttribute('class')).includes('not-ready'), 'node01 drawn as not ready');
+  assertEqual(await page.locator('svg#physical-view g.node[data-node="node02"] g.badge[data-badge="Ready"]').count(), 1, 'node02 still Ready');
+  await page.locator('#time-pause').click();
+  await page.waitForTimeout(400);
+  await pg.screenshot('faults-wide-light-node01-notready.png');
+  await page.locator('#time-pause').click();
+  await page.locator('#inspector[data-kind="Node"][data-name="node01"] button[data-action="StartNode"]').click();
+  await pg.waitForLine('kubeplay: kubelet on node01 started');
+  await page.locator('svg#physical-view g.node[data-node="node01"] g.badge.good[data-badge="Ready"]').waitFor({ timeout: 20_000 });
+});
+
 test('events: the stream lists events in time order, filters by object and opens the inspector', async (t) => {
   const pg = await t.open();
   const { page } = pg;
@@ -168,6 +190,7 @@ test('Korean: chosen from the browser, switchable, remembered', async (t) => {
   await page.locator('#lang-select').selectOption('ko');
   assertEqual((await page.locator('#tab-logical').textContent()).trim(), '논리', 'Korean after switching');
   assertEqual(await page.locator('#time-pause').getAttribute('aria-label'), '일시정지', 'Korean accessible names');
+  assert((await page.locator('#console-input').getAttribute('aria-label')).startsWith('명령줄'), 'the console\'s accessible name in Korean');
   assert((await page.locator('#events-panel .panel-title').textContent()).includes('이벤트'), 'events title in Korean');
   const legend = await page.locator('.legend').textContent();
   assert(legend.includes('실행 중'), `legend in Korean: ${legend}`);
