@@ -4,6 +4,7 @@
 //! generator builds the object exactly as the real client would, so
 //! `--dry-run=client -o yaml` prints what kubectl prints.
 
+mod batch;
 mod config;
 
 use super::flags::Parsed;
@@ -24,6 +25,8 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
         "configmap" | "cm" => config::configmap(cluster, &rest, io.kubeconfig, out),
         "secret" => config::secret(cluster, &rest, io.kubeconfig, out),
         "serviceaccount" | "sa" => config::serviceaccount(cluster, &rest, io.kubeconfig, out),
+        "job" => batch::job(cluster, &rest, io.kubeconfig, out),
+        "cronjob" | "cj" => batch::cronjob(cluster, &rest, io.kubeconfig, out),
         other => {
             out.err(&format!("error: Unexpected args: [{other}]"));
             out.err("See 'kubectl create -h' for help and examples");
@@ -76,11 +79,8 @@ pub(crate) fn create_generated<K: Admit + PartialEq>(
         }
         Err(e) => {
             match wrap {
-                Some(w) => {
-                    let text = e.to_string();
-                    let msg = text.split_once("): ").map(|(_, m)| m.to_string()).unwrap_or(text);
-                    out.err(&format!("error: {w}{msg}"));
-                }
+                // `fmt.Errorf("...: %v", err)` prints the status message alone.
+                Some(w) => out.err(&format!("error: {w}{}", e.message)),
                 None => out.err(&e.to_string()),
             }
             1
