@@ -30,6 +30,8 @@ pub enum Foreground {
     /// `kubectl delete` (with the default `--wait=true`): returns once every object
     /// is gone from the store (or replaced by a namesake with another uid).
     AwaitDeletion { objects: Vec<Awaited>, deadline: SimTime },
+    /// `kubectl get -w`: prints a row per change until interrupted.
+    Watch(Box<crate::kubectl::watch::TableWatch>),
 }
 
 /// What one poll produced: lines to print, and the exit status once finished.
@@ -57,6 +59,7 @@ impl Foreground {
                     progress.exit = Some(1);
                 }
             }
+            Foreground::Watch(w) => w.poll(cluster, &mut progress.out),
         }
         progress
     }
@@ -65,6 +68,7 @@ impl Foreground {
     pub fn deadline(&self) -> SimTime {
         match self {
             Foreground::AwaitDeletion { deadline, .. } => *deadline,
+            Foreground::Watch(w) => w.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
         }
     }
 
@@ -77,8 +81,12 @@ impl Foreground {
             if let Some(code) = p.exit {
                 return code;
             }
+            let endless = matches!(self, Foreground::Watch(_));
             let target = match cluster.next_due() {
                 Some(t) if t <= self.deadline() => t,
+                // A watch has nothing more to show once nothing is due: stop it as
+                // Ctrl+C would.
+                _ if endless => return 0,
                 _ => self.deadline(),
             };
             cluster.advance_to(target);

@@ -9,7 +9,10 @@ use serde_json::Value;
 use super::flags::{self, flag, FlagDef, FlagKind};
 use super::resources::{self, Item, ResourceType, Want, ALL_CATEGORY};
 use super::{usage_error, Io};
+use super::watch::TableWatch;
+use super::Outcome;
 use crate::api::selectors::parse_selector;
+use crate::foreground::Foreground;
 use crate::cluster::Cluster;
 use crate::output::Output;
 use crate::printers::go_format::marshal_indent;
@@ -26,6 +29,7 @@ const FLAGS: &[FlagDef] = &[
     flag("no-headers", None, FlagKind::Bool),
     flag("ignore-not-found", None, FlagKind::Bool),
     flag("watch", Some('w'), FlagKind::Bool),
+    flag("watch-only", None, FlagKind::Bool),
     flag("show-kind", None, FlagKind::Bool),
     flag("template", None, FlagKind::Value),
     flag("allow-missing-template-keys", None, FlagKind::Bool),
@@ -50,7 +54,13 @@ pub(super) fn read_file(fs: &Vfs, cwd: &str, path: &str) -> Result<String, Strin
     fs.read(&Vfs::resolve(cwd, path)).map(str::to_string).map_err(|e| format!("open {path}: {}", e.to_string().to_lowercase()))
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output) -> i32 {
+pub fn run(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output) -> Outcome {
+    let mut foreground = None;
+    let exit_code = get(cluster, args, io, out, &mut foreground);
+    Outcome { exit_code, foreground }
+}
+
+fn get(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output, foreground: &mut Option<Foreground>) -> i32 {
     let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return usage_error("get", e.message(), out),
@@ -149,6 +159,21 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output) ->
         }
         let wide = matches!(printer, Printer::Table { wide: true });
         print_tables(&groups, &p, all_ns, wide, multi_kind, out);
+        if (p.bool("watch") || p.bool("watch-only")) && groups.len() == 1 && errors.is_empty() {
+            let g = &groups[0];
+            let layout = TableLayout { rt: g.rt, all_ns, wide, show_labels: p.bool("show-labels"), multi_kind: false };
+            let ns = if all_ns || !g.rt.namespaced { None } else { Some(namespace.clone()) };
+            let names = requests[0].names.clone();
+            let mut watch = TableWatch::new(&layout, ns, names, p.value("selector").map(String::from), cluster.now());
+            let mut printed: Vec<Vec<String>> = Vec::new();
+            if !g.items.is_empty() && !p.bool("no-headers") {
+                printed.push(layout.header());
+            }
+            printed.extend(g.items.iter().map(|i| layout.cells(i)));
+            watch.prime(cluster, &printed);
+            *foreground = Some(Foreground::Watch(Box::new(watch)));
+            return 0;
+        }
         let printed_any = groups.iter().any(|g| !g.items.is_empty());
         if !printed_any && errors.is_empty() && !p.bool("ignore-not-found") {
             let all_namespaced = requests.iter().all(|r| r.rt.namespaced);
@@ -222,6 +247,51 @@ pub(super) fn print_structured(value: &Value, format: &str, out: &mut Output) {
     }
 }
 
+/// Which columns a table shows for one resource type.
+pub(crate) struct TableLayout {
+    pub rt: &'static ResourceType,
+    pub all_ns: bool,
+    pub wide: bool,
+    pub show_labels: bool,
+    pub multi_kind: bool,
+}
+
+impl TableLayout {
+    fn keep(&self) -> impl Iterator<Item = usize> + '_ {
+        self.rt.columns.iter().enumerate().filter(|(_, (_, w))| self.wide || !*w).map(|(i, _)| i)
+    }
+
+    pub fn header(&self) -> Vec<String> {
+        let mut h: Vec<String> = Vec::new();
+        if self.all_ns && self.rt.namespaced {
+            h.push("NAMESPACE".into());
+        }
+        h.extend(self.keep().map(|i| self.rt.columns[i].0.to_string()));
+        if self.show_labels {
+            h.push("LABELS".into());
+        }
+        h
+    }
+
+    pub fn cells(&self, item: &Item) -> Vec<String> {
+        let mut cells: Vec<String> = Vec::new();
+        if self.all_ns && self.rt.namespaced {
+            cells.push(item.key.namespace.clone());
+        }
+        for i in self.keep() {
+            let mut c = item.cells.get(i).cloned().unwrap_or_default();
+            if i == 0 && self.multi_kind {
+                c = format!("{}/{c}", self.rt.name_prefix());
+            }
+            cells.push(c);
+        }
+        if self.show_labels {
+            cells.push(super::printers::format_labels(Some(&item.labels)));
+        }
+        cells
+    }
+}
+
 fn print_tables(
     groups: &[Group],
     p: &flags::Parsed,
@@ -237,35 +307,13 @@ fn print_tables(
         if items.is_empty() {
             continue;
         }
-        let keep: Vec<usize> = rt.columns.iter().enumerate().filter(|(_, (_, w))| wide || !*w).map(|(i, _)| i).collect();
+        let layout = TableLayout { rt, all_ns, wide, show_labels, multi_kind };
         let mut lines = Vec::new();
         if headers {
-            let mut h: Vec<String> = Vec::new();
-            if all_ns && rt.namespaced {
-                h.push("NAMESPACE".into());
-            }
-            h.extend(keep.iter().map(|&i| rt.columns[i].0.to_string()));
-            if show_labels {
-                h.push("LABELS".into());
-            }
-            lines.push(row(&h));
+            lines.push(row(&layout.header()));
         }
         for item in items {
-            let mut cells: Vec<String> = Vec::new();
-            if all_ns && rt.namespaced {
-                cells.push(item.key.namespace.clone());
-            }
-            for &i in &keep {
-                let mut c = item.cells.get(i).cloned().unwrap_or_default();
-                if i == 0 && multi_kind {
-                    c = format!("{}/{c}", rt.name_prefix());
-                }
-                cells.push(c);
-            }
-            if show_labels {
-                cells.push(super::printers::format_labels(Some(&item.labels)));
-            }
-            lines.push(row(&cells));
+            lines.push(row(&layout.cells(item)));
         }
         if wrote_any && headers {
             out.out("");

@@ -13,6 +13,7 @@ mod explain;
 pub mod manifest;
 mod metadata_edit;
 mod patch;
+pub mod watch;
 pub mod flags;
 pub(crate) mod get;
 pub mod help;
@@ -100,7 +101,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "patch" => return patch::run(cluster, &rest, io, out),
         "label" => return metadata_edit::run(cluster, metadata_edit::Field::Labels, &rest, io, out),
         "annotate" => return metadata_edit::run(cluster, metadata_edit::Field::Annotations, &rest, io, out),
-        "get" => get::run(cluster, &rest, io, out),
+        "get" => return get::run(cluster, &rest, io, out),
         "run" => run::run(cluster, &rest, io, out),
         "top" => top::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),

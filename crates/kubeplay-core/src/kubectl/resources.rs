@@ -27,6 +27,8 @@ pub struct Item {
     pub cells: Vec<String>,
     pub json: Option<serde_json::Value>,
     pub labels: std::collections::BTreeMap<String, String>,
+    /// The object's resourceVersion: a watch prints a row whenever it moves.
+    pub resource_version: String,
 }
 
 /// What a listing must produce for each object.
@@ -99,6 +101,7 @@ fn item<K: Printable>(obj: &K, now: crate::time::SimTime, want: Want) -> Item {
         cells: obj.cells(now),
         json,
         labels: obj.metadata().labels.clone().unwrap_or_default(),
+        resource_version: obj.metadata().resource_version.clone().unwrap_or_default(),
     }
 }
 
