@@ -200,9 +200,14 @@ fn path_static(path: &str) -> &'static str {
 /// The words that may name subcommands, as cobra's `stripFlags` finds them: no
 /// flag is validated yet; `--flag value` and `-f value` skip the value unless the
 /// flag is boolean, and `--` ends the search.
+///
+/// The help flag is not known yet at that point (cobra adds it to the command it
+/// finally runs), so `-h` also takes the next word: `kubectl config -h view` is
+/// the help of `config`.
 fn command_words(args: &[String], defs: &[FlagDef]) -> Vec<String> {
-    let is_bool_long = |name: &str| defs.iter().any(|d| d.long == name && d.kind == FlagKind::Bool);
-    let is_bool_short = |c: &str| defs.iter().any(|d| d.short.is_some_and(|s| s.to_string() == c) && d.kind == FlagKind::Bool);
+    let bool_flag = |d: &&FlagDef| d.kind == FlagKind::Bool && d.long != "help";
+    let is_bool_long = |name: &str| defs.iter().filter(bool_flag).any(|d| d.long == name);
+    let is_bool_short = |c: &str| defs.iter().filter(bool_flag).any(|d| d.short.is_some_and(|s| s.to_string() == c));
     let mut words = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -244,17 +249,24 @@ fn help_command(args: &[String], out: &mut Output) -> i32 {
         out.out(&text("help").unwrap_or_default());
         return 0;
     }
-    let Some(first) = p.args.first() else {
+    // Words after `--` name the command too; empty words are no command at all.
+    let words: Vec<&String> = p.args.iter().chain(p.after_dash.iter().flatten()).filter(|w| !w.is_empty()).collect();
+    let Some(first) = words.first() else {
         out.out(ROOT_HELP);
         return 0;
     };
-    if raw(first).is_none() || first == "options" && p.args.len() > 1 {
+    if raw(first).is_none() || *first == "options" && words.len() > 1 {
         let usage_at = ROOT_HELP.find("\nBasic Commands").unwrap_or(0);
-        out.err(&format!("Unknown help topic [`{}`]\n\n{}", p.args.join(" "), &ROOT_HELP[usage_at..]));
+        // Go's %#q of the words: backquoted when possible, else a quoted string.
+        let quoted: Vec<String> = words
+            .iter()
+            .map(|w| if w.contains('`') || w.chars().any(char::is_control) { crate::printers::go_format::go_quote(w) } else { format!("`{w}`") })
+            .collect();
+        out.err(&format!("Unknown help topic [{}]\n\n{}", quoted.join(" "), &ROOT_HELP[usage_at..]));
         return 0;
     }
     let mut path = first.to_string();
-    for word in &p.args[1..] {
+    for word in &words[1..] {
         match subcommand(&path, word) {
             Some(sub) => path = sub.to_string(),
             None => break,
