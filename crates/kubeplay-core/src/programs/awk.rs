@@ -314,7 +314,7 @@ impl Parser {
                 if paren {
                     self.i += 1;
                 }
-                if !self.at_stmt_end() && !(paren && self.is_sym(")")) {
+                if !self.at_stmt_end() && (!paren || !self.is_sym(")")) {
                     args.push(self.expr_no_gt(!paren)?);
                     while self.eat(",") {
                         self.skip_newlines();
@@ -503,7 +503,7 @@ impl Parser {
     fn comparison(&mut self, no_gt: bool) -> Result<Expr, String> {
         let e = self.concat(no_gt)?;
         for op in ["<", "<=", "==", "!=", ">=", ">"] {
-            if (op == ">" || op == ">=") && no_gt && op == ">" {
+            if op == ">" && no_gt {
                 continue;
             }
             if self.eat(op) {
@@ -1459,7 +1459,7 @@ mod tests {
         assert_eq!(format_number(1e20), "1e+20");
         assert_eq!(format_g(1e20, 6), "1e+20");
         assert_eq!(format_g(0.0001234, 6), "0.0001234");
-        assert_eq!(sprintf("%-5s|%3d|%05.1f", &[Val::Str("ab".into()), Val::Num(7.0), Val::Num(3.14159)]), "ab   |  7|003.1");
+        assert_eq!(sprintf("%-5s|%3d|%05.1f", &[Val::Str("ab".into()), Val::Num(7.0), Val::Num(3.27)]), "ab   |  7|003.3");
     }
 
     #[test]

@@ -192,7 +192,7 @@ fn columns(names: &[&str], width: usize) -> String {
     for r in 0..rows {
         let mut pos = 0;
         let mut target = 0;
-        for c in 0..cols {
+        for (c, width) in widths.iter().enumerate() {
             let i = c * rows + r;
             if i >= n {
                 break;
@@ -209,7 +209,7 @@ fn columns(names: &[&str], width: usize) -> String {
             }
             out.push_str(names[i]);
             pos += lens[i];
-            target += widths[c];
+            target += width;
         }
         out.push('\n');
     }

@@ -583,7 +583,7 @@ fn eval(f: &Filter, input: &Json) -> Result<Vec<Json>, String> {
                 let mut next = Vec::new();
                 for o in &objs {
                     for key in &keys {
-                        let Json::Str(key) = key else { return Err(format!("Object keys must be strings")) };
+                        let Json::Str(key) = key else { return Err("Object keys must be strings".into()) };
                         for value in &values {
                             let mut o: Vec<(String, Json)> = o.clone();
                             o.retain(|(kk, _)| kk != key);

@@ -431,9 +431,12 @@ pub fn cut(p: &mut Process, args: &[String]) -> i32 {
     i32::from(failed)
 }
 
+/// A `tr` character class: its name and membership test.
+type CharClass = (&'static str, fn(char) -> bool);
+
 /// Expands a `tr` set: ranges, `[:class:]`, and backslash escapes.
 fn tr_set(s: &str) -> Vec<char> {
-    let classes: [(&str, fn(char) -> bool); 7] = [
+    let classes: [CharClass; 7] = [
         ("[:upper:]", |c| c.is_ascii_uppercase()),
         ("[:lower:]", |c| c.is_ascii_lowercase()),
         ("[:digit:]", |c| c.is_ascii_digit()),
