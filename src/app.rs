@@ -74,7 +74,9 @@ fn legend(t: &Texts) -> Html {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| Playground::new(seed_from_url(), js_sys::Date::now() as i64, real_now()));
+    let state = use_reducer(|| Playground::new(seed_from_url(), js_sys::Date::now() as i64, real_now()).with_history(crate::history_store::load()));
+    // Shell history survives a reload.
+    use_effect_with(state.history.clone(), |history| crate::history_store::save(history));
     let lang = use_state(prefs::load_lang);
     let theme = use_state(prefs::load_theme);
     let panel_ref = use_node_ref();
@@ -124,6 +126,10 @@ pub fn app() -> Html {
     let on_submit = {
         let d = state.dispatcher();
         Callback::from(move |line: String| d.dispatch(Action::Submit(line)))
+    };
+    let on_paste = {
+        let d = state.dispatcher();
+        Callback::from(move |lines: Vec<String>| d.dispatch(Action::Paste(lines)))
     };
     let on_interrupt = {
         let d = state.dispatcher();
@@ -237,7 +243,8 @@ pub fn app() -> Html {
             <main id="playground" class={classes!(inspector_open.then_some("inspecting"))}>
                 <section id="console-panel" aria-label={t.console}>
                     <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy()}
-                        {on_submit} {on_interrupt} {on_clear} output_label={t.console_output} input_label={t.command_line} />
+                        prompt={AttrValue::from(state.prompt.clone())} {on_submit} {on_paste} {on_interrupt} {on_clear}
+                        output_label={t.console_output} input_label={t.command_line} />
                 </section>
                 <section id="cluster-panel" aria-label={t.cluster_views} ref={panel_ref} data-view={format!("{:?}", state.tab).to_lowercase()}>
                     <div class="tabs view-tabs" role="tablist" aria-label={t.cluster_views}>

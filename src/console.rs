@@ -1,10 +1,12 @@
-//! The console: scrollback and a bash-like prompt. Line editing keys follow bash
-//! (Enter, Up/Down through history, Ctrl+C, Ctrl+L); text is always rendered as text.
+//! The console: scrollback and a bash-like prompt. Line editing keys follow bash's
+//! readline (Enter, Up/Down through history, Ctrl+R reverse search, Ctrl+A/E/U/K/W,
+//! Ctrl+C, Ctrl+L); pasting several lines runs them in order; text is always
+//! rendered as text.
 
 use std::rc::Rc;
 
-use kubeplay_core::shell::PROMPT;
 use web_sys::HtmlInputElement;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::playground::{ConsoleLine, LineKind};
@@ -17,6 +19,30 @@ pub struct PromptState {
     pub browsing: Option<usize>,
     /// What was typed before browsing began, restored when Down goes past the end.
     pub draft: String,
+    /// Ctrl+R: the reverse incremental search under way.
+    pub search: Option<Search>,
+}
+
+/// readline's reverse-i-search: what is typed, and the history entry it found.
+#[derive(Clone, Default, PartialEq)]
+pub struct Search {
+    pub query: String,
+    pub found: Option<usize>,
+    /// The line as it was before the search, restored by Ctrl+G / Ctrl+C.
+    pub original: String,
+}
+
+impl Search {
+    /// The newest entry at or before `from` that contains the query.
+    fn find(&self, history: &[String], from: usize) -> Option<usize> {
+        (0..=from.min(history.len().checked_sub(1)?)).rev().find(|&i| history[i].contains(&self.query))
+    }
+
+    /// The label readline shows instead of the prompt.
+    pub fn label(&self) -> String {
+        let failed = if self.found.is_none() && !self.query.is_empty() { "failed " } else { "" };
+        format!("({failed}reverse-i-search)`{}': ", self.query)
+    }
 }
 
 pub enum PromptAction {
@@ -24,6 +50,14 @@ pub enum PromptAction {
     Older(Rc<Vec<String>>),
     Newer(Rc<Vec<String>>),
     Reset,
+    /// Ctrl+R: start searching, or find the next older match.
+    SearchOlder(Rc<Vec<String>>),
+    /// A character typed, or Backspace (`None`), while searching.
+    SearchType(Option<char>, Rc<Vec<String>>),
+    /// Leave the search keeping the found line (Escape, arrows, Enter).
+    SearchAccept,
+    /// Ctrl+G: leave the search, restoring the line.
+    SearchCancel,
 }
 
 impl Reducible for PromptState {
@@ -62,6 +96,45 @@ impl Reducible for PromptState {
                 }
             },
             PromptAction::Reset => s = PromptState::default(),
+            PromptAction::SearchOlder(history) => match s.search.as_mut() {
+                None => {
+                    let search = Search { original: s.text.clone(), ..Search::default() };
+                    s.search = Some(search);
+                }
+                Some(search) => {
+                    let from = match search.found {
+                        Some(0) => return self,
+                        Some(i) => i - 1,
+                        None => history.len(),
+                    };
+                    if let Some(i) = search.find(&history, from) {
+                        search.found = Some(i);
+                        s.text = history[i].clone();
+                    }
+                }
+            },
+            PromptAction::SearchType(c, history) => {
+                let Some(search) = s.search.as_mut() else { return self };
+                match c {
+                    Some(c) => search.query.push(c),
+                    None => {
+                        search.query.pop();
+                    }
+                }
+                let from = if c.is_some() { search.found.unwrap_or(history.len()) } else { history.len() };
+                search.found = search.find(&history, from);
+                s.text = match search.found {
+                    Some(i) => history[i].clone(),
+                    None if search.query.is_empty() => search.original.clone(),
+                    None => s.text.clone(),
+                };
+            }
+            PromptAction::SearchAccept => s.search = None,
+            PromptAction::SearchCancel => {
+                if let Some(search) = s.search.take() {
+                    s.text = search.original;
+                }
+            }
         }
         Rc::new(s)
     }
@@ -72,7 +145,11 @@ pub struct Props {
     pub lines: Rc<Vec<ConsoleLine>>,
     pub history: Rc<Vec<String>>,
     pub busy: bool,
+    /// `controlplane:~$ `, or `> ` while a command needs more lines.
+    pub prompt: AttrValue,
     pub on_submit: Callback<String>,
+    /// Several lines pasted at once (the text after the last newline stays typed).
+    pub on_paste: Callback<Vec<String>>,
     pub on_interrupt: Callback<String>,
     pub on_clear: Callback<()>,
     /// Accessible names, in the page's language.
@@ -122,10 +199,56 @@ pub fn console(props: &Props) -> Html {
         let on_submit = props.on_submit.clone();
         let on_interrupt = props.on_interrupt.clone();
         let on_clear = props.on_clear.clone();
+        let input_ref = input_ref.clone();
         let busy = props.busy;
         Callback::from(move |e: KeyboardEvent| {
             let ctrl = e.ctrl_key() || e.meta_key();
-            match (e.key().as_str(), ctrl) {
+            let key = e.key();
+            if prompt.search.is_some() {
+                match (key.as_str(), ctrl) {
+                    ("r", true) => {
+                        e.prevent_default();
+                        prompt.dispatch(PromptAction::SearchOlder(history.clone()));
+                        return;
+                    }
+                    ("g", true) => {
+                        e.prevent_default();
+                        prompt.dispatch(PromptAction::SearchCancel);
+                        return;
+                    }
+                    ("Backspace", false) => {
+                        e.prevent_default();
+                        prompt.dispatch(PromptAction::SearchType(None, history.clone()));
+                        return;
+                    }
+                    (k, false) if k.chars().count() == 1 => {
+                        e.prevent_default();
+                        prompt.dispatch(PromptAction::SearchType(k.chars().next(), history.clone()));
+                        return;
+                    }
+                    ("Escape" | "ArrowLeft" | "ArrowRight" | "Home" | "End", _) => {
+                        prompt.dispatch(PromptAction::SearchAccept);
+                        return;
+                    }
+                    ("Enter", _) | ("c", true) => prompt.dispatch(PromptAction::SearchAccept),
+                    _ => {}
+                }
+            }
+            let input = input_ref.cast::<HtmlInputElement>();
+            let cursor = input.as_ref().and_then(|i| i.selection_start().ok().flatten()).unwrap_or(0) as usize;
+            // readline's kill commands: cut the text around the cursor.
+            let edit = |before: &str, after: &str, at: usize| {
+                let text = format!("{before}{after}");
+                if let Some(i) = &input {
+                    i.set_value(&text);
+                    let _ = i.set_selection_range(at as u32, at as u32);
+                }
+                prompt.dispatch(PromptAction::Edit(text));
+            };
+            let chars: Vec<char> = prompt.text.chars().collect();
+            let cursor = cursor.min(chars.len());
+            let (before, after): (String, String) = (chars[..cursor].iter().collect(), chars[cursor..].iter().collect());
+            match (key.as_str(), ctrl) {
                 // While a command waits (sleep), only Ctrl+C gets through, as in bash.
                 ("Enter", _) if busy => e.prevent_default(),
                 ("Enter", _) => {
@@ -142,16 +265,68 @@ pub fn console(props: &Props) -> Html {
                     prompt.dispatch(PromptAction::Newer(history.clone()));
                 }
                 ("c", true) => {
-                    e.prevent_default();
-                    on_interrupt.emit(prompt.text.clone());
-                    prompt.dispatch(PromptAction::Reset);
+                    // Copying a selection stays possible; otherwise Ctrl+C interrupts.
+                    let selected = input.as_ref().is_some_and(|i| i.selection_start().ok().flatten() != i.selection_end().ok().flatten());
+                    if !selected {
+                        e.prevent_default();
+                        on_interrupt.emit(prompt.text.clone());
+                        prompt.dispatch(PromptAction::Reset);
+                    }
                 }
                 ("l", true) => {
                     e.prevent_default();
                     on_clear.emit(());
                 }
+                ("r", true) => {
+                    e.prevent_default();
+                    prompt.dispatch(PromptAction::SearchOlder(history.clone()));
+                }
+                ("a", true) => {
+                    e.prevent_default();
+                    edit("", &prompt.text, 0);
+                }
+                ("e", true) => {
+                    e.prevent_default();
+                    edit(&prompt.text, "", chars.len());
+                }
+                ("u", true) => {
+                    e.prevent_default();
+                    edit("", &after, 0);
+                }
+                ("k", true) => {
+                    e.prevent_default();
+                    edit(&before, "", cursor);
+                }
+                ("w", true) => {
+                    e.prevent_default();
+                    // unix-word-rubout: the blanks before the cursor, then the word.
+                    let kept = before.trim_end_matches([' ', '\t']);
+                    let kept = kept.trim_end_matches(|c: char| c != ' ' && c != '\t');
+                    edit(kept, &after, kept.chars().count());
+                }
                 _ => {}
             }
+        })
+    };
+    let onpaste = {
+        let prompt = prompt.clone();
+        let on_paste = props.on_paste.clone();
+        let input_ref = input_ref.clone();
+        Callback::from(move |e: Event| {
+            let Ok(e) = e.dyn_into::<web_sys::ClipboardEvent>() else { return };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
+            if !text.contains('\n') {
+                return;
+            }
+            e.prevent_default();
+            let text = text.replace("\r\n", "\n");
+            let mut lines: Vec<String> = format!("{}{text}", prompt.text).split('\n').map(str::to_string).collect();
+            let rest = lines.pop().unwrap_or_default();
+            if let Some(i) = input_ref.cast::<HtmlInputElement>() {
+                i.set_value(&rest);
+            }
+            prompt.dispatch(PromptAction::Edit(rest));
+            on_paste.emit(lines);
         })
     };
     let focus_input = {
@@ -181,9 +356,15 @@ pub fn console(props: &Props) -> Html {
                     html! { <div class={class}>{ l.text.clone() }</div> }
                 }) }
                 <div class="prompt-line">
-                    <label for="console-input" class="ps1">{ if props.busy { "" } else { PROMPT.trim_end() } }</label>
+                    <label for="console-input" class="ps1">{
+                        match &prompt.search {
+                            Some(search) => search.label(),
+                            None if props.busy => String::new(),
+                            None => props.prompt.trim_end().to_string(),
+                        }
+                    }</label>
                     <input id="console-input" ref={input_ref} type="text" value={prompt.text.clone()}
-                        {oninput} {onkeydown}
+                        {oninput} {onkeydown} {onpaste}
                         aria-busy={props.busy.to_string()}
                         data-ready="true"
                         autocomplete="off" autocapitalize="off" spellcheck="false"

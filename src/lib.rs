@@ -5,6 +5,7 @@ pub mod app;
 pub mod clock;
 pub mod console;
 pub mod event_stream;
+pub mod history_store;
 pub mod i18n;
 pub mod inspector;
 pub mod layout;

@@ -5,10 +5,11 @@
 //! model is only touched in `reduce`.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use kubeplay_core::foreground::Foreground;
-use kubeplay_core::shell::PROMPT;
+use kubeplay_core::shell::{CommandOutput, CONTINUATION_PROMPT};
 use kubeplay_core::time::SimTime;
 use kubeplay_core::view::{self, EventView, Inspection, LogicalView, ObjectRef, PhysicalView};
 use kubeplay_core::{ClusterConfig, Effect, Shell, Stream};
@@ -56,6 +57,9 @@ pub enum InspectorVerb {
 pub enum Action {
     /// The user pressed Enter on a command line.
     Submit(String),
+    /// Several lines pasted at once: they run in order, each waiting for the one
+    /// before (a `sleep` in the paste holds the rest).
+    Paste(Vec<String>),
     /// Ctrl+C: abandon the line being typed (bash prints it with `^C`).
     Interrupt(String),
     /// Ctrl+L or `clear`.
@@ -97,7 +101,24 @@ pub struct Playground {
     pub busy_until: Option<SimTime>,
     /// A command still running over simulated time (`kubectl delete` waiting ...).
     pub foreground: Option<Foreground>,
+    /// `watch`: its screen is redrawn on the simulated clock until Ctrl+C.
+    pub watching: Option<Watching>,
+    /// Pasted lines not yet run because a command before them is still running.
+    queued: VecDeque<String>,
+    /// The prompt the console shows: `controlplane:~$ `, or `> ` inside a command
+    /// that needs more lines (a here-document).
+    pub prompt: String,
     pub now: SimTime,
+}
+
+/// A running `watch`: what it shows, how often, and where its screen starts in the
+/// scrollback (each redraw replaces the lines from there on).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Watching {
+    pub command: String,
+    pub interval_ms: i64,
+    pub next_at: SimTime,
+    pub frame_start: usize,
 }
 
 impl PartialEq for Playground {
@@ -112,6 +133,9 @@ impl PartialEq for Playground {
             && self.clock == other.clock
             && self.busy_until == other.busy_until
             && self.foreground == other.foreground
+            && self.watching == other.watching
+            && self.queued == other.queued
+            && self.prompt == other.prompt
             && self.now == other.now
     }
 }
@@ -155,6 +179,9 @@ impl Playground {
             events_rev: u64::MAX,
             busy_until: None,
             foreground: None,
+            watching: None,
+            queued: VecDeque::new(),
+            prompt: String::new(),
             now,
         };
         p.refresh();
@@ -187,12 +214,21 @@ impl Playground {
             }
         }
         self.now = c.now();
+        self.prompt = if shell.needs_more_input() { CONTINUATION_PROMPT.to_string() } else { shell.prompt() };
+    }
+
+    /// Starts with the history a previous visit left (the page keeps it in
+    /// localStorage), so Up and Ctrl+R reach it.
+    pub fn with_history(mut self, history: Vec<String>) -> Playground {
+        self.shell.borrow_mut().history = history.clone();
+        self.history = Rc::new(history);
+        self
     }
 
     /// A command is still running (`sleep`, `kubectl delete` waiting): the prompt
     /// and the inspector's buttons wait.
     pub fn busy(&self) -> bool {
-        self.busy_until.is_some() || self.foreground.is_some()
+        self.busy_until.is_some() || self.foreground.is_some() || self.watching.is_some()
     }
 
     /// How many Services the cluster holds (all namespaces).
@@ -223,6 +259,9 @@ impl Playground {
         next.refresh();
         if next.busy_until.is_some_and(|t| next.now >= t) {
             next.busy_until = None;
+            // What followed the `sleep` on its line runs now.
+            let result = self.shell.borrow_mut().resume();
+            next.show(result);
         }
         if let Some(fg) = next.foreground.as_mut() {
             let progress = fg.poll(&self.shell.borrow().cluster);
@@ -234,36 +273,81 @@ impl Playground {
                 }
                 next.lines = Rc::new(lines);
             }
-            if progress.exit.is_some() {
+            if let Some(code) = progress.exit {
                 next.foreground = None;
+                let result = {
+                    let mut shell = self.shell.borrow_mut();
+                    shell.last_status = code;
+                    shell.resume()
+                };
+                next.show(result);
             }
         }
+        if let Some(w) = next.watching.clone().filter(|w| next.now >= w.next_at) {
+            let frame = self.shell.borrow_mut().watch_frame(&w.command, w.interval_ms);
+            let mut lines = (*next.lines).clone();
+            lines.truncate(w.frame_start.min(lines.len()));
+            push_output(&mut lines, frame.lines);
+            next.lines = Rc::new(lines);
+            next.watching = Some(Watching { next_at: w.next_at.plus_ms(w.interval_ms).max(next.now), ..w });
+        }
+        next.run_queued();
         next
     }
 
+    /// Prints a command's output and takes on its effect (clear, wait, watch).
+    fn show(&mut self, result: CommandOutput) {
+        let mut lines = if result.effect == Some(Effect::Clear) { Vec::new() } else { (*self.lines).clone() };
+        let frame_start = lines.len();
+        push_output(&mut lines, result.lines);
+        self.lines = Rc::new(lines);
+        self.refresh();
+        match result.effect {
+            Some(Effect::Sleep(ms)) => self.busy_until = Some(self.now.plus_ms(ms)),
+            Some(Effect::Foreground(fg)) => self.foreground = Some(fg),
+            Some(Effect::Watch { command, interval_ms }) => {
+                self.watching = Some(Watching { command, interval_ms, next_at: self.now.plus_ms(interval_ms), frame_start });
+            }
+            Some(Effect::Clear) | None => {}
+        }
+    }
+
+    /// Runs pasted lines while nothing is running.
+    fn run_queued(&mut self) {
+        while !self.busy() {
+            let Some(line) = self.queued.pop_front() else { return };
+            *self = self.submit(&line);
+        }
+    }
+
+    /// One line entered at the prompt: echoed after the prompt it was typed at and fed
+    /// to the shell, which runs the command once it is complete.
     fn submit(&self, command: &str) -> Playground {
+        if command.contains('\n') {
+            // A recalled multi-line command (a here-document): its lines in order.
+            let mut next = self.clone();
+            next.queued.extend(command.split('\n').map(str::to_string));
+            next.run_queued();
+            return next;
+        }
         let mut lines = (*self.lines).clone();
-        let mut history = (*self.history).clone();
-        push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{PROMPT}{command}") });
-        if !command.trim().is_empty() && history.last().map(String::as_str) != Some(command) {
-            history.push(command.to_string());
-        }
-        let result = self.shell.borrow_mut().execute(command);
-        for l in result.lines {
-            let kind = if l.stream == Stream::Stderr { LineKind::Stderr } else { LineKind::Stdout };
-            push_capped(&mut lines, ConsoleLine { kind, text: l.text });
-        }
+        push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{}{command}", self.prompt) });
+        let result = self.shell.borrow_mut().feed(command);
         let mut next = self.clone();
         next.lines = Rc::new(lines);
-        next.history = Rc::new(history);
-        next.refresh();
-        match result.effect {
-            Some(Effect::Clear) => next.lines = Rc::new(Vec::new()),
-            Some(Effect::Sleep(ms)) => next.busy_until = Some(next.now.plus_ms(ms)),
-            Some(Effect::Foreground(fg)) => next.foreground = Some(fg),
-            Some(Effect::Watch { .. }) | None => {}
+        next.history = Rc::new(self.shell.borrow().history.clone());
+        match result {
+            Some(result) => next.show(result),
+            None => next.refresh(),
         }
         next
+    }
+}
+
+fn push_output(lines: &mut Vec<ConsoleLine>, output: Vec<kubeplay_core::OutputLine>) {
+    for l in output {
+        let kind = if l.stream == Stream::Stderr { LineKind::Stderr } else { LineKind::Stdout };
+        push_capped(lines, ConsoleLine { kind, text: l.text });
     }
 }
 
@@ -281,14 +365,26 @@ impl Reducible for Playground {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             Action::Submit(command) => Rc::new(self.submit(&command)),
+            Action::Paste(lines) => {
+                let mut next = (*self).clone();
+                next.queued.extend(lines);
+                next.run_queued();
+                Rc::new(next)
+            }
             Action::Interrupt(partial) => {
-                let mut next = self.next();
-                let mut lines = (*self.lines).clone();
-                push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{PROMPT}{partial}^C") });
-                next.lines = Rc::new(lines);
+                // Ctrl+C ends whatever runs (sleep, a waiting command, watch) and
+                // forgets a half-entered command and pasted lines not yet run.
+                let shown_prompt = if self.busy() { String::new() } else { self.prompt.clone() };
+                self.shell.borrow_mut().interrupt();
+                let mut next = (*self).clone();
                 next.busy_until = None;
                 next.foreground = None;
-                Rc::new(next)
+                next.watching = None;
+                next.queued.clear();
+                let mut lines = (*self.lines).clone();
+                push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{shown_prompt}{partial}^C") });
+                next.lines = Rc::new(lines);
+                Rc::new(next.next())
             }
             Action::ClearScreen => {
                 let mut next = self.next();
@@ -302,7 +398,8 @@ impl Reducible for Playground {
                 let sleep_over = self.busy_until.is_some_and(|t| now >= t);
                 // Nothing visible changed (the clock shows whole seconds) and no
                 // command is waiting: keep the same state so nothing re-renders.
-                if self.revision() == before && !sleep_over && self.foreground.is_none() && now.0 / 1000 == self.now.0 / 1000 {
+                let redraw = self.watching.as_ref().is_some_and(|w| now >= w.next_at);
+                if self.revision() == before && !sleep_over && !redraw && self.foreground.is_none() && now.0 / 1000 == self.now.0 / 1000 {
                     return self;
                 }
                 Rc::new(self.next())
@@ -452,4 +549,58 @@ mod tests {
         let p = p.reduce(Action::ShowView(ViewTab::Logical));
         assert_eq!(p.logical.namespaces[0].pods[0].name, "web");
     }
+
+    fn texts(p: &Playground) -> Vec<String> {
+        p.lines.iter().map(|l| l.text.clone()).collect()
+    }
+
+    #[test]
+    fn a_here_document_typed_line_by_line_shows_the_continuation_prompt() {
+        let p = start().reduce(Action::Submit("cat <<EOF | wc -l".into()));
+        assert_eq!(p.prompt, "> ");
+        let p = p.reduce(Action::Submit("a".into())).reduce(Action::Submit("b".into()));
+        let p = p.reduce(Action::Submit("EOF".into()));
+        assert_eq!(p.prompt, "controlplane:~$ ");
+        assert_eq!(texts(&p)[1..], ["controlplane:~$ cat <<EOF | wc -l", "> a", "> b", "> EOF", "2"]);
+        assert_eq!(p.history.last().map(String::as_str), Some("cat <<EOF | wc -l\na\nb\nEOF"));
+        // Recalled from history and run again: the same lines in order.
+        let p = p.reduce(Action::Submit("cat <<EOF | wc -l\na\nb\nEOF".into()));
+        assert_eq!(texts(&p).last().map(String::as_str), Some("2"));
+    }
+
+    #[test]
+    fn pasted_lines_wait_for_a_sleep_before_them() {
+        let p = start().reduce(Action::Paste(vec!["echo one".into(), "sleep 2; echo two".into(), "echo three".into()]));
+        assert!(p.busy());
+        assert_eq!(texts(&p)[1..], ["controlplane:~$ echo one", "one", "controlplane:~$ sleep 2; echo two"]);
+        let p = p.reduce(Action::Tick { real_ms: 2_100.0 });
+        assert!(!p.busy());
+        assert_eq!(texts(&p)[4..], ["two", "controlplane:~$ echo three", "three"]);
+    }
+
+    #[test]
+    fn watch_redraws_on_the_clock_until_ctrl_c() {
+        let p = start().reduce(Action::Submit("watch -n 1 'kubectl get pods --no-headers | wc -l'".into()));
+        assert!(p.busy());
+        let first = texts(&p);
+        assert!(first[2].starts_with("Every 1.0s: kubectl get pods --no-head..."), "{first:?}");
+        assert_eq!(first.last().map(String::as_str), Some("0"));
+        let at = p.now;
+        let p = p.reduce(Action::Tick { real_ms: 1_500.0 });
+        assert!(p.now > at);
+        let redrawn = texts(&p);
+        assert_eq!(redrawn.len(), first.len(), "the screen is replaced, not appended");
+        let p = p.reduce(Action::Interrupt(String::new()));
+        assert!(!p.busy());
+        assert_eq!(texts(&p).last().map(String::as_str), Some("^C"));
+    }
+
+    #[test]
+    fn ctrl_c_abandons_a_half_entered_here_document() {
+        let p = start().reduce(Action::Submit("cat <<EOF".into())).reduce(Action::Submit("x".into()));
+        let p = p.reduce(Action::Interrupt("y".into()));
+        assert_eq!(p.prompt, "controlplane:~$ ");
+        assert_eq!(texts(&p).last().map(String::as_str), Some("> y^C"));
+    }
+
 }
