@@ -3,6 +3,9 @@
 //! off by default), printed as kubectl/pkg/cmd/apiresources does: sorted by group,
 //! then name; APIVERSION is `group/version`; `-o wide` adds VERBS and CATEGORIES.
 //!
+//! metrics-server's `metrics.k8s.io/v1beta1` is listed too: the default cluster
+//! runs it (`kubectl top` works).
+//!
 //! This is the server's whole catalogue, larger than the kinds the simulation
 //! stores (`resources::RESOURCE_TYPES`): `kubectl get` on the others answers
 //! from an empty table.
@@ -25,7 +28,7 @@ pub(super) struct ApiResource {
 }
 
 const ALL_VERBS: &str = "create,delete,deletecollection,get,list,patch,update,watch";
-/// Namespaces and Services have no `deletecollection`.
+/// Namespaces have no `deletecollection`.
 const NO_COLLECTION_DELETE: &str = "create,delete,get,list,patch,update,watch";
 /// Reviews are create-only virtual resources.
 const CREATE_ONLY: &str = "create";
@@ -54,7 +57,7 @@ static API_RESOURCES: &[ApiResource] = &[
     res!("resourcequotas", "quota", "", "v1", true, "ResourceQuota", ALL_VERBS, ""),
     res!("secrets", "", "", "v1", true, "Secret", ALL_VERBS, ""),
     res!("serviceaccounts", "sa", "", "v1", true, "ServiceAccount", ALL_VERBS, ""),
-    res!("services", "svc", "", "v1", true, "Service", NO_COLLECTION_DELETE, "all"),
+    res!("services", "svc", "", "v1", true, "Service", ALL_VERBS, "all"),
     res!("mutatingwebhookconfigurations", "", "admissionregistration.k8s.io", "v1", false, "MutatingWebhookConfiguration", ALL_VERBS, "api-extensions"),
     res!("validatingadmissionpolicies", "", "admissionregistration.k8s.io", "v1", false, "ValidatingAdmissionPolicy", ALL_VERBS, "api-extensions"),
     res!("validatingadmissionpolicybindings", "", "admissionregistration.k8s.io", "v1", false, "ValidatingAdmissionPolicyBinding", ALL_VERBS, "api-extensions"),
@@ -81,6 +84,9 @@ static API_RESOURCES: &[ApiResource] = &[
     res!("events", "ev", "events.k8s.io", "v1", true, "Event", ALL_VERBS, ""),
     res!("flowschemas", "", "flowcontrol.apiserver.k8s.io", "v1", false, "FlowSchema", ALL_VERBS, ""),
     res!("prioritylevelconfigurations", "", "flowcontrol.apiserver.k8s.io", "v1", false, "PriorityLevelConfiguration", ALL_VERBS, ""),
+    // Served by metrics-server (installed in the default cluster) through its APIService.
+    res!("nodes", "", "metrics.k8s.io", "v1beta1", false, "NodeMetrics", "get,list", ""),
+    res!("pods", "", "metrics.k8s.io", "v1beta1", true, "PodMetrics", "get,list", ""),
     res!("ingressclasses", "", "networking.k8s.io", "v1", false, "IngressClass", ALL_VERBS, ""),
     res!("ingresses", "ing", "networking.k8s.io", "v1", true, "Ingress", ALL_VERBS, ""),
     res!("ipaddresses", "ip", "networking.k8s.io", "v1", false, "IPAddress", ALL_VERBS, ""),
@@ -130,6 +136,7 @@ const API_VERSIONS: &[&str] = &[
     "discovery.k8s.io/v1",
     "events.k8s.io/v1",
     "flowcontrol.apiserver.k8s.io/v1",
+    "metrics.k8s.io/v1beta1",
     "networking.k8s.io/v1",
     "node.k8s.io/v1",
     "policy/v1",
