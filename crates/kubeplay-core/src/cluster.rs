@@ -35,6 +35,7 @@ pub enum TimedWork {
     /// A controller asked to look again at this instant ([`Cluster::wake_at`]):
     /// an eviction deadline, a node-monitor tick, a Job back-off, a cron tick.
     Wake,
+    Network(crate::network::loadbalancer::NetworkStep),
 }
 
 /// The API server keeps events for an hour (`--event-ttl=1h`).
@@ -64,6 +65,8 @@ pub struct Cluster {
     /// Requests per second arriving at each Service (`add_load`), which the metrics
     /// pipeline turns into CPU use of the pods behind it.
     pub(crate) load: BTreeMap<crate::api::ObjectKey, f64>,
+    /// What the data plane has seen: requests, per-pod traffic, access logs.
+    pub network: crate::network::NetworkState,
 }
 
 impl Cluster {
@@ -100,6 +103,7 @@ impl Cluster {
             self.load.insert(key, rps);
         } else {
             self.load.remove(&key);
+            network: Default::default(),
         }
     }
 
@@ -119,7 +123,7 @@ impl Cluster {
         // The server assigns the uid; one sent by the client is ignored.
         obj.metadata_mut().uid = None;
         obj.default_create(&mut self.rng);
-        obj.admit(&self.store);
+        obj.admit(&self.store, &mut self.rng)?;
         self.store.create(obj, self.now, &mut self.rng)
     }
 
@@ -172,6 +176,7 @@ impl Cluster {
             TimedWork::Wake => {
                 self.wakeups.remove(&self.now);
             }
+            TimedWork::Network(step) => crate::network::loadbalancer::run_step(self, step),
         }
     }
 

@@ -19,6 +19,7 @@ pub mod kubectl;
 pub mod kubeplay_command;
 pub mod metrics;
 pub mod names;
+pub mod network;
 pub mod output;
 pub mod printers;
 pub mod programs;

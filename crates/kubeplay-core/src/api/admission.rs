@@ -45,8 +45,12 @@ pub trait Admit: ApiKind {
     /// namespace turns `Terminating`).
     fn mark_deleting(&mut self) {}
 
-    /// Admission plugins that read other objects (`DefaultStorageClass`).
-    fn admit(&mut self, _store: &Store) {}
+    /// What needs the cluster's state: allocators (ClusterIPs, NodePorts) and
+    /// admission plugins that read other objects (`DefaultStorageClass`, the
+    /// default IngressClass).
+    fn admit(&mut self, _store: &Store, _rng: &mut SimRng) -> Result<(), ApiError> {
+        Ok(())
+    }
 }
 
 /// The name check every kind shares: a DNS-1123 subdomain, or a generateName.
@@ -147,7 +151,6 @@ macro_rules! admit_by_name_only {
 
 admit_by_name_only!(
     Node,
-    Service,
     Event,
     ConfigMap,
     ServiceAccount,
@@ -158,3 +161,33 @@ admit_by_name_only!(
     Ingress,
     IngressClass,
 );
+
+impl Admit for Service {
+    fn validate_create(&self) -> Result<(), ApiError> {
+        super::service::validate_service(self)
+    }
+
+    fn default_create(&mut self, _rng: &mut SimRng) {
+        super::service::default_service(self)
+    }
+
+    fn admit(&mut self, store: &Store, rng: &mut SimRng) -> Result<(), ApiError> {
+        super::service::allocate_service(self, store, rng)
+    }
+}
+
+// Written by the endpoints controllers and the API server's own reconciler; the
+// name check is what the API server applies (their fields are the controllers').
+impl Admit for Endpoints {}
+impl Admit for EndpointSlice {}
+
+impl Admit for Ingress {
+    fn validate_create(&self) -> Result<(), ApiError> {
+        crate::network::ingress::validate_ingress(self)
+    }
+
+    fn admit(&mut self, store: &Store, _rng: &mut SimRng) -> Result<(), ApiError> {
+        crate::network::ingress::default_ingress_class(self, store);
+        Ok(())
+    }
+}

@@ -12,6 +12,7 @@ pub mod kinds;
 pub mod selectors;
 pub mod statefulset_defaults;
 pub mod storage_defaults;
+pub mod service;
 pub mod store;
 pub mod validation;
 

@@ -93,11 +93,12 @@ impl Admit for PersistentVolumeClaim {
         add_finalizer(&mut self.metadata, PVC_PROTECTION);
     }
 
-    fn admit(&mut self, store: &Store) {
+    fn admit(&mut self, store: &Store, _rng: &mut SimRng) -> Result<(), ApiError> {
         let spec = self.spec.get_or_insert_with(Default::default);
         if spec.storage_class_name.is_none() {
             spec.storage_class_name = default_class(store);
         }
+        Ok(())
     }
 }
 

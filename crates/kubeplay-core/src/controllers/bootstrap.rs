@@ -105,6 +105,7 @@ pub fn default_cluster(c: &mut Cluster) {
     ));
     system_pods(c, born);
     create(c, super::local_path::default_class(meta(super::local_path::CLASS_NAME, None, born)));
+    crate::network::bootstrap(c, born);
 }
 
 fn create<K: crate::api::ApiKind>(c: &mut Cluster, obj: K) {

@@ -44,4 +44,7 @@ pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("daemonset", daemonset::reconcile),
     ("job-controller", job::reconcile),
     ("cronjob-controller", cronjob::reconcile),
+    ("endpoints", crate::network::endpoints::reconcile),
+    ("service-lb", crate::network::loadbalancer::reconcile),
+    ("ingress-nginx", crate::network::ingress::reconcile),
 ];
