@@ -92,6 +92,7 @@ impl Cluster {
             wakeups: BTreeSet::new(),
             machines: Default::default(),
             load: BTreeMap::new(),
+            network: Default::default(),
         }
     }
 
@@ -103,7 +104,6 @@ impl Cluster {
             self.load.insert(key, rps);
         } else {
             self.load.remove(&key);
-            network: Default::default(),
         }
     }
 

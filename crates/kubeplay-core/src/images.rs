@@ -70,6 +70,15 @@ pub static CATALOGUE: &[ImageRepo] = &[
         long_running: true,
     },
     ImageRepo {
+        repository: "traefik/whoami",
+        tags: &["latest", "v1.10", "v1.10.1", "v1.10.2", "v1.10.3", "v1.11", "v1.11.0"],
+        size_bytes: 2_992_163,
+        port: Some(80),
+        // A scratch image: the server binary and nothing else.
+        binaries: &["whoami"],
+        long_running: true,
+    },
+    ImageRepo {
         repository: "gcr.io/google-samples/kubernetes-bootcamp",
         tags: &["v1"],
         size_bytes: 70_683_482,

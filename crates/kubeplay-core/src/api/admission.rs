@@ -154,11 +154,8 @@ admit_by_name_only!(
     Event,
     ConfigMap,
     ServiceAccount,
-    Endpoints,
-    EndpointSlice,
     Deployment,
     ReplicaSet,
-    Ingress,
     IngressClass,
 );
 

@@ -98,6 +98,10 @@ fn get(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output, foregr
         }
     };
     let sort_by = p.value("sort-by").filter(|s| !s.is_empty());
+    if requests.iter().any(|r| r.rt.plural == "endpoints") {
+        // The API server's deprecation warning header (v1.33+).
+        out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
+    }
     let multi_kind = requests.len() > 1 || p.args[0].split(',').count() > 1 || p.args[0] == "all";
     let needs_json = sort_by.is_some() || printer.as_ref().is_ok_and(Printer::needs_json);
     let want = if needs_json { Want::CellsAndJson } else { Want::Cells };

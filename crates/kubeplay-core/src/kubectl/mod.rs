@@ -14,6 +14,8 @@ pub mod manifest;
 mod metadata_edit;
 mod patch;
 pub mod watch;
+mod create_network;
+mod expose;
 pub mod flags;
 pub(crate) mod get;
 pub mod help;
@@ -104,6 +106,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "get" => return get::run(cluster, &rest, io, out),
         "run" => run::run(cluster, &rest, io, out),
         "top" => top::run(cluster, &rest, io, out),
+        "expose" => expose::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),
         "config" => config::run(&rest, io.kubeconfig, out),
         "api-resources" => api_resources::run(&rest, io, out),

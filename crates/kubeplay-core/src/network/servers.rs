@@ -326,7 +326,7 @@ mod tests {
     #[test]
     fn welcome_page_is_nginx_size() {
         assert_eq!(NGINX_WELCOME.len(), 615);
-        assert_eq!(HTTPD_IT_WORKS.len(), 46);
+        assert_eq!(HTTPD_IT_WORKS.len(), 45);
     }
 
     #[test]

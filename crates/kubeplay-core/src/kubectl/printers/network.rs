@@ -26,15 +26,14 @@ impl Printable for Endpoints {
             "<none>".to_string()
         } else {
             let mut list = Vec::new();
+            // Port-major, as printers.go `formatEndpoints` walks a subset.
             for ss in &subsets {
                 let ports = ss.ports.clone().unwrap_or_default();
-                for addr in ss.addresses.iter().flatten() {
-                    if ports.is_empty() {
-                        list.push(addr.ip.clone());
-                    }
-                    for p in &ports {
-                        list.push(format!("{}:{}", addr.ip, p.port));
-                    }
+                if ports.is_empty() {
+                    list.extend(ss.addresses.iter().flatten().map(|a| a.ip.clone()));
+                }
+                for p in &ports {
+                    list.extend(ss.addresses.iter().flatten().map(|a| format!("{}:{}", a.ip, p.port)));
                 }
             }
             first_three(&list)
