@@ -153,11 +153,11 @@ pub fn answer(server: &Server, req: &HttpRequest, ctx: &ServerContext) -> (HttpR
             };
             let mut headers = vec![h("Server", format!("nginx/{version}")), h("Date", date), h("Content-Type", "text/html"), h("Content-Length", body.len().to_string())];
             if found {
-                headers.push(h("Last-Modified", "Tue, 07 Oct 2025 17:13:30 GMT"));
+                headers.push(h("Last-Modified", "Wed, 16 Apr 2025 12:01:11 GMT"));
             }
             headers.push(h("Connection", "keep-alive"));
             if found {
-                headers.push(h("ETag", format!("\"68e54a0a-{:x}\"", body.len())));
+                headers.push(h("ETag", format!("\"67ff9c07-{:x}\"", body.len())));
                 headers.push(h("Accept-Ranges", "bytes"));
             }
             let sent = if req.method == "HEAD" { 0 } else { body.len() };
