@@ -162,7 +162,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Out
         return 1;
     };
     let Some(name) = name else {
-        out.err(&format!("error: resource(s) were provided, but no name was specified"));
+        out.err("error: resource(s) were provided, but no name was specified");
         return 1;
     };
     if !matches!(rt.plural, "pods" | "services" | "deployments" | "replicasets" | "replicationcontrollers") {

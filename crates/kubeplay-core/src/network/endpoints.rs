@@ -126,8 +126,11 @@ fn ip_order(ip: &str) -> u32 {
 
 /// The `subsets` of the Endpoints object: pods grouped by their resolved ports,
 /// addresses sorted by IP (endpoints `RepackSubsets`).
+/// Pods sharing one resolved port list: (ports, ready, not ready).
+type SubsetGroup = (Vec<(String, i32, String)>, Vec<EndpointAddress>, Vec<EndpointAddress>);
+
 fn subsets(eps: &[PodEndpoint], headless_without_ports: bool) -> Vec<EndpointSubset> {
-    let mut groups: Vec<(Vec<(String, i32, String)>, Vec<EndpointAddress>, Vec<EndpointAddress>)> = Vec::new();
+    let mut groups: Vec<SubsetGroup> = Vec::new();
     for e in eps.iter().filter(|e| !e.terminating) {
         if e.ports.is_empty() && !headless_without_ports {
             continue;

@@ -203,7 +203,7 @@ fn route(c: &mut Cluster, client: &Client, req: &Outgoing, trip: &mut Trip) -> D
         let name = node_name_of(node);
         return to_node(c, &name, ip, port, req, trip);
     }
-    let by_pod_ip = c.store.pods.list(None).find(|p| p.status.as_ref().and_then(|s| s.pod_ip.as_deref()) == Some(ip) && !p.spec.as_ref().is_some_and(|s| s.host_network == Some(true))).cloned();
+    let by_pod_ip = c.store.pods.list(None).find(|p| p.status.as_ref().and_then(|s| s.pod_ip.as_deref()) == Some(ip) && p.spec.as_ref().is_none_or(|s| s.host_network != Some(true))).cloned();
     if let Some(pod) = by_pod_ip {
         let key = ObjectKey::of(&pod.metadata);
         let src = match client {
