@@ -67,6 +67,8 @@ pub struct Cluster {
     pub(crate) load: BTreeMap<crate::api::ObjectKey, f64>,
     /// What the data plane has seen: requests, per-pod traffic, access logs.
     pub network: crate::network::NetworkState,
+    /// The HPA controller's memory: last sync and recent recommendations.
+    pub(crate) autoscaler: crate::controllers::horizontal::Memory,
 }
 
 impl Cluster {
@@ -93,6 +95,7 @@ impl Cluster {
             machines: Default::default(),
             load: BTreeMap::new(),
             network: Default::default(),
+            autoscaler: Default::default(),
         }
     }
 

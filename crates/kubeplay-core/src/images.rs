@@ -39,7 +39,7 @@ pub static CATALOGUE: &[ImageRepo] = &[
     },
     ImageRepo {
         repository: "busybox",
-        tags: &["latest", "1.36", "1.37", "stable"],
+        tags: &["latest", "1.28", "1.36", "1.37", "stable"],
         size_bytes: 2_155_457,
         port: None,
         binaries: &["sh", "ls", "cat", "echo", "env", "hostname", "ps", "sleep", "wget", "nslookup", "ping"],

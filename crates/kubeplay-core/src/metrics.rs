@@ -123,6 +123,11 @@ pub fn stress_memory_bytes(c: &Container) -> Option<i64> {
     bytes(&k8s_openapi::apimachinery::pkg::api::resource::Quantity(v.to_string()))
 }
 
+/// Whether the container runs a stress tool, which keeps going until stopped.
+pub fn is_stress_tool(c: &Container) -> bool {
+    c.image.as_deref().is_some_and(|i| i.contains("stress")) && !command_words(c).iter().any(|w| w == "--timeout" || w == "-t")
+}
+
 /// CPU a stress tool burns (`stress --cpu 2`, `stress -cpus 2`).
 fn stress_cpu_millis(c: &Container) -> Option<i64> {
     let image = c.image.clone().unwrap_or_default();

@@ -29,6 +29,8 @@ const PULL_BYTES_PER_SEC: u64 = 18_500_000;
 const MANIFEST_MS: i64 = 600;
 /// How long a failing pull takes to fail.
 const PULL_FAIL_MS: i64 = 1_200;
+/// How long a container that allocates past its memory limit lives.
+const OOM_KILL_MS: i64 = 1_500;
 /// The next pod sync after a container exits (the pod worker is woken at once).
 const SYNC_MS: i64 = 1_000;
 /// After a failed sync the pod worker requeues the pod 10 s later (kubelet
@@ -84,6 +86,8 @@ pub fn lifetime(image_long_running: bool, command: &[String]) -> Lifetime {
     let words: Vec<&str> = command.iter().flat_map(|c| c.split(|ch: char| ch.is_whitespace() || ch == ';')).filter(|w| !w.is_empty()).collect();
     if words.contains(&"infinity")
         || words.windows(2).any(|w| w == ["while", "true"] || w == ["tail", "-f"])
+        // `while sleep 0.01; do wget ...; done`: a loop without a way out.
+        || (words.contains(&"while") && words.contains(&"done") && !words.contains(&"break"))
     {
         return Lifetime::Forever;
     }
@@ -424,7 +428,16 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
     let mut command = ctr.command.clone().unwrap_or_default();
     command.extend(ctr.args.clone().unwrap_or_default());
     let long_running = r.resolve().is_some_and(|x| x.long_running);
-    if let Lifetime::ExitsAfter { ms, code } = lifetime(long_running, &command) {
+    let life = if crate::metrics::exceeds_memory_limit(&ctr) {
+        // The stress tool allocates past the cgroup's memory limit: the kernel's
+        // OOM killer ends it (SIGKILL, exit code 137) within a second or two.
+        Lifetime::ExitsAfter { ms: OOM_KILL_MS, code: 137 }
+    } else if crate::metrics::is_stress_tool(&ctr) {
+        Lifetime::Forever
+    } else {
+        lifetime(long_running, &command)
+    };
+    if let Lifetime::ExitsAfter { ms, code } = life {
         c.schedule(now.plus_ms(ms), step_for(pod, Stage::Exited { container: i, code }));
     }
     let count = pod.spec.as_ref().map(|s| s.containers.len()).unwrap_or(0);
@@ -444,6 +457,7 @@ fn container_exited(c: &mut Cluster, pod: &Pod, i: usize, code: i32) {
     let restarts = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).and_then(|cs| cs.get(i)).map(|cs| cs.restart_count).unwrap_or(0);
     let name = pod.spec.as_ref().and_then(|s| s.containers.get(i)).map(|c| c.name.clone()).unwrap_or_default();
     let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
+    let oom = code == 137 && pod.spec.as_ref().and_then(|s| s.containers.get(i)).is_some_and(crate::metrics::exceeds_memory_limit);
     c.store.modify::<Pod>(&key, |p| {
         if let Some(cs) = container_status_mut(p, i) {
             let started = cs.state.as_ref().and_then(|s| s.running.as_ref()).and_then(|r| r.started_at.clone());
@@ -451,7 +465,7 @@ fn container_exited(c: &mut Cluster, pod: &Pod, i: usize, code: i32) {
             cs.state = Some(ContainerState {
                 terminated: Some(ContainerStateTerminated {
                     exit_code: code,
-                    reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                    reason: Some(if code == 0 { "Completed" } else if oom { "OOMKilled" } else { "Error" }.into()),
                     started_at: started,
                     finished_at: Some(now.to_k8s()),
                     container_id,

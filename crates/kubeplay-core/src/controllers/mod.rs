@@ -4,6 +4,7 @@
 
 pub mod bootstrap;
 pub mod garbage_collector;
+pub mod horizontal;
 pub mod cron_schedule;
 pub mod cronjob;
 pub mod daemonset;
@@ -39,6 +40,7 @@ pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("persistentvolume-controller", persistent_volumes::reconcile),
     ("local-path-provisioner", local_path::reconcile),
     ("statefulset-controller", statefulset::reconcile),
+    ("horizontal-pod-autoscaler", horizontal::reconcile),
     ("node-lifecycle", node_lifecycle::reconcile),
     ("taint-eviction", taint_eviction::reconcile),
     ("daemonset", daemonset::reconcile),

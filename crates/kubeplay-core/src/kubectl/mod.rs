@@ -22,6 +22,7 @@ pub mod help;
 pub mod printers;
 pub mod resources;
 mod run;
+mod autoscale;
 mod top;
 
 pub use config::Kubeconfig;
@@ -107,6 +108,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "run" => run::run(cluster, &rest, io, out),
         "top" => top::run(cluster, &rest, io, out),
         "expose" => expose::run(cluster, &rest, io, out),
+        "autoscale" => autoscale::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),
         "config" => config::run(&rest, io.kubeconfig, out),
         "api-resources" => api_resources::run(&rest, io, out),
