@@ -253,9 +253,10 @@ fn resource_proposal(c: &Cluster, ns: &str, selector: &LabelSelector, current: i
         let (u, r) = sums(&names, &values);
         let new_ratio = ratio_of(u, r, names.len());
         let proposed = (new_ratio * names.len() as f64).ceil() as i32;
-        if (1.0 - new_ratio).abs() <= TOLERANCE || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0) {
-            current
-        } else if (new_ratio < 1.0 && proposed > current) || (new_ratio > 1.0 && proposed < current) {
+        let within = (1.0 - new_ratio).abs() <= TOLERANCE;
+        let direction_flipped = (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0);
+        let against_direction = (new_ratio < 1.0 && proposed > current) || (new_ratio > 1.0 && proposed < current);
+        if within || direction_flipped || against_direction {
             current
         } else {
             proposed
