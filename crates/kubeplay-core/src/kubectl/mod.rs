@@ -10,6 +10,7 @@ pub mod config;
 pub mod create;
 mod delete;
 mod explain;
+pub mod hints;
 pub mod manifest;
 mod metadata_edit;
 mod patch;

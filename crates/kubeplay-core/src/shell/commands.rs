@@ -191,6 +191,12 @@ fn kubectl(p: &mut Process, args: &[String]) -> i32 {
     let sh = &mut *p.shell;
     let mut io = crate::kubectl::Io { stdin: p.stdin.as_deref(), fs: &sh.fs, cwd: &sh.cwd, kubeconfig: &mut sh.kubeconfig };
     let outcome = crate::kubectl::run(&mut sh.cluster, args, &mut io, &mut out);
+    let hints_on = sh.vars.get("KUBEPLAY_HINTS").is_none_or(|v| v.value != "off");
+    if hints_on && outcome.exit_code != 0 || hints_on && args.iter().any(|a| a.starts_with("deploy")) {
+        for hint in crate::kubectl::hints::for_output(&sh.cluster, args, &out) {
+            out.err(&hint);
+        }
+    }
     p.print_output(&out);
     if let Some(fg) = outcome.foreground {
         p.effect = Some(Effect::Foreground(fg));
