@@ -20,6 +20,10 @@ use crate::playground::{Action, InspectorVerb, Playground, ViewTab};
 use crate::prefs::{self, Theme};
 use crate::time_controls::{TimeCommand, TimeControls};
 
+/// The view tabs in order, with their element ids.
+const VIEW_TABS: [(ViewTab, &str); 3] =
+    [(ViewTab::Physical, "tab-physical"), (ViewTab::Logical, "tab-logical"), (ViewTab::Traffic, "tab-traffic")];
+
 /// How often the simulated clock catches up with real time.
 const TICK_MS: u32 = 200;
 
@@ -123,9 +127,11 @@ pub fn app() -> Html {
         });
     }
 
+    // Callbacks are made once (use_callback), so the views' props stay equal and
+    // they skip re-rendering on the clock's ticks.
     let on_submit = {
         let d = state.dispatcher();
-        Callback::from(move |line: String| d.dispatch(Action::Submit(line)))
+        use_callback((), move |line: String, _| d.dispatch(Action::Submit(line)))
     };
     let on_paste = {
         let d = state.dispatcher();
@@ -133,15 +139,15 @@ pub fn app() -> Html {
     };
     let on_interrupt = {
         let d = state.dispatcher();
-        Callback::from(move |line: String| d.dispatch(Action::Interrupt(line)))
+        use_callback((), move |line: String, _| d.dispatch(Action::Interrupt(line)))
     };
     let on_clear = {
         let d = state.dispatcher();
-        Callback::from(move |_| d.dispatch(Action::ClearScreen))
+        use_callback((), move |_: (), _| d.dispatch(Action::ClearScreen))
     };
     let on_time = {
         let d = state.dispatcher();
-        Callback::from(move |c: TimeCommand| {
+        use_callback((), move |c: TimeCommand, _| {
             let real_ms = real_now();
             d.dispatch(match c {
                 TimeCommand::Pause => Action::Pause { real_ms },
@@ -154,7 +160,7 @@ pub fn app() -> Html {
     let on_inspect = {
         let d = state.dispatcher();
         let opener = opener.clone();
-        Callback::from(move |target: ObjectRef| {
+        use_callback((), move |target: ObjectRef, _| {
             let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
             if active.as_ref().is_some_and(|a| a.closest("#inspector").ok().flatten().is_none()) {
                 *opener.borrow_mut() = active;
@@ -165,7 +171,7 @@ pub fn app() -> Html {
     let on_close = {
         let d = state.dispatcher();
         let opener = opener.clone();
-        Callback::from(move |_| {
+        use_callback((), move |_: (), _| {
             d.dispatch(Action::CloseInspector);
             if let Some(el) = opener.borrow_mut().take() {
                 refocus(&el);
@@ -174,7 +180,7 @@ pub fn app() -> Html {
     };
     let on_command = {
         let d = state.dispatcher();
-        Callback::from(move |(verb, target): (InspectorVerb, ObjectRef)| d.dispatch(Action::Command(verb, target)))
+        use_callback((), move |(verb, target): (InspectorVerb, ObjectRef), _| d.dispatch(Action::Command(verb, target)))
     };
     let on_lang = {
         let lang = lang.clone();
@@ -194,13 +200,32 @@ pub fn app() -> Html {
             theme.set(th);
         })
     };
-    let tab_button = |tab: ViewTab, label: &'static str, id: &'static str| {
+    let tab_button = |tab: ViewTab, label: &'static str| {
         let d = state.dispatcher();
         let selected = state.tab == tab;
+        let onclick = {
+            let d = d.clone();
+            Callback::from(move |_| d.dispatch(Action::ShowView(tab)))
+        };
+        // Left/Right move between the tabs, as the ARIA tabs pattern has it.
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            let i = VIEW_TABS.iter().position(|(t, _)| *t == tab).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => (i + 1) % VIEW_TABS.len(),
+                "ArrowLeft" => (i + VIEW_TABS.len() - 1) % VIEW_TABS.len(),
+                _ => return,
+            };
+            e.prevent_default();
+            let (tab, id) = VIEW_TABS[next];
+            d.dispatch(Action::ShowView(tab));
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|doc| doc.get_element_by_id(id)) {
+                refocus(&el);
+            }
+        });
+        let id = VIEW_TABS.iter().find(|(t, _)| *t == tab).map(|(_, id)| *id).unwrap_or("");
         html! {
             <button type="button" role="tab" id={id} class={classes!("tab", selected.then_some("active"))}
-                aria-selected={selected.to_string()} aria-controls="view-body"
-                onclick={Callback::from(move |_| d.dispatch(Action::ShowView(tab)))}>{label}</button>
+                aria-selected={selected.to_string()} aria-controls="view-body" {onclick} {onkeydown}>{label}</button>
         }
     };
     let selected = state.inspection.as_ref().map(|i| i.target.clone());
@@ -248,9 +273,9 @@ pub fn app() -> Html {
                 </section>
                 <section id="cluster-panel" aria-label={t.cluster_views} ref={panel_ref} data-view={format!("{:?}", state.tab).to_lowercase()}>
                     <div class="tabs view-tabs" role="tablist" aria-label={t.cluster_views}>
-                        {tab_button(ViewTab::Physical, t.view_physical, "tab-physical")}
-                        {tab_button(ViewTab::Logical, t.view_logical, "tab-logical")}
-                        {tab_button(ViewTab::Traffic, t.view_traffic, "tab-traffic")}
+                        {tab_button(ViewTab::Physical, t.view_physical)}
+                        {tab_button(ViewTab::Logical, t.view_logical)}
+                        {tab_button(ViewTab::Traffic, t.view_traffic)}
                     </div>
                     <div id="view-body" role="tabpanel">{view_body}</div>
                 </section>

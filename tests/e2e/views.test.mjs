@@ -179,6 +179,51 @@ test('events: the stream lists events in time order, filters by object and opens
   await page.locator('#inspector[data-kind="Pod"][data-name="web"]').waitFor();
 });
 
+test('keyboard only: focus order runs top bar, console, views, events; arrows switch views; Escape returns focus', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  const at = await pg.run('kubectl run whoami --image subicura/whoami:1');
+  await pg.waitForLine('pod/whoami created', { after: at });
+  await page.locator('#time-pause').focus();
+  const seen = [];
+  for (let i = 0; i < 80; i++) {
+    const d = await page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a) return '';
+      if (a.id) return '#' + a.id;
+      if (a.matches('button.speed')) return 'speed';
+      if (a.matches('g.node-header')) return 'node:' + a.closest('g.node').getAttribute('data-node');
+      if (a.matches('g.pod')) return 'pod:' + a.getAttribute('data-pod');
+      return a.tagName.toLowerCase() + '.' + a.className;
+    });
+    seen.push(d);
+    if (d === '#events-filter') break;
+    await page.keyboard.press('Tab');
+  }
+  const first = (x) => seen.findIndex((d) => (x instanceof RegExp ? x.test(d) : d === x));
+  const order = ['#time-pause', '#time-step', 'speed', '#lang-select', '#theme-select', '#console-input', '#tab-physical', 'node:controlplane', /^pod:/, 'node:node01', '#events-filter'];
+  const idx = order.map(first);
+  assert(idx.every((v) => v >= 0), `every stop reached by Tab: ${order.map((o, i) => `${o}@${idx[i]}`).join(' ')}\nseen: ${seen.join(' ')}`);
+  assert(idx.every((v, i) => i === 0 || idx[i - 1] < v), `in order: ${order.map((o, i) => `${o}@${idx[i]}`).join(' ')}`);
+
+  // Arrow keys move between the view tabs.
+  await page.locator('#tab-physical').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('#logical-view').waitFor();
+  assertEqual(await page.evaluate(() => document.activeElement?.id), 'tab-logical', 'focus follows the arrow');
+  await page.keyboard.press('ArrowLeft');
+  await page.locator('svg#physical-view').waitFor();
+
+  // Enter on a pod opens the inspector with the focus in it; Escape gives it back.
+  await page.locator('svg#physical-view g.pod[data-pod="whoami"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#inspector[data-name="whoami"]').waitFor();
+  assert(await page.evaluate(() => !!document.activeElement?.closest('#inspector')), 'focus moved into the inspector');
+  await page.keyboard.press('Escape');
+  await page.locator('#inspector').waitFor({ state: 'detached' });
+  assertEqual(await page.evaluate(() => document.activeElement?.getAttribute('data-pod')), 'whoami', 'focus back on the pod');
+});
+
 test('Korean: chosen from the browser, switchable, remembered', async (t) => {
   const ko = await t.open({ locale: 'ko-KR' });
   assertEqual((await ko.page.locator('#tab-physical').textContent()).trim(), '물리', 'Korean from navigator.language');
