@@ -203,29 +203,11 @@ pub fn app() -> Html {
     let tab_button = |tab: ViewTab, label: &'static str| {
         let d = state.dispatcher();
         let selected = state.tab == tab;
-        let onclick = {
-            let d = d.clone();
-            Callback::from(move |_| d.dispatch(Action::ShowView(tab)))
-        };
-        // Left/Right move between the tabs, as the ARIA tabs pattern has it.
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            let i = VIEW_TABS.iter().position(|(t, _)| *t == tab).unwrap_or(0);
-            let next = match e.key().as_str() {
-                "ArrowRight" => (i + 1) % VIEW_TABS.len(),
-                "ArrowLeft" => (i + VIEW_TABS.len() - 1) % VIEW_TABS.len(),
-                _ => return,
-            };
-            e.prevent_default();
-            let (tab, id) = VIEW_TABS[next];
-            d.dispatch(Action::ShowView(tab));
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|doc| doc.get_element_by_id(id)) {
-                refocus(&el);
-            }
-        });
+        let onclick = Callback::from(move |_| d.dispatch(Action::ShowView(tab)));
         let id = VIEW_TABS.iter().find(|(t, _)| *t == tab).map(|(_, id)| *id).unwrap_or("");
         html! {
             <button type="button" role="tab" id={id} class={classes!("tab", selected.then_some("active"))}
-                aria-selected={selected.to_string()} aria-controls="view-body" {onclick} {onkeydown}>{label}</button>
+                aria-selected={selected.to_string()} aria-controls="view-body" {onclick}>{label}</button>
         }
     };
     let selected = state.inspection.as_ref().map(|i| i.target.clone());
