@@ -34,6 +34,11 @@ fn odd_inputs_do_not_panic_and_lose_nothing() {
     }
     let long = format!("kubectl get pods {}", "x".repeat(100_000));
     sh.execute(&long);
+    // Deep nesting is refused before the recursive parsers could exhaust the stack.
+    for deep in [format!("echo $(({}1{}))", "(".repeat(5_000), ")".repeat(5_000)), format!("echo {}x{}", "$(".repeat(5_000), ")".repeat(5_000)), format!("jq -n '{}{}'", "[".repeat(5_000), "]".repeat(5_000))] {
+        let out = sh.execute(&deep);
+        assert_eq!(out.exit_code, 2, "{}", &deep[..20]);
+    }
     let after: Vec<String> = sh.cluster.store.pods.keys().map(|k| format!("{}/{}", k.namespace, k.name)).collect();
     // `kubectl run 名前` and friends fail validation; nothing else was created or lost.
     assert_eq!(before, after);

@@ -71,6 +71,9 @@ enum Tok {
 }
 
 fn lex(src: &str) -> Result<Vec<Tok>, String> {
+    if crate::shell::syntax::nesting_depth(src) > crate::shell::syntax::MAX_NESTING {
+        return Err("program too deeply nested".into());
+    }
     let c: Vec<char> = src.chars().collect();
     let mut toks: Vec<Tok> = Vec::new();
     let mut i = 0;

@@ -510,6 +510,9 @@ fn leak(sym: &str) -> &'static str {
 }
 
 fn parse_filter(src: &str) -> Result<Filter, String> {
+    if crate::shell::syntax::nesting_depth(src) > crate::shell::syntax::MAX_NESTING {
+        return Err("too deeply nested".into());
+    }
     let toks = lex(src)?;
     if toks.is_empty() {
         return Ok(Filter::Identity);

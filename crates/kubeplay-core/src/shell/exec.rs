@@ -88,6 +88,11 @@ enum Flow {
 
 pub(super) fn run_text(sh: &mut Shell, text: &str) -> CommandOutput {
     let mut sink = Sink { terminal: true, ..Sink::default() };
+    if syntax::nesting_depth(text) > syntax::MAX_NESTING {
+        sink.err_line("bash: maximum nesting level exceeded");
+        sh.last_status = 2;
+        return CommandOutput { lines: sink.into_lines(), effect: None, exit_code: 2 };
+    }
     let program = match syntax::parse(text, &sh.aliases, true) {
         Ok(p) => p,
         Err(e) => {

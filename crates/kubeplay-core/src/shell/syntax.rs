@@ -712,6 +712,27 @@ fn braced_param(inner: &str) -> Result<Param, ParseError> {
     Ok(Param { name, op })
 }
 
+/// The deepest nesting of brackets in `text`, quotes ignored. Parsers and
+/// evaluators here recurse per level, so input nested beyond [`MAX_NESTING`] is
+/// refused before it could exhaust the stack.
+pub fn nesting_depth(text: &str) -> usize {
+    let mut depth: usize = 0;
+    let mut max = 0;
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+pub const MAX_NESTING: usize = 32;
+
 pub fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic()) && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
