@@ -58,6 +58,8 @@ pub struct Cluster {
     pub(crate) terminating: std::collections::BTreeSet<String>,
     /// `Store::deletions` when the garbage collector last looked.
     pub(crate) gc_seen: u64,
+    /// `Store::deletions` when the pod GC last looked for pods of deleted nodes.
+    pub(crate) orphans_seen: u64,
     /// Instants some controller has asked to be woken at (one timer each).
     wakeups: BTreeSet<SimTime>,
     /// The node agents' side of the machines: whose kubelet is stopped.
@@ -91,6 +93,7 @@ impl Cluster {
             ipam_last: BTreeMap::new(),
             terminating: Default::default(),
             gc_seen: 0,
+            orphans_seen: 0,
             wakeups: BTreeSet::new(),
             machines: Default::default(),
             load: BTreeMap::new(),

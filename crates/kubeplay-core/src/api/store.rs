@@ -68,11 +68,18 @@ impl<K: ApiKind> Table<K> {
     }
 
     /// Every object, or those of one namespace, in list order (namespace, then name).
-    pub fn list<'a>(&'a self, namespace: Option<&'a str>) -> impl Iterator<Item = &'a K> + 'a {
-        self.items
-            .iter()
-            .filter(move |(k, _)| namespace.is_none_or(|ns| k.namespace == ns))
-            .map(|(_, v)| v)
+    pub fn list<'a>(&'a self, namespace: Option<&'a str>) -> Box<dyn Iterator<Item = &'a K> + 'a> {
+        match namespace {
+            None => Box::new(self.items.values()),
+            // Keys sort by namespace first, so one namespace is one contiguous range:
+            // listing a small namespace costs nothing however many pods others hold.
+            Some(ns) => Box::new(
+                self.items
+                    .range(ObjectKey::new(ns, "")..)
+                    .take_while(move |(k, _)| k.namespace == ns)
+                    .map(|(_, v)| v),
+            ),
+        }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &ObjectKey> {

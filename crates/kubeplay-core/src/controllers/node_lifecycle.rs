@@ -311,6 +311,11 @@ fn pod_ready(p: &Pod) -> Option<bool> {
 /// The pod garbage collector's `gcOrphaned`: pods bound to a node that no longer
 /// exists are deleted at once.
 fn collect_orphaned_pods(c: &mut Cluster) {
+    // Pods only lose their node when something was deleted: look only then.
+    if c.orphans_seen == c.store.deletions() {
+        return;
+    }
+    c.orphans_seen = c.store.deletions();
     let orphans: Vec<ObjectKey> = c
         .store
         .pods
