@@ -16,7 +16,9 @@ mod metadata_edit;
 mod patch;
 pub mod watch;
 mod create_network;
+mod exec;
 mod expose;
+mod logs;
 pub mod flags;
 pub(crate) mod get;
 pub mod help;
@@ -110,6 +112,8 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "top" => top::run(cluster, &rest, io, out),
         "expose" => expose::run(cluster, &rest, io, out),
         "autoscale" => autoscale::run(cluster, &rest, io, out),
+        "logs" => logs::run(cluster, &rest, io, out),
+        "exec" => exec::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),
         "config" => config::run(&rest, io.kubeconfig, out),
         "api-resources" => api_resources::run(&rest, io, out),
