@@ -20,6 +20,7 @@ mod exec;
 mod expose;
 mod logs;
 pub mod flags;
+pub mod describe;
 pub(crate) mod get;
 pub mod help;
 pub mod printers;
@@ -108,6 +109,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "label" => return metadata_edit::run(cluster, metadata_edit::Field::Labels, &rest, io, out),
         "annotate" => return metadata_edit::run(cluster, metadata_edit::Field::Annotations, &rest, io, out),
         "get" => return get::run(cluster, &rest, io, out),
+        "describe" => describe::run(cluster, &rest, io, out),
         "run" => run::run(cluster, &rest, io, out),
         "top" => top::run(cluster, &rest, io, out),
         "expose" => expose::run(cluster, &rest, io, out),

@@ -10,3 +10,4 @@ pub mod go_template;
 pub mod output_format;
 pub mod quantity;
 pub mod sort;
+pub mod go_sort;

@@ -41,14 +41,15 @@ impl SortBy {
         Ok(keys)
     }
 
-    /// A stable permutation of `0..keys.len()` in sorted order.
+    /// The permutation of `0..keys.len()` that Go's `sort.Sort` with kubectl's
+    /// `Less` produces (not stable beyond twelve items, exactly as kubectl).
     pub fn order(keys: &[Option<Value>]) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..keys.len()).collect();
-        idx.sort_by(|&a, &b| compare(&keys[a], &keys[b]));
+        super::go_sort::sort_by_less(&mut idx, |&a, &b| runtime_less(&keys[a], &keys[b]));
         idx
     }
 
-    /// Sorts `items` by the field of their JSON (`json_of`), stably.
+    /// Sorts `items` by the field of their JSON (`json_of`).
     pub fn sort<T>(&self, items: &mut Vec<T>, json_of: impl Fn(&T) -> Option<&Value>) -> Result<(), String> {
         let null = Value::Null;
         let objs: Vec<&Value> = items.iter().map(|i| json_of(i).unwrap_or(&null)).collect();
@@ -64,21 +65,13 @@ impl SortBy {
     }
 }
 
-/// `RuntimeSort.Less` as an ordering: missing values first, then `isLess`.
-fn compare(a: &Option<Value>, b: &Option<Value>) -> Ordering {
+/// `RuntimeSort.Less`: an object without the field is less than anything (even
+/// another without it).
+fn runtime_less(a: &Option<Value>, b: &Option<Value>) -> bool {
     match (a, b) {
-        (None, None) => Ordering::Equal,
-        (None, _) => Ordering::Less,
-        (_, None) => Ordering::Greater,
-        (Some(x), Some(y)) => {
-            if is_less(x, y) {
-                Ordering::Less
-            } else if is_less(y, x) {
-                Ordering::Greater
-            } else {
-                Ordering::Equal
-            }
-        }
+        (None, _) => true,
+        (_, None) => false,
+        (Some(x), Some(y)) => is_less(x, y),
     }
 }
 

@@ -237,20 +237,20 @@ fn eval_array<'a>(input: &[Val<'a>], node_params: &[Param; 3]) -> Result<Vec<Val
             params[0].value = 0;
         }
         if params[0].value < 0 {
-            params[0].value += len;
+            params[0].value = params[0].value.wrapping_add(len);
         }
         if !params[1].known {
             params[1].value = len;
         }
         if params[1].value < 0 || (params[1].value == 0 && params[1].derived) {
-            params[1].value += len;
+            params[1].value = params[1].value.wrapping_add(len);
         }
         if params[1].value != params[0].value {
             if params[0].value >= len || params[0].value < 0 {
                 return Err(format!("array index out of bounds: index {}, length {len}", params[0].value));
             }
             if params[1].value > len || params[1].value < 0 {
-                return Err(format!("array index out of bounds: index {}, length {len}", params[1].value - 1));
+                return Err(format!("array index out of bounds: index {}, length {len}", params[1].value.wrapping_sub(1)));
             }
             if params[0].value > params[1].value {
                 return Err(format!("starting index {} is greater than ending index {}", params[0].value, params[1].value));

@@ -181,3 +181,32 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use crate::printers::go_template::GoTemplate;
+    use serde_json::json;
+
+    /// Odd templates give errors, never panics.
+    #[test]
+    fn odd_templates_never_panic() {
+        let obj = json!({"a": [1, {"b": null}, "x"], "s": "é", "n": null, "items": []});
+        let inputs = [
+            "", "{", "}", "{}", "{{", "{[", "{[]}", "{[?(}", "{[?(@)]}", "{[?(@.a==)]}", "{.a[?(@=='x')]}", "{..}", "{..a}", "{.a[::]}",
+            "{.a[-9:]}", "{.a[1:0]}", "{.a[9223372036854775807]}", "{.a[-1]}", "{'\\x'}", "{\"\\u00e9\"}", "{\"é}", "{range}{end}{end}",
+            "{range .a[*]}{range .b}{end}{end}", "{end}{range .a}", "{.s[*]}", "{.n.b}", "{.n[0]}", "{.n[?(@.b)]}", "{@.a[1].b}", "{$}",
+            "{.a[ 0 , 2 ]}", "{.a['b','c']}", "{1.5.5}", "{-}", "{+1}", "{true}", "{\t}", "{\n}", "é{.s}é", "{.items[*].x}{.items[0]}",
+        ];
+        for t in inputs {
+            if let Ok(p) = JsonPath::parse(t) {
+                let _ = p.clone().allow_missing_keys(true).execute(&obj);
+                let _ = p.allow_missing_keys(false).output_json(true).execute(&obj);
+            }
+            let _ = GoTemplate::parse(t).map(|g| g.print_object(&obj));
+        }
+        for t in ["{{", "{{}}", "{{.}}", "{{-}}", "{{- -}}", "{{ .a | len | not }}", "{{index .a 9}}", "{{index .n 0}}", "{{range .s}}{{end}}", "{{if}}{{end}}", "{{else}}", "{{end}}", "{{(}}", "{{)}}", "{{printf}}", "{{\"é\"}}", "{{/* c */}}x", "{{$x := 1}}", "{{template \"a\"}}", "{{ .a.b.c }}", "{{len}}"] {
+            let _ = GoTemplate::parse(t).map(|g| g.print_object(&obj));
+        }
+    }
+}
