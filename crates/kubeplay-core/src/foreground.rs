@@ -32,6 +32,8 @@ pub enum Foreground {
     AwaitDeletion { objects: Vec<Awaited>, deadline: SimTime },
     /// `kubectl get -w`: prints a row per change until interrupted.
     Watch(Box<crate::kubectl::watch::TableWatch>),
+    /// `kubectl drain`: prints `pod/x evicted` as evicted pods go, node by node.
+    Drain(crate::kubectl::drain::DrainWait),
 }
 
 /// What one poll produced: lines to print, and the exit status once finished.
@@ -60,6 +62,7 @@ impl Foreground {
                 }
             }
             Foreground::Watch(w) => w.poll(cluster, &mut progress.out),
+            Foreground::Drain(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
         }
         progress
     }
@@ -69,6 +72,7 @@ impl Foreground {
         match self {
             Foreground::AwaitDeletion { deadline, .. } => *deadline,
             Foreground::Watch(w) => w.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
+            Foreground::Drain(wait) => wait.deadline(),
         }
     }
 

@@ -451,6 +451,7 @@ fn system_daemonset(c: &mut Cluster, created: SimTime, seed: &SystemDaemonSet) -
 }
 
 fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
+    let mirror = sp.owner.as_ref().is_some_and(|(_, kind, _)| *kind == "Node");
     let owner = sp.owner.map(|(api_version, kind, uid)| {
         // Mirror pods belong to their node; the others to the workload their name
         // extends by one random suffix (`coredns-<hash>-<5>` → `coredns-<hash>`).
@@ -513,6 +514,17 @@ fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
             namespace: Some("kube-system".into()),
             name: Some(sp.name.clone()),
             labels: Some(sp.labels.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
+            annotations: mirror.then(|| {
+                // A static pod's mirror: the kubelet's config annotations (drain skips it).
+                let hash = made_up_sha256(&sp.name)[..32].to_string();
+                [
+                    ("kubernetes.io/config.hash".to_string(), hash.clone()),
+                    ("kubernetes.io/config.mirror".to_string(), hash),
+                    ("kubernetes.io/config.seen".to_string(), format!("{}", serde_json::to_value(started.plus_ms(-10 * SimTime::SECOND).to_k8s()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())),
+                    ("kubernetes.io/config.source".to_string(), "file".to_string()),
+                ]
+                .into()
+            }),
             owner_references: owner,
             creation_timestamp: Some(started.plus_ms(-5 * SimTime::SECOND).to_k8s()),
             ..Default::default()

@@ -9,6 +9,7 @@ mod completion;
 pub mod config;
 pub mod create;
 mod delete;
+pub mod drain;
 mod explain;
 pub mod hints;
 pub mod manifest;
@@ -27,6 +28,7 @@ pub mod printers;
 pub mod resources;
 mod run;
 mod autoscale;
+mod taint;
 mod top;
 
 pub use config::Kubeconfig;
@@ -103,6 +105,9 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
     let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
     let code = match verb {
         "delete" => return delete::run(cluster, &rest, io, out),
+        "cordon" | "uncordon" => return drain::cordon(cluster, verb, &rest, io, out),
+        "drain" => return drain::drain(cluster, &rest, io, out),
+        "taint" => return taint::run(cluster, &rest, io, out),
         "apply" | "replace" => return apply::run(cluster, verb, &rest, io, out),
         "create" => return create::run(cluster, &rest, io, out),
         "patch" => return patch::run(cluster, &rest, io, out),
