@@ -34,6 +34,8 @@ pub enum Foreground {
     Watch(Box<crate::kubectl::watch::TableWatch>),
     /// `kubectl drain`: prints `pod/x evicted` as evicted pods go, node by node.
     Drain(crate::kubectl::drain::DrainWait),
+    /// `kubectl wait --for=...`: one object after another, each with its timeout.
+    Wait(crate::kubectl::wait::WaitFor),
 }
 
 /// What one poll produced: lines to print, and the exit status once finished.
@@ -63,6 +65,7 @@ impl Foreground {
             }
             Foreground::Watch(w) => w.poll(cluster, &mut progress.out),
             Foreground::Drain(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
+            Foreground::Wait(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
         }
         progress
     }
@@ -73,6 +76,7 @@ impl Foreground {
             Foreground::AwaitDeletion { deadline, .. } => *deadline,
             Foreground::Watch(w) => w.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
             Foreground::Drain(wait) => wait.deadline(),
+            Foreground::Wait(wait) => wait.deadline(),
         }
     }
 

@@ -29,6 +29,7 @@ pub mod resources;
 mod run;
 mod autoscale;
 mod taint;
+pub mod wait;
 mod top;
 
 pub use config::Kubeconfig;
@@ -108,6 +109,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "cordon" | "uncordon" => return drain::cordon(cluster, verb, &rest, io, out),
         "drain" => return drain::drain(cluster, &rest, io, out),
         "taint" => return taint::run(cluster, &rest, io, out),
+        "wait" => return wait::run(cluster, &rest, io, out),
         "apply" | "replace" => return apply::run(cluster, verb, &rest, io, out),
         "create" => return create::run(cluster, &rest, io, out),
         "patch" => return patch::run(cluster, &rest, io, out),
