@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::api::{Admit, ApiError, Store};
+use crate::api::{Admit, ApiError, ObjectKey, Store};
 use crate::controllers::kubelet;
 use crate::names::SimRng;
 use crate::time::SimTime;
@@ -131,6 +131,23 @@ impl Cluster {
         obj.default_create(&mut self.rng);
         obj.admit(&self.store, &mut self.rng)?;
         self.store.create(obj, self.now, &mut self.rng)
+    }
+
+    /// Updates a stored object as the API server does: `change` is the client's edit,
+    /// then defaulting, update validation and the strategy's `PrepareForUpdate`
+    /// (generation bumps). Status writes of controllers use `store.modify` instead,
+    /// as they go to the status subresource.
+    pub fn update<K: Admit + PartialEq>(&mut self, key: &ObjectKey, change: impl FnOnce(&mut K)) -> Result<K, ApiError> {
+        let Some(old) = K::table(&self.store).get(key).cloned() else {
+            return Err(ApiError::not_found(&K::qualified_resource(), &key.name));
+        };
+        let mut new = old.clone();
+        change(&mut new);
+        new.default_update();
+        new.validate_update(&old)?;
+        new.prepare_for_update(&old);
+        self.store.modify::<K>(key, |stored| *stored = new);
+        Ok(K::table(&self.store).get(key).cloned().unwrap_or(old))
     }
 
     /// Queues `work` to run when the clock reaches `at`.

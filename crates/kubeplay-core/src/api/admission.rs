@@ -4,12 +4,12 @@
 //! `apply -f`, from a controller — goes through [`Admit`], so an object a
 //! controller makes looks exactly like one the API server would have stored.
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::defaults::{default_pod, validate_pod};
 use super::errors::{ApiError, FieldError};
@@ -51,28 +51,45 @@ pub trait Admit: ApiKind {
     fn admit(&mut self, _store: &Store, _rng: &mut SimRng) -> Result<(), ApiError> {
         Ok(())
     }
+
+    /// Defaults on an update: `SetDefaults_*` runs on every decoded object (filling
+    /// only what is missing); create-only admission plugins do not run again.
+    fn default_update(&mut self) {}
+
+    /// Rejects an update of `old` into `self` (immutable fields and the create rules).
+    fn validate_update(&self, _old: &Self) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    /// The registry strategy's `PrepareForUpdate`: e.g. a changed spec bumps
+    /// `metadata.generation`, which controllers echo as `status.observedGeneration`.
+    fn prepare_for_update(&mut self, _old: &Self) {}
 }
 
 /// The name check every kind shares: a DNS-1123 subdomain, or a generateName.
 pub fn validate_name<K: ApiKind>(obj: &K) -> Result<(), ApiError> {
-    let meta = obj.metadata();
-    let name = meta.name.clone().unwrap_or_default();
-    if name.is_empty() {
-        if meta.generate_name.as_deref().is_some_and(|g| !g.is_empty()) {
-            return Ok(());
-        }
-        let errs = vec![FieldError {
-            field: "metadata.name".into(),
-            detail: "Required value: name or generateName is required".into(),
-        }];
-        return Err(ApiError::invalid(K::KIND, &name, errs));
-    }
-    let errs = dns1123_subdomain("metadata.name", &name);
+    let errs = name_errors(obj.metadata());
     if errs.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::invalid(K::KIND, &name, errs))
+        Err(ApiError::invalid(&K::qualified_kind(), obj.metadata().name.as_deref().unwrap_or(""), errs))
     }
+}
+
+/// The errors of `metadata.name` (empty when it is fine), for kinds that add their
+/// own causes to the same `Invalid` error.
+pub fn name_errors(meta: &ObjectMeta) -> Vec<FieldError> {
+    let name = meta.name.clone().unwrap_or_default();
+    if name.is_empty() {
+        if meta.generate_name.as_deref().is_some_and(|g| !g.is_empty()) {
+            return Vec::new();
+        }
+        return vec![FieldError {
+            field: "metadata.name".into(),
+            detail: "Required value: name or generateName is required".into(),
+        }];
+    }
+    dns1123_subdomain("metadata.name", &name)
 }
 
 impl Admit for Pod {
@@ -154,8 +171,6 @@ admit_by_name_only!(
     Event,
     ConfigMap,
     ServiceAccount,
-    Deployment,
-    ReplicaSet,
     IngressClass,
 );
 

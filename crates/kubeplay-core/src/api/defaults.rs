@@ -144,6 +144,23 @@ pub fn default_pod(pod: &mut Pod, suffix: &str) {
     status.qos_class = Some(qos.into());
 }
 
+/// The errors of a pod spec at `path` (`spec` in a Pod, `spec.template.spec` in a
+/// Deployment) that a learner is likely to hit.
+pub fn validate_pod_spec(spec: Option<&PodSpec>, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let containers = spec.map(|s| s.containers.as_slice()).unwrap_or(&[]);
+    if containers.is_empty() {
+        errs.push(FieldError { field: format!("{path}.containers"), detail: "Required value".into() });
+    }
+    for (i, c) in containers.iter().enumerate() {
+        errs.extend(dns1123_label(&format!("{path}.containers[{i}].name"), &c.name));
+        if c.image.as_deref().unwrap_or("").trim().is_empty() {
+            errs.push(FieldError { field: format!("{path}.containers[{i}].image"), detail: "Required value".into() });
+        }
+    }
+    errs
+}
+
 /// The validation errors of a Pod the learner is likely to hit.
 pub fn validate_pod(pod: &Pod) -> Result<(), ApiError> {
     let name = pod.metadata.name.clone().unwrap_or_default();
@@ -155,16 +172,7 @@ pub fn validate_pod(pod: &Pod) -> Result<(), ApiError> {
     } else {
         dns1123_subdomain("metadata.name", &name)
     };
-    let containers = pod.spec.as_ref().map(|s| s.containers.as_slice()).unwrap_or(&[]);
-    if containers.is_empty() {
-        errs.push(FieldError { field: "spec.containers".into(), detail: "Required value".into() });
-    }
-    for (i, c) in containers.iter().enumerate() {
-        errs.extend(dns1123_label(&format!("spec.containers[{i}].name"), &c.name));
-        if c.image.as_deref().unwrap_or("").trim().is_empty() {
-            errs.push(FieldError { field: format!("spec.containers[{i}].image"), detail: "Required value".into() });
-        }
-    }
+    errs.extend(validate_pod_spec(pod.spec.as_ref(), "spec"));
     if errs.is_empty() {
         Ok(())
     } else {

@@ -3,10 +3,12 @@
 //! state through here.
 
 pub mod admission;
+pub mod apps;
 pub mod daemonset_job_admission;
 pub mod defaults;
 pub mod deletion;
 pub mod errors;
+pub mod go_values;
 pub mod hpa_defaults;
 pub mod kinds;
 pub mod selectors;

@@ -3,6 +3,8 @@
 //! said so".
 
 pub mod bootstrap;
+pub mod deletion_rank;
+pub mod deployment;
 pub mod garbage_collector;
 pub mod horizontal;
 pub mod cron_schedule;
@@ -13,9 +15,12 @@ pub mod kubelet;
 pub mod local_path;
 pub mod namespace_lifecycle;
 pub mod node_lifecycle;
+pub mod owner_index;
 pub mod ownership;
 pub mod persistent_volumes;
 pub mod pod_termination;
+pub mod readiness;
+pub mod replicaset;
 pub mod resources;
 pub mod scheduler;
 pub mod statefulset;
@@ -49,4 +54,6 @@ pub const CONTROLLERS: &[(&str, Reconcile)] = &[
     ("endpoints", crate::network::endpoints::reconcile),
     ("service-lb", crate::network::loadbalancer::reconcile),
     ("ingress-nginx", crate::network::ingress::reconcile),
+    ("deployment", deployment::reconcile),
+    ("replicaset", replicaset::reconcile),
 ];
