@@ -121,14 +121,15 @@ impl Cluster {
         &mut self.rng
     }
 
-    /// Creates an object as the API server would: validation, defaulting and
-    /// admission ([`Admit`]), then the store. Controllers and kubectl both use it.
+    /// Creates an object as the API server would: defaulting, validation, then
+    /// admission and allocation ([`Admit`]), then the store. Controllers and kubectl both use it.
     /// Does not settle: the caller decides when the controllers react.
     pub fn create<K: Admit>(&mut self, mut obj: K) -> Result<K, ApiError> {
-        obj.validate_create()?;
         // The server assigns the uid; one sent by the client is ignored.
         obj.metadata_mut().uid = None;
+        // As the API server: decoding defaults the object, then it is validated.
         obj.default_create(&mut self.rng);
+        obj.validate_create()?;
         obj.admit(&self.store, &mut self.rng)?;
         self.store.create(obj, self.now, &mut self.rng)
     }

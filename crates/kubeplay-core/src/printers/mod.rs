@@ -1,6 +1,7 @@
 //! Text output as kubectl formats it: tab-aligned tables and human durations.
 
 pub mod duration;
+pub mod go_json;
 pub mod table;
 pub mod yaml;
 pub mod go_format;

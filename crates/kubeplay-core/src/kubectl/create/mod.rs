@@ -29,6 +29,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
         "cronjob" | "cj" => batch::cronjob(cluster, &rest, io.kubeconfig, out),
         "service" | "svc" => super::create_network::create_service(cluster, &rest, io, out),
         "ingress" | "ing" => super::create_network::create_ingress(cluster, &rest, io, out),
+        "deployment" | "deploy" => super::create_deployment::run(cluster, &rest, io, out),
         other => {
             out.err(&format!("error: Unexpected args: [{other}]"));
             out.err("See 'kubectl create -h' for help and examples");
