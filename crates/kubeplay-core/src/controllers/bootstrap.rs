@@ -16,7 +16,6 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::scheduler::set_condition;
 use crate::cluster::Cluster;
 use crate::images::{made_up_sha256, ImageRef};
-use crate::names::safe_encode_u32;
 use crate::time::SimTime;
 
 pub const KUBERNETES_VERSION: &str = "v1.34.5";
@@ -288,9 +287,8 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
         ip_host += 1;
         format!("10.244.0.{ip_host}")
     };
-    let coredns_hash = safe_encode_u32(2_215_895_217);
+    let (coredns_hash, coredns_uid) = system_deployment(c, born, &COREDNS);
     let coredns_rs = format!("coredns-{coredns_hash}");
-    let coredns_uid = c.rng.uuid();
     for _ in 0..2 {
         let name = format!("{coredns_rs}-{}", c.rng.suffix(5));
         let ip = next_cp_ip();
@@ -305,8 +303,7 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
             critical: true,
         });
     }
-    let calico_hash = safe_encode_u32(1_845_212_935);
-    let calico_uid = c.rng.uuid();
+    let (calico_hash, calico_uid) = system_deployment(c, born, &CALICO_KUBE_CONTROLLERS);
     let name = format!("calico-kube-controllers-{calico_hash}-{}", c.rng.suffix(5));
     let ip = next_cp_ip();
     add_system_pod(c, up.plus_ms(15 * SimTime::SECOND), SystemPod {
@@ -566,4 +563,152 @@ fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
         );
     }
     create(c, pod);
+}
+
+/// A Deployment of the default cluster (kubeadm's CoreDNS, the CNI's controllers).
+struct SystemDeployment {
+    name: &'static str,
+    app: &'static str,
+    replicas: i32,
+    container: &'static str,
+    image: &'static str,
+    /// RollingUpdate with this maxUnavailable (kubeadm's CoreDNS uses 1), or Recreate.
+    max_unavailable: Option<i32>,
+    service_account: &'static str,
+}
+
+const COREDNS: SystemDeployment = SystemDeployment {
+    name: "coredns",
+    app: "kube-dns",
+    replicas: 2,
+    container: "coredns",
+    image: "registry.k8s.io/coredns/coredns:v1.12.1",
+    max_unavailable: Some(1),
+    service_account: "coredns",
+};
+
+const CALICO_KUBE_CONTROLLERS: SystemDeployment = SystemDeployment {
+    name: "calico-kube-controllers",
+    app: "calico-kube-controllers",
+    replicas: 1,
+    container: "calico-kube-controllers",
+    image: "docker.io/calico/kube-controllers:v3.30.3",
+    max_unavailable: None,
+    service_account: "calico-kube-controllers",
+};
+
+/// Creates a system Deployment and its one ReplicaSet as the controllers left them
+/// after the cluster came up (revision 1, all replicas available), so the controllers
+/// find nothing to change. Returns the pod-template-hash and the ReplicaSet's uid,
+/// which the pods' owner references name.
+fn system_deployment(c: &mut Cluster, born: SimTime, sd: &SystemDeployment) -> (String, String) {
+    use k8s_openapi::api::apps::v1::{
+        Deployment, DeploymentCondition, DeploymentSpec, DeploymentStatus, DeploymentStrategy, ReplicaSet, ReplicaSetSpec,
+        ReplicaSetStatus, RollingUpdateDeployment,
+    };
+    use k8s_openapi::api::core::v1::PodTemplateSpec;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+    use super::deployment::revisions::{template_hash, DESIRED_REPLICAS, MAX_REPLICAS, REVISION, TEMPLATE_HASH_LABEL};
+    use super::ownership::controller_ref;
+
+    let created = born.plus_ms(30 * SimTime::SECOND);
+    let available = born.plus_ms(65 * SimTime::SECOND);
+    let app = labels(&[("k8s-app", sd.app)]);
+    let mut template = PodTemplateSpec {
+        metadata: Some(ObjectMeta { labels: app.clone(), ..Default::default() }),
+        spec: Some(PodSpec {
+            containers: vec![Container { name: sd.container.into(), image: Some(sd.image.into()), image_pull_policy: Some("IfNotPresent".into()), ..Default::default() }],
+            node_selector: labels(&[("kubernetes.io/os", "linux")]),
+            priority_class_name: Some("system-cluster-critical".into()),
+            service_account_name: Some(sd.service_account.into()),
+            service_account: Some(sd.service_account.into()),
+            tolerations: Some(vec![
+                Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },
+                Toleration { key: Some("node-role.kubernetes.io/control-plane".into()), effect: Some("NoSchedule".into()), ..Default::default() },
+            ]),
+            ..Default::default()
+        }),
+    };
+    crate::api::apps::default_template(&mut template);
+    let strategy = match sd.max_unavailable {
+        Some(n) => DeploymentStrategy {
+            type_: Some("RollingUpdate".into()),
+            rolling_update: Some(RollingUpdateDeployment {
+                max_unavailable: Some(IntOrString::Int(n)),
+                max_surge: Some(IntOrString::String("25%".into())),
+            }),
+        },
+        None => DeploymentStrategy { type_: Some("Recreate".into()), rolling_update: None },
+    };
+    let condition = |type_: &str, reason: &str, message: String, transition: SimTime| DeploymentCondition {
+        type_: type_.into(),
+        status: "True".into(),
+        reason: Some(reason.into()),
+        message: Some(message),
+        last_update_time: Some(available.to_k8s()),
+        last_transition_time: Some(transition.to_k8s()),
+    };
+    let mut deployment = Deployment {
+        metadata: ObjectMeta {
+            labels: app.clone(),
+            annotations: labels(&[(REVISION, "1")]),
+            ..meta(sd.name, Some("kube-system"), created)
+        },
+        spec: Some(DeploymentSpec {
+            replicas: Some(sd.replicas),
+            selector: LabelSelector { match_labels: app.clone(), ..Default::default() },
+            strategy: Some(strategy),
+            template: template.clone(),
+            ..Default::default()
+        }),
+        status: None,
+    };
+    crate::api::apps::default_deployment(&mut deployment);
+    let hash = template_hash(&template, None);
+    let rs_name = format!("{}-{hash}", sd.name);
+    deployment.status = Some(DeploymentStatus {
+        available_replicas: Some(sd.replicas),
+        ready_replicas: Some(sd.replicas),
+        replicas: Some(sd.replicas),
+        updated_replicas: Some(sd.replicas),
+        observed_generation: Some(1),
+        conditions: Some(vec![
+            condition("Available", "MinimumReplicasAvailable", "Deployment has minimum availability.".into(), available),
+            condition("Progressing", "NewReplicaSetAvailable", format!("ReplicaSet \"{rs_name}\" has successfully progressed."), created),
+        ]),
+        ..Default::default()
+    });
+    create(c, deployment);
+    let Some(deployment) = c.store.get::<Deployment>("kube-system", sd.name).cloned() else { return (hash, String::new()) };
+    let surge = super::deployment::fenceposts::max_surge(&deployment);
+    let mut rs_template = template;
+    rs_template.metadata.get_or_insert_with(Default::default).labels.get_or_insert_with(BTreeMap::new).insert(TEMPLATE_HASH_LABEL.into(), hash.clone());
+    let rs_labels = rs_template.metadata.as_ref().and_then(|m| m.labels.clone());
+    let (desired, max) = (sd.replicas.to_string(), (sd.replicas + surge).to_string());
+    let rs = ReplicaSet {
+        metadata: ObjectMeta {
+            labels: rs_labels.clone(),
+            annotations: labels(&[(DESIRED_REPLICAS, &desired), (MAX_REPLICAS, &max), (REVISION, "1")]),
+            owner_references: Some(vec![controller_ref(&deployment)]),
+            ..meta(&rs_name, Some("kube-system"), created)
+        },
+        spec: Some(ReplicaSetSpec {
+            replicas: Some(sd.replicas),
+            selector: LabelSelector { match_labels: rs_labels, ..Default::default() },
+            template: Some(rs_template),
+            ..Default::default()
+        }),
+        status: Some(ReplicaSetStatus {
+            replicas: sd.replicas,
+            fully_labeled_replicas: Some(sd.replicas),
+            ready_replicas: Some(sd.replicas),
+            available_replicas: Some(sd.replicas),
+            observed_generation: Some(1),
+            ..Default::default()
+        }),
+    };
+    create(c, rs);
+    let uid = c.store.get::<ReplicaSet>("kube-system", &rs_name).and_then(|r| r.metadata.uid.clone()).unwrap_or_default();
+    (hash, uid)
 }
