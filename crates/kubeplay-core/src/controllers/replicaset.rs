@@ -16,6 +16,7 @@ use super::owner_index::OwnerIndex;
 use super::ownership::{controller_of, controller_ref, pod_from_template};
 use super::readiness::{available_at, is_active, is_available, is_ready};
 use crate::api::selectors::selects;
+use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
@@ -172,7 +173,8 @@ fn apply(c: &mut Cluster, plan: Plan) {
     }
 }
 
-/// Deletes a pod the way the controller's `DeletePod` does (a plain API delete).
+/// Deletes a pod the way the controller's `DeletePod` does: a plain API delete, so
+/// a running pod terminates gracefully (and no longer counts: it has a deletionTimestamp).
 fn delete_pod(c: &mut Cluster, key: &ObjectKey) -> bool {
-    c.store.remove::<Pod>(key).is_some()
+    c.delete::<Pod>(&key.namespace, &key.name, DeleteOptions::default()).is_ok()
 }

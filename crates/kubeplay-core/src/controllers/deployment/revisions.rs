@@ -14,6 +14,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use super::fenceposts::{max_surge, new_rs_new_replicas, replicas};
 use super::status::{set_condition, update_status, ConditionSpec};
 use super::{record_scaling, Family};
+use crate::api::deletion::DeleteOptions;
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
 use crate::controllers::ownership::controller_ref;
@@ -53,10 +54,12 @@ pub fn template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -
 /// The template without its pod-template-hash label (`EqualIgnoreHash`).
 fn without_hash(t: &PodTemplateSpec) -> PodTemplateSpec {
     let mut t = t.clone();
-    if let Some(labels) = t.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
-        labels.remove(TEMPLATE_HASH_LABEL);
-        if labels.is_empty() {
-            t.metadata.as_mut().map(|m| m.labels = None);
+    if let Some(meta) = t.metadata.as_mut() {
+        if let Some(labels) = meta.labels.as_mut() {
+            labels.remove(TEMPLATE_HASH_LABEL);
+            if labels.is_empty() {
+                meta.labels = None;
+            }
         }
     }
     t
@@ -311,7 +314,8 @@ pub fn cleanup(c: &mut Cluster, d: &Deployment, old: &[ReplicaSet]) {
         if status.replicas != 0 || rs_replicas(rs) != 0 || !settled {
             continue;
         }
-        c.store.remove::<ReplicaSet>(&ObjectKey::of(&rs.metadata));
+        let key = ObjectKey::of(&rs.metadata);
+        let _ = c.delete::<ReplicaSet>(&key.namespace, &key.name, DeleteOptions::default());
     }
 }
 
