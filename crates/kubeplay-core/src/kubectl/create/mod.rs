@@ -14,7 +14,8 @@ use crate::cluster::Cluster;
 use crate::output::Output;
 
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
-    let sub = args.iter().position(|a| !a.starts_with('-'));
+    // The kind is the first word that is not a flag or a global flag's value (`-n dev`).
+    let sub = super::first_verb_index(args);
     let has_file = args.iter().any(|a| a == "-f" || a.starts_with("--filename") || a.starts_with("-f"));
     let Some(i) = sub.filter(|_| !has_file) else {
         return apply::run(cluster, "create", args, io, out);
