@@ -319,8 +319,7 @@ fn system_pods(c: &mut Cluster, born: SimTime) {
     // metrics-server (the components.yaml of kubernetes-sigs/metrics-server, with
     // the control-plane toleration so the workers start empty): it serves the
     // Metrics API behind `kubectl top` and the HPA.
-    let ms_hash = safe_encode_u32(1_583_320_654);
-    let ms_uid = c.rng.uuid();
+    let (ms_hash, ms_uid) = system_deployment(c, born, &METRICS_SERVER);
     let name = format!("metrics-server-{ms_hash}-{}", c.rng.suffix(5));
     let ip = next_cp_ip();
     add_system_pod(c, up.plus_ms(25 * SimTime::SECOND), SystemPod {
@@ -595,6 +594,16 @@ const CALICO_KUBE_CONTROLLERS: SystemDeployment = SystemDeployment {
     image: "docker.io/calico/kube-controllers:v3.30.3",
     max_unavailable: None,
     service_account: "calico-kube-controllers",
+};
+
+const METRICS_SERVER: SystemDeployment = SystemDeployment {
+    name: "metrics-server",
+    app: "metrics-server",
+    replicas: 1,
+    container: "metrics-server",
+    image: METRICS_SERVER_IMAGE,
+    max_unavailable: Some(0),
+    service_account: "metrics-server",
 };
 
 /// Creates a system Deployment and its one ReplicaSet as the controllers left them
