@@ -52,7 +52,6 @@ const fn differs(lines: &'static [&'static str], reason: &'static str) -> Case {
 }
 
 /// What the create teammates are writing (issue: create verbs).
-const CREATE_PENDING: &str = "kubectl create <kind> is not simulated yet";
 
 const CASES: &[Case] = &[
     // Help, as cobra decides it.
