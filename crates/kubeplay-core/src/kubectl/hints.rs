@@ -61,7 +61,6 @@ fn other_namespace_hint(cluster: &Cluster, name: &str, args: &[String]) -> Optio
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::{ClusterConfig, Shell};
 
     fn run(sh: &mut Shell, line: &str) -> String {
