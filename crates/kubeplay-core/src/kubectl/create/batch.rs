@@ -9,11 +9,10 @@ use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use serde_json::json;
 
-use super::create_generated;
+use super::{create_generated, dry_meta, meta};
 use crate::cluster::Cluster;
 use crate::kubectl::config::Kubeconfig;
-use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use crate::kubectl::usage_error;
+use crate::kubectl::flags::{flag, FlagDef, FlagKind, Parsed};
 use crate::output::Output;
 
 const COMMON: &[FlagDef] = &[
@@ -30,29 +29,7 @@ const COMMON: &[FlagDef] = &[
 
 fn parse(sub: &str, args: &[String], extra: &[FlagDef], kc: &Kubeconfig, out: &mut Output) -> Result<(Parsed, String), i32> {
     let defs: Vec<FlagDef> = COMMON.iter().chain(extra).copied().collect();
-    let p = flags::parse(args, &defs, kc).map_err(|e| usage_error(&format!("create {sub}"), e.message(), out))?;
-    match p.args.as_slice() {
-        [name] => {
-            let name = name.clone();
-            Ok((p, name))
-        }
-        more => {
-            out.err(&format!("error: exactly one NAME is required, got {}", more.len()));
-            out.err(&format!("See 'kubectl create {sub} -h' for help and examples"));
-            Err(1)
-        }
-    }
-}
-
-fn meta(name: &str, p: &Parsed) -> ObjectMeta {
-    ObjectMeta { name: Some(name.to_string()), namespace: Some(p.namespace().to_string()), ..Default::default() }
-}
-
-fn dry_meta(name: &str, p: &Parsed) -> serde_json::Value {
-    match p.namespace_flag() {
-        Some(ns) => json!({"name": name, "namespace": ns}),
-        None => json!({"name": name}),
-    }
+    super::name_arg(sub, args, &defs, kc, out)
 }
 
 /// The pod template both generators build, and its client-side JSON.

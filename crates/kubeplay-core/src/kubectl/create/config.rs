@@ -11,11 +11,10 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::json;
 
-use super::create_generated;
+use super::{create_generated, dry_meta, meta};
 use crate::cluster::Cluster;
 use crate::kubectl::config::Kubeconfig;
-use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use crate::kubectl::usage_error;
+use crate::kubectl::flags::{flag, FlagDef, FlagKind, Parsed};
 use crate::output::Output;
 
 const COMMON: &[FlagDef] = &[
@@ -32,30 +31,7 @@ const COMMON: &[FlagDef] = &[
 
 /// Parses the flags and the one NAME argument; prints kubectl's error otherwise.
 fn name_arg(sub: &str, args: &[String], kc: &Kubeconfig, out: &mut Output) -> Result<(Parsed, String), i32> {
-    let p = flags::parse(args, COMMON, kc).map_err(|e| usage_error("create", e.message(), out))?;
-    match p.args.as_slice() {
-        [name] => {
-            let name = name.clone();
-            Ok((p, name))
-        }
-        more => {
-            out.err(&format!("error: exactly one NAME is required, got {}", more.len()));
-            out.err(&format!("See 'kubectl create {sub} -h' for help and examples"));
-            Err(1)
-        }
-    }
-}
-
-fn meta(name: &str, p: &Parsed) -> ObjectMeta {
-    ObjectMeta { name: Some(name.to_string()), namespace: Some(p.namespace().to_string()), ..Default::default() }
-}
-
-/// A dry-run object's metadata: the namespace only when `-n` named one.
-fn dry_meta(name: &str, p: &Parsed) -> serde_json::Value {
-    match p.namespace_flag() {
-        Some(ns) => json!({"name": name, "namespace": ns}),
-        None => json!({"name": name}),
-    }
+    super::name_arg(sub, args, COMMON, kc, out)
 }
 
 /// `--from-literal=k=v` pairs in the order given (later wins), with kubectl's errors.

@@ -7,7 +7,10 @@
 mod batch;
 mod config;
 
-use super::flags::Parsed;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::config::Kubeconfig;
+use super::flags::{self, FlagDef, Parsed};
 use super::{apply, resources, usage_error, Io, Outcome};
 use crate::api::Admit;
 use crate::cluster::Cluster;
@@ -89,5 +92,34 @@ pub(crate) fn create_generated<K: Admit + PartialEq>(
             }
             1
         }
+    }
+}
+
+/// Parses a generator's flags and its one NAME argument, with cobra's errors.
+pub(crate) fn name_arg(sub: &str, args: &[String], defs: &[FlagDef], kc: &Kubeconfig, out: &mut Output) -> Result<(Parsed, String), i32> {
+    let p = flags::parse(args, defs, kc).map_err(|e| usage_error(&format!("create {sub}"), e.message(), out))?;
+    match p.args.as_slice() {
+        [name] => {
+            let name = name.clone();
+            Ok((p, name))
+        }
+        more => {
+            out.err(&format!("error: exactly one NAME is required, got {}", more.len()));
+            out.err(&format!("See 'kubectl create {sub} -h' for help and examples"));
+            Err(1)
+        }
+    }
+}
+
+/// A generated object's metadata: the namespace `-n` or the context chose.
+pub(crate) fn meta(name: &str, p: &Parsed) -> ObjectMeta {
+    ObjectMeta { name: Some(name.to_string()), namespace: Some(p.namespace().to_string()), ..Default::default() }
+}
+
+/// A dry-run object's metadata: the namespace only when `-n` named one.
+pub(crate) fn dry_meta(name: &str, p: &Parsed) -> serde_json::Value {
+    match p.namespace_flag() {
+        Some(ns) => serde_json::json!({"name": name, "namespace": ns}),
+        None => serde_json::json!({"name": name}),
     }
 }
