@@ -133,7 +133,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output) ->
         }
         [t, n] => (t.clone(), n.clone()),
         [] => {
-            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.err(super::NO_RESOURCES);
             return 1;
         }
         _ => return fail(out, "no objects passed to autoscale"),

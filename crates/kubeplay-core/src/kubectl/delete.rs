@@ -39,13 +39,6 @@ const FLAGS: &[FlagDef] = &[
     flag("raw", None, FlagKind::Value),
 ];
 
-const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'";
-
 /// A week: what `--timeout=0` (the default) means for delete's wait.
 const DEFAULT_WAIT_MS: i64 = 7 * 24 * 3600 * 1000;
 
@@ -124,7 +117,7 @@ fn delete(cluster: &mut Cluster, p: &Parsed, files: &[Target], out: &mut Output)
     let mut targets: Vec<Target> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
     if p.args.is_empty() && files.is_empty() {
-        return Err(NO_RESOURCES.into());
+        return Err(super::NO_RESOURCES.into());
     }
     if !p.args.is_empty() {
         let requests = parse_requests(&p.args)?;

@@ -150,7 +150,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Out
         Err(e) => return usage_error("expose", e.message(), out),
     };
     if p.args.is_empty() {
-        out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        out.err(super::NO_RESOURCES);
         return 1;
     }
     let (type_word, name) = match p.args[0].split_once('/') {

@@ -55,6 +55,15 @@ pub const KUSTOMIZE_VERSION: &str = "v5.7.1";
 
 use help::ROOT_HELP;
 
+/// resource.Builder's error when a command names no object (delete, expose,
+/// patch, wait, autoscale).
+pub(crate) const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.
+Example resource specifications include:
+   '-f rsrc.yaml'
+   '--filename=rsrc.json'
+   '<resource> <name>'
+   '<resource>'";
+
 /// What a finished kubectl invocation asks of its caller besides printing.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Outcome {

@@ -53,7 +53,7 @@ fn patch(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Result
         (None, None) => return Err("error: must specify --patch or --patch-file containing the contents of the patch".into()),
     };
     if p.args.is_empty() {
-        return Err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'".into());
+        return Err(super::NO_RESOURCES.into());
     }
     // kubectl accepts YAML as well as JSON for the patch (yaml.ToJSON).
     let patch: Value = yaml_serde::from_str(&text).map_err(|e| format!("error: unable to parse \"{text}\": yaml: {e}"))?;

@@ -28,13 +28,6 @@ const FLAGS: &[FlagDef] = &[
     flag("field-selector", None, FlagKind::Value),
 ];
 
-const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'";
-
 /// What is waited for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Goal {
@@ -146,7 +139,7 @@ pub fn run(c: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> O
         }
     };
     if p.args.is_empty() {
-        out.err(NO_RESOURCES);
+        out.err(super::NO_RESOURCES);
         return Outcome::code(1);
     }
     let requests = match parse_requests(&p.args) {
