@@ -23,6 +23,25 @@ fn invalid(field: &str, value: &str, detail: &str) -> FieldError {
     FieldError { field: field.to_string(), detail: format!("Invalid value: \"{value}\": {detail}") }
 }
 
+const ENV_VAR_NAME_MSG: &str = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+
+/// `IsEnvVarName` (what `kubectl set env` checks before sending anything).
+pub fn env_var_name_errors(name: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || "-._".contains(c));
+    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) {
+        errs.push(ENV_VAR_NAME_MSG.to_string());
+    }
+    match name {
+        "." => errs.push("must not be '.'".into()),
+        ".." => errs.push("must not be '..'".into()),
+        n if n.starts_with("..") => errs.push("must not start with '..'".into()),
+        _ => {}
+    }
+    errs
+}
+
 /// DNS-1123 subdomain (pods, deployments, configmaps ...): max 253 characters.
 pub fn dns1123_subdomain(field: &str, value: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();

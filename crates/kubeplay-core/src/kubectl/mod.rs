@@ -30,6 +30,9 @@ pub mod printers;
 pub mod resources;
 mod run;
 mod autoscale;
+mod builder;
+mod scale;
+mod set;
 mod taint;
 pub mod wait;
 mod top;
@@ -132,6 +135,8 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "top" => top::run(cluster, &rest, io, out),
         "expose" => expose::run(cluster, &rest, io, out),
         "autoscale" => autoscale::run(cluster, &rest, io, out),
+        "scale" => return scale::run(cluster, &rest, io, out),
+        "set" => return set::run(cluster, &rest, io, out),
         "logs" => logs::run(cluster, &rest, io, out),
         "exec" => exec::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),
