@@ -36,6 +36,8 @@ pub enum TimedWork {
     /// an eviction deadline, a node-monitor tick, a Job back-off, a cron tick.
     Wake,
     Network(crate::network::loadbalancer::NetworkStep),
+    /// A steady stream of requests sends what is due ([`crate::network::traffic`]).
+    Traffic(u32),
 }
 
 /// The API server keeps events for an hour (`--event-ttl=1h`).
@@ -67,6 +69,8 @@ pub struct Cluster {
     /// Requests per second arriving at each Service (`add_load`), which the metrics
     /// pipeline turns into CPU use of the pods behind it.
     pub(crate) load: BTreeMap<crate::api::ObjectKey, f64>,
+    /// Images the registry no longer serves (`kubeplay image unpullable`), canonical names.
+    pub(crate) unpullable_images: BTreeSet<String>,
     /// What the data plane has seen: requests, per-pod traffic, access logs.
     pub network: crate::network::NetworkState,
     /// The HPA controller's memory: last sync and recent recommendations.
@@ -97,6 +101,7 @@ impl Cluster {
             wakeups: BTreeSet::new(),
             machines: Default::default(),
             load: BTreeMap::new(),
+            unpullable_images: BTreeSet::new(),
             network: Default::default(),
             autoscaler: Default::default(),
         }
@@ -201,6 +206,7 @@ impl Cluster {
                 self.wakeups.remove(&self.now);
             }
             TimedWork::Network(step) => crate::network::loadbalancer::run_step(self, step),
+            TimedWork::Traffic(id) => crate::network::traffic::run_step(self, id),
         }
     }
 

@@ -291,6 +291,58 @@ pub fn run_step(c: &mut Cluster, step: PodStep) {
     }
 }
 
+/// Kills a running container from outside the kubelet (`kill -9` of its main
+/// process, the OOM killer, a runtime crash): it exits with 137 and the kubelet
+/// notices at its next sync and restarts it by the pod's restart policy. Returns the
+/// container's name.
+pub fn kill_container(c: &mut Cluster, key: &ObjectKey, container: Option<&str>) -> Result<String, String> {
+    let pod = c.store.pods.get(key).cloned().ok_or_else(|| format!("pods \"{}\" not found", key.name))?;
+    let spec = pod.spec.clone().unwrap_or_default();
+    let index = match container {
+        Some(name) => spec.containers.iter().position(|ctr| ctr.name == name).ok_or_else(|| format!("container {name} is not valid for pod {}", key.name))?,
+        None => 0,
+    };
+    let name = spec.containers.get(index).map(|ctr| ctr.name.clone()).unwrap_or_default();
+    let running = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|cs| cs.iter().find(|cs| cs.name == name))
+        .is_some_and(|cs| cs.state.as_ref().is_some_and(|s| s.running.is_some()));
+    if pod.metadata.deletion_timestamp.is_some() || !running {
+        return Err(format!("container {name} in pod {} is not running", key.name));
+    }
+    let now = c.now();
+    c.schedule(now, step_for(&pod, Stage::Exited { container: index, code: 137 }));
+    Ok(name)
+}
+
+/// Makes an image unpullable (`unpullable`) or pullable again: the registry stops
+/// serving it and the nodes forget their copies (as `crictl rmi` would), so the next
+/// pull of it — a new pod, a restarted container — fails with `ErrImagePull`.
+/// Returns the image's canonical name.
+pub fn set_unpullable(c: &mut Cluster, image: &str, unpullable: bool) -> Result<String, String> {
+    let r = ImageRef::parse(image);
+    let canonical = r.canonical();
+    if r.resolve().is_none() {
+        return Err(format!("image {image} is not in the registry"));
+    }
+    if !unpullable {
+        c.unpullable_images.remove(&canonical);
+        return Ok(canonical);
+    }
+    c.unpullable_images.insert(canonical.clone());
+    let nodes: Vec<ObjectKey> = c.store.nodes.list(None).map(|n| ObjectKey::of(&n.metadata)).collect();
+    for node in nodes {
+        c.store.modify::<Node>(&node, |n| {
+            if let Some(imgs) = n.status.as_mut().and_then(|s| s.images.as_mut()) {
+                imgs.retain(|i| !i.names.as_ref().is_some_and(|ns| ns.contains(&canonical)));
+            }
+        });
+    }
+    Ok(canonical)
+}
+
 fn step_for(pod: &Pod, stage: Stage) -> TimedWork {
     step(&ObjectKey::of(&pod.metadata), pod.metadata.uid.as_deref().unwrap_or(""), stage)
 }
@@ -374,7 +426,7 @@ fn begin_pull(c: &mut Cluster, pod: &Pod, container: usize, attempt: u32) {
         return;
     }
     kubelet_event(c, pod, "Normal", "Pulling", format!("Pulling image \"{image}\""));
-    match r.resolve() {
+    match r.resolve().filter(|_| !c.unpullable_images.contains(&canonical)) {
         None => c.schedule(now.plus_ms(PULL_FAIL_MS), step_for(pod, Stage::PullFailed { container, attempt })),
         Some(repo) => {
             let download = if cached { 0 } else { (repo.size_bytes * 1000 / PULL_BYTES_PER_SEC) as i64 };

@@ -20,6 +20,8 @@ pub enum Resolver {
     Cluster { namespace: String },
     /// A node's resolver (systemd-resolved and /etc/hosts).
     Host,
+    /// A machine outside the cluster: public DNS knows none of its names.
+    Public,
 }
 
 /// A successful lookup.
@@ -56,7 +58,7 @@ pub fn candidates(resolver: &Resolver, name: &str) -> Vec<String> {
             }
             out
         }
-        Resolver::Host => vec![name.to_string()],
+        Resolver::Host | Resolver::Public => vec![name.to_string()],
     }
 }
 
@@ -119,5 +121,6 @@ pub fn resolve(c: &Cluster, resolver: &Resolver, name: &str) -> Option<Answer> {
     match resolver {
         Resolver::Host => node_address(c, name).map(|ip| Answer { fqdn: name.to_string(), ips: vec![ip], cname: None }),
         Resolver::Cluster { .. } => candidates(resolver, name).iter().find_map(|n| cluster_record(c, n)),
+        Resolver::Public => None,
     }
 }

@@ -15,6 +15,7 @@ pub mod loadbalancer;
 pub mod request;
 pub mod servers;
 pub mod tools;
+pub mod traffic;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -58,10 +59,17 @@ pub struct NetworkState {
     /// Round-robin position per ingress backend (`ns/svc:port`), as ingress-nginx
     /// balances its upstreams.
     pub round_robin: BTreeMap<String, usize>,
+    /// Requests recorded so far; each record carries its number (`seq`), which the
+    /// traffic view uses to animate only what is new.
+    pub seq: u64,
+    /// Steady streams of requests (`kubeplay traffic --rate`, `kubeplay load`).
+    pub generators: traffic::Generators,
 }
 
 impl NetworkState {
-    pub(crate) fn record(&mut self, rec: request::RequestRecord) {
+    pub(crate) fn record(&mut self, mut rec: request::RequestRecord) {
+        self.seq += 1;
+        rec.seq = self.seq;
         if let Some(uid) = rec.answered_by_uid.clone() {
             let t = self.served.entry(uid).or_default();
             t.total += 1;

@@ -71,6 +71,8 @@ pub enum Failure {
 /// A request as the traffic view shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestRecord {
+    /// Its number among all requests recorded (set by `NetworkState::record`).
+    pub seq: u64,
     pub at: SimTime,
     pub client: String,
     pub url: String,
@@ -132,6 +134,7 @@ pub fn send(c: &mut Cluster, client: &Client, req: &Outgoing) -> Delivery {
     let mut trip = Trip { hops: Vec::new(), answered: None };
     let result = route(c, client, req, &mut trip);
     let rec = RequestRecord {
+        seq: 0,
         at: c.now(),
         client: client.label(),
         url: req.url.clone(),

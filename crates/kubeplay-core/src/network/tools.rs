@@ -32,14 +32,14 @@ pub struct ToolEnv {
 
 /// A URL as curl and wget read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Url {
+pub(crate) struct Url {
     scheme: String,
     host: String,
     port: u16,
     path: String,
 }
 
-fn parse_url(raw: &str) -> Result<Url, String> {
+pub(crate) fn parse_url(raw: &str) -> Result<Url, String> {
     let (scheme, rest) = match raw.split_once("://") {
         Some((s, r)) => (s.to_lowercase(), r),
         None => ("http".to_string(), raw),
@@ -63,25 +63,26 @@ fn parse_url(raw: &str) -> Result<Url, String> {
     Ok(Url { scheme, host, port, path })
 }
 
-fn host_header(u: &Url) -> String {
+pub(crate) fn host_header(u: &Url) -> String {
     let default = if u.scheme == "https" { 443 } else { 80 };
     if u.port == default { u.host.clone() } else { format!("{}:{}", u.host, u.port) }
 }
 
 /// What happened to one request, ready to print.
-struct Fetched {
+pub(crate) struct Fetched {
     ip: String,
     result: request::Delivery,
 }
 
 /// Resolves and sends; `Err(host)` when the name does not resolve.
-fn fetch(c: &mut Cluster, env: &ToolEnv, u: &Url, method: &str, headers: Vec<(String, String)>, resolve_override: Option<&str>) -> Result<Fetched, String> {
+pub(crate) fn fetch(c: &mut Cluster, env: &ToolEnv, u: &Url, method: &str, headers: Vec<(String, String)>, resolve_override: Option<&str>) -> Result<Fetched, String> {
     let ip = match resolve_override {
         Some(ip) => ip.to_string(),
         None => match dns::resolve(c, &env.resolver, &u.host).and_then(|a| a.ips.first().cloned()) {
             Some(ip) => ip,
             None => {
                 let rec = request::RequestRecord {
+                    seq: 0,
                     at: c.now(),
                     client: env.client.label(),
                     url: format!("{}://{}{}", u.scheme, host_header(u), u.path),
@@ -115,6 +116,18 @@ fn fetch(c: &mut Cluster, env: &ToolEnv, u: &Url, method: &str, headers: Vec<(St
         request::send(c, &env.client, &out)
     };
     Ok(Fetched { ip, result })
+}
+
+/// curl's exit code and message for a request that got no answer (without
+/// `--max-time`, a connection that nobody answers gives up after the kernel's SYN
+/// retries).
+pub fn curl_failure(failure: &Failure) -> (i32, String) {
+    match failure {
+        Failure::Refused { ip, port } => (7, format!("Failed to connect to {ip} port {port} after 0 ms: Couldn't connect to server")),
+        Failure::Timeout { ip, port } => (28, format!("Failed to connect to {ip} port {port} after 135387 ms: Couldn't connect to server")),
+        Failure::EmptyReply => (52, "Empty reply from server".to_string()),
+        Failure::Resolve(h) => (6, format!("Could not resolve host: {h}")),
+    }
 }
 
 /// curl's `-w` variables.
@@ -304,14 +317,9 @@ pub fn curl(c: &mut Cluster, env: &ToolEnv, args: &[String], out: &mut Output) -
                 }
             }
             Err(failure) => {
-                let (n, msg) = match failure {
-                    Failure::Refused { ip, port } => (7, format!("Failed to connect to {ip} port {port} after 0 ms: Couldn't connect to server")),
-                    Failure::Timeout { ip, port } => match timeout {
-                        Some(t) => (28, format!("Failed to connect to {ip} port {port} after {} ms: Timeout was reached", (t * 1000.0) as i64 + 1)),
-                        None => (28, format!("Failed to connect to {ip} port {port} after 135387 ms: Couldn't connect to server")),
-                    },
-                    Failure::EmptyReply => (52, "Empty reply from server".to_string()),
-                    Failure::Resolve(h) => (6, format!("Could not resolve host: {h}")),
+                let (n, msg) = match (&failure, timeout) {
+                    (Failure::Timeout { ip, port }, Some(t)) => (28, format!("Failed to connect to {ip} port {port} after {} ms: Timeout was reached", (t * 1000.0) as i64 + 1)),
+                    _ => curl_failure(&failure),
                 };
                 if verbose {
                     out.err(&format!("* {msg}"));

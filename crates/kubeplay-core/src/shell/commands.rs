@@ -204,10 +204,11 @@ fn kubectl(p: &mut Process, args: &[String]) -> i32 {
     outcome.exit_code
 }
 
-/// `kubeplay node stop|start|add|remove …`: the playground's own machine command.
+/// `kubeplay node|container|image|traffic|load …`: the playground's own command.
 fn kubeplay(p: &mut Process, args: &[String]) -> i32 {
     let mut out = Output::default();
-    let code = crate::kubeplay_command::run(&mut p.shell.cluster, args, &mut out);
+    let namespace = p.shell.kubeconfig.namespace().unwrap_or("default").to_string();
+    let code = crate::kubeplay_command::run(&mut p.shell.cluster, &namespace, args, &mut out);
     p.print_output(&out);
     code
 }

@@ -7,11 +7,13 @@ mod events;
 mod inspect;
 mod logical;
 mod physical;
+mod traffic;
 
 pub use events::{events, events_for, EventView};
 pub use inspect::{inspect, Inspection};
 pub use logical::{LogicalView, NamespaceView, OwnerView, ServiceView};
 pub use physical::{Capacity, Health, NodeBadge, NodeView, PhysicalView, PodView, Tone};
+pub use traffic::{traffic_command, Column, RequestView, Station, StreamView, TargetKind, TrafficClient, TrafficTarget, TrafficView, PODS_SHOWN};
 
 use k8s_openapi::api::core::v1::Pod;
 
