@@ -328,3 +328,44 @@ for (const [layout, viewport] of [['wide', WIDE], ['narrow', NARROW]]) {
     });
   }
 }
+
+/** Height and the x of a substring's first character, for each console line matching `re`. */
+function measureLines(page, re, word) {
+  return page.$$eval('#console-output .line', (els, { src, word }) => {
+    const re = new RegExp(src);
+    return els.filter((e) => re.test(e.textContent)).map((e) => {
+      const node = e.firstChild;
+      const at = node ? node.textContent.indexOf(word) : -1;
+      let x = null;
+      if (at >= 0) {
+        const r = document.createRange();
+        r.setStart(node, at);
+        r.setEnd(node, at + 1);
+        x = r.getBoundingClientRect().x;
+      }
+      return { text: e.textContent, height: e.getBoundingClientRect().height, x };
+    });
+  }, { src: re.source, word });
+}
+
+test('console: a line longer than the panel wraps as a terminal wraps it; lines that fit keep their columns', async (t) => {
+  const pg = await t.open({ viewport: WIDE });
+  const { page } = pg;
+  let at = await pg.run('kubectl get nodes');
+  await pg.waitForLine(/^node02\s/, { after: at });
+  const lineH = await page.$eval('#console-output .line', (e) => parseFloat(getComputedStyle(e).lineHeight));
+  const header = await measureLines(page, /^NAME\s+STATUS/, 'STATUS');
+  const rows = await measureLines(page, /^(controlplane|node0[12])\s/, 'Ready');
+  assertEqual(rows.length, 3, 'three node rows');
+  for (const r of [...header, ...rows]) {
+    assert(r.height < lineH * 1.5, `a line that fits stays on one row (${r.height}px): ${r.text}`);
+    assert(Math.abs(r.x - header[0].x) < 0.5, `STATUS column aligned: ${r.x} vs ${header[0].x} in ${r.text}`);
+  }
+  at = await pg.run('kubectl get pods -A -o wide');
+  const wide = await pg.waitForLine(/^kube-system\s+etcd-controlplane\s/, { after: at });
+  const [etcd] = await measureLines(page, /^kube-system\s+etcd-controlplane\s/, 'etcd');
+  assert(wide.length > 100, 'the -o wide row is long');
+  assert(etcd.height > lineH * 1.5, `the long row wraps onto several rows (${etcd.height}px, line ${lineH}px)`);
+  const overflow = await page.$eval('#console-output', (e) => e.scrollWidth - e.clientWidth);
+  assert(overflow <= 1, `nothing is cut or scrolls sideways in the console (${overflow}px)`);
+});

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Container, ContainerImage, ContainerState, ContainerStateRunning, ContainerStatus,
     Namespace, NamespaceStatus, Node, NodeAddress, NodeSpec, NodeStatus,
-    NodeSystemInfo, Pod, PodIP, PodSpec, PodStatus, Service, ServicePort, ServiceAccount,
+    NodeSystemInfo, Pod, PodIP, PodSpec, PodStatus, ResourceRequirements, Service, ServicePort, ServiceAccount,
     ServiceSpec, Taint, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -48,6 +48,31 @@ fn meta(name: &str, namespace: Option<&str>, created: SimTime) -> ObjectMeta {
         creation_timestamp: Some(created.to_k8s()),
         ..Default::default()
     }
+}
+
+/// What the real manifests request for the system containers: kubeadm's static
+/// pods (`cmd/kubeadm/app/phases/controlplane/manifests.go`, `etcd/local.go`), its
+/// CoreDNS Deployment (`phases/addons/dns/manifests.go`), canal.yaml's calico-node
+/// and metrics-server's components.yaml. kube-proxy, flannel and
+/// calico-kube-controllers request nothing. `(container, requests, limits)`.
+const SYSTEM_RESOURCES: &[(&str, &[(&str, &str)], &[(&str, &str)])] = &[
+    ("etcd", &[("cpu", "100m"), ("memory", "100Mi")], &[]),
+    ("kube-apiserver", &[("cpu", "250m")], &[]),
+    ("kube-controller-manager", &[("cpu", "200m")], &[]),
+    ("kube-scheduler", &[("cpu", "100m")], &[]),
+    ("coredns", &[("cpu", "100m"), ("memory", "70Mi")], &[("memory", "170Mi")]),
+    ("calico-node", &[("cpu", "250m")], &[]),
+    ("metrics-server", &[("cpu", "100m"), ("memory", "200Mi")], &[]),
+];
+
+/// The `resources` of a system container, by its name (see `SYSTEM_RESOURCES`).
+fn system_resources(container: &str) -> Option<ResourceRequirements> {
+    let (_, requests, limits) = SYSTEM_RESOURCES.iter().find(|(name, _, _)| *name == container)?;
+    Some(ResourceRequirements {
+        requests: (!requests.is_empty()).then(|| quantities(requests)).flatten(),
+        limits: (!limits.is_empty()).then(|| quantities(limits)).flatten(),
+        ..Default::default()
+    })
 }
 
 fn quantities(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, Quantity>> {
@@ -404,6 +429,7 @@ fn system_daemonset(c: &mut Cluster, created: SimTime, seed: &SystemDaemonSet) -
             name: name.to_string(),
             image: Some(image.to_string()),
             image_pull_policy: Some("IfNotPresent".into()),
+            resources: system_resources(name),
             ..Default::default()
         })
         .collect();
@@ -472,6 +498,7 @@ fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
             name: name.to_string(),
             image: Some(image.to_string()),
             image_pull_policy: Some("IfNotPresent".into()),
+            resources: system_resources(name),
             termination_message_path: Some("/dev/termination-log".into()),
             termination_message_policy: Some("File".into()),
             ..Default::default()
@@ -505,6 +532,7 @@ fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
             Toleration { key: Some("node-role.kubernetes.io/control-plane".into()), effect: Some("NoSchedule".into()), ..Default::default() },
         ]
     };
+    let qos = crate::api::defaults::qos_class(&PodSpec { containers: containers.clone(), ..Default::default() });
     let mut pod = Pod {
         metadata: ObjectMeta {
             namespace: Some("kube-system".into()),
@@ -545,7 +573,7 @@ fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
             pod_ip: Some(ip.clone()),
             pod_ips: Some(vec![PodIP { ip }]),
             start_time: Some(started.to_k8s()),
-            qos_class: Some("Burstable".into()),
+            qos_class: Some(qos.into()),
             container_statuses: Some(statuses),
             ..Default::default()
         }),
@@ -627,7 +655,13 @@ fn system_deployment(c: &mut Cluster, born: SimTime, sd: &SystemDeployment) -> (
     let mut template = PodTemplateSpec {
         metadata: Some(ObjectMeta { labels: app.clone(), ..Default::default() }),
         spec: Some(PodSpec {
-            containers: vec![Container { name: sd.container.into(), image: Some(sd.image.into()), image_pull_policy: Some("IfNotPresent".into()), ..Default::default() }],
+            containers: vec![Container {
+                name: sd.container.into(),
+                image: Some(sd.image.into()),
+                image_pull_policy: Some("IfNotPresent".into()),
+                resources: system_resources(sd.container),
+                ..Default::default()
+            }],
             node_selector: labels(&[("kubernetes.io/os", "linux")]),
             priority_class_name: Some("system-cluster-critical".into()),
             service_account_name: Some(sd.service_account.into()),

@@ -245,10 +245,14 @@ mod tests {
         let v = PhysicalView::of(&sh.cluster);
         assert_eq!(v.nodes[0].name, "controlplane");
         assert_eq!(v.nodes[0].badges, vec![NodeBadge { label: "Ready".into(), tone: Tone::Good }]);
+        // kubeadm's control plane, CoreDNS, canal and metrics-server: 1200m and 440Mi.
+        assert_eq!((v.nodes[0].cpu.requested_text.as_str(), v.nodes[0].cpu.percent), ("1200m", 60));
+        assert_eq!(v.nodes[0].memory.requested_text, "440Mi");
         let host = v.nodes.iter().find(|n| n.pods.iter().any(|p| p.name == "whoami")).expect("whoami scheduled");
         assert!(!host.control_plane);
-        assert_eq!((host.cpu.requested, host.cpu.allocatable, host.cpu.percent), (500, 2000, 25));
-        assert_eq!((host.cpu.requested_text.as_str(), host.cpu.allocatable_text.as_str()), ("500m", "2"));
+        // canal's calico-node asks 250m on every node, whoami 500m.
+        assert_eq!((host.cpu.requested, host.cpu.allocatable, host.cpu.percent), (750, 2000, 37));
+        assert_eq!((host.cpu.requested_text.as_str(), host.cpu.allocatable_text.as_str()), ("750m", "2"));
         assert_eq!((host.memory.requested_text.as_str(), host.memory.allocatable_text.as_str()), ("128Mi", "3.7Gi"));
         assert_eq!(host.memory.percent, (128 << 20) * 100 / (3_903_500 * 1024));
     }
