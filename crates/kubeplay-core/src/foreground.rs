@@ -36,6 +36,8 @@ pub enum Foreground {
     Drain(crate::kubectl::drain::DrainWait),
     /// `kubectl wait --for=...`: one object after another, each with its timeout.
     Wait(crate::kubectl::wait::WaitFor),
+    /// `kubectl rollout status`: a line per change of each object until its rollout is done.
+    RolloutStatus(Box<crate::kubectl::rollout::status::RolloutWatch>),
 }
 
 /// What one poll produced: lines to print, and the exit status once finished.
@@ -66,6 +68,7 @@ impl Foreground {
             Foreground::Watch(w) => w.poll(cluster, &mut progress.out),
             Foreground::Drain(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::Wait(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
+            Foreground::RolloutStatus(w) => progress.exit = w.poll(cluster, &mut progress.out),
         }
         progress
     }
@@ -77,6 +80,7 @@ impl Foreground {
             Foreground::Watch(w) => w.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
             Foreground::Drain(wait) => wait.deadline(),
             Foreground::Wait(wait) => wait.deadline(),
+            Foreground::RolloutStatus(w) => w.deadline(),
         }
     }
 
@@ -89,7 +93,11 @@ impl Foreground {
             if let Some(code) = p.exit {
                 return code;
             }
-            let endless = matches!(self, Foreground::Watch(_));
+            let endless = match &self {
+                Foreground::Watch(_) => true,
+                Foreground::RolloutStatus(w) => w.endless(),
+                _ => false,
+            };
             let target = match cluster.next_due() {
                 Some(t) if t <= self.deadline() => t,
                 // A watch has nothing more to show once nothing is due: stop it as

@@ -246,6 +246,19 @@ const CASES: &[Case] = &[
     same(&["kubectl set env --all -l app=x deployment"]),
     same(&["kubectl set resources"]),
     same(&["kubectl set resources --foo"]),
+    // rollout: argument and flag checks.
+    same(&["kubectl rollout status"]),
+    same(&["kubectl rollout history"]),
+    same(&["kubectl rollout undo"]),
+    same(&["kubectl rollout pause"]),
+    same(&["kubectl rollout resume"]),
+    same(&["kubectl rollout restart"]),
+    same(&["kubectl rollout status -w=false"]),
+    same(&["kubectl rollout status --revision=-1 deployment/x"]),
+    same(&["kubectl rollout status --timeout=abc deployment/x"]),
+    same(&["kubectl rollout undo --to-revision=abc deployment/x"]),
+    same(&["kubectl rollout history --revision=x deployment/x"]),
+    same(&["kubectl rollout pause --foo"]),
     same(&["kubectl logs"]),
 ];
 

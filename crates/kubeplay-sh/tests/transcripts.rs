@@ -1,6 +1,6 @@
 //! Transcript tests: every `tests/transcripts/*.txt` file is a session of
 //! `$ command` lines, each followed by the exact output expected (stdout and stderr
-//! merged in order). An expected line may hold `{{regex}}` parts for what is random
+//! merged in order). An expected output line may hold `{{regex}}` parts for what is random
 //! or time-dependent (pod name suffixes, ages); the rest of the line is literal.
 //! Lines starting with `#` before the first command are comments; `# seed: N` sets
 //! the seed (default 1). Named patterns save repeating the common regexes:
@@ -17,8 +17,10 @@ use regex::Regex;
 struct Case {
     seed: u64,
     script: String,
-    /// Expected lines, each with the transcript line number it came from.
-    expected: Vec<(usize, String)>,
+    /// Expected lines, each with the transcript line number it came from and
+    /// whether it is input echoed back (a command or its continuation), which is
+    /// compared literally: `{{` in a go-template command is not a pattern.
+    expected: Vec<(usize, String, bool)>,
 }
 
 fn parse(text: &str) -> Case {
@@ -38,6 +40,7 @@ fn parse(text: &str) -> Case {
             continue;
         }
         started = true;
+        let mut echoed = true;
         if let Some(cmd) = line.strip_prefix("$ ") {
             script.push_str(cmd);
             script.push('\n');
@@ -48,8 +51,9 @@ fn parse(text: &str) -> Case {
             script.push('\n');
         } else {
             continuing = false;
+            echoed = false;
         }
-        expected.push((i + 1, line.to_string()));
+        expected.push((i + 1, line.to_string(), echoed));
     }
     Case { seed, script, expected }
 }
@@ -83,10 +87,11 @@ fn check(path: &Path) -> Result<usize, String> {
     let mut shell = Shell::new(ClusterConfig { seed: case.seed, ..ClusterConfig::default() });
     let actual = transcript(&mut shell, &case.script);
     let actual: Vec<&str> = actual.lines().collect();
-    let commands = case.expected.iter().filter(|(_, l)| l.starts_with("$ ")).count();
-    for (i, (line_no, exp)) in case.expected.iter().enumerate() {
+    let commands = case.expected.iter().filter(|(_, l, _)| l.starts_with("$ ")).count();
+    for (i, (line_no, exp, echoed)) in case.expected.iter().enumerate() {
         let got = actual.get(i).copied().unwrap_or("<end of output>");
-        if !line_regex(exp).is_match(got) {
+        let matches = if *echoed { exp == got } else { line_regex(exp).is_match(got) };
+        if !matches {
             let context: Vec<String> = actual[i.saturating_sub(3)..(i + 4).min(actual.len())].iter().map(|l| format!("    | {l}")).collect();
             return Err(format!(
                 "{}:{line_no}: expected\n    {exp}\n  got\n    {got}\n  output around it:\n{}",

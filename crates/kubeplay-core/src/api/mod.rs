@@ -8,6 +8,7 @@ pub mod daemonset_job_admission;
 pub mod defaults;
 pub mod deletion;
 pub mod errors;
+pub mod field_selectors;
 pub mod go_values;
 pub mod hpa_defaults;
 pub mod kinds;

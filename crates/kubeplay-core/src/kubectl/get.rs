@@ -11,6 +11,7 @@ use super::resources::{self, Item, ResourceType, Want, ALL_CATEGORY};
 use super::{usage_error, Io};
 use super::watch::TableWatch;
 use super::Outcome;
+use crate::api::field_selectors::{check_fields, matches as field_matches, parse_field_selector};
 use crate::api::selectors::parse_selector;
 use crate::foreground::Foreground;
 use crate::cluster::Cluster;
@@ -25,6 +26,7 @@ const FLAGS: &[FlagDef] = &[
     flag("all-namespaces", Some('A'), FlagKind::Bool),
     flag("output", Some('o'), FlagKind::Value),
     flag("selector", Some('l'), FlagKind::Value),
+    flag("field-selector", None, FlagKind::Value),
     flag("show-labels", None, FlagKind::Bool),
     flag("no-headers", None, FlagKind::Bool),
     flag("ignore-not-found", None, FlagKind::Bool),
@@ -103,7 +105,21 @@ fn get(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output, foregr
         out.err("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
     }
     let multi_kind = requests.len() > 1 || p.args[0].split(',').count() > 1 || p.args[0] == "all";
-    let needs_json = sort_by.is_some() || printer.as_ref().is_ok_and(Printer::needs_json);
+    // The server parses and checks the field selector; cli-runtime's
+    // `EnhanceListError` puts the request in front of its complaint.
+    let list_error = |rt: &ResourceType, why: &str| {
+        let group = if rt.group.is_empty() { "/" } else { "" };
+        let (labels, text) = (p.value("selector").unwrap_or(""), p.value("field-selector").unwrap_or(""));
+        format!("Error from server (BadRequest): Unable to find \"{group}{}, Resource={}\" that match label selector \"{labels}\", field selector \"{text}\": {why}", rt.api_version(), rt.plural)
+    };
+    let fields = match p.value("field-selector").filter(|f| !f.is_empty()).map(parse_field_selector).transpose() {
+        Ok(f) => f,
+        Err(why) => {
+            out.err(&list_error(requests[0].rt, &why));
+            return 1;
+        }
+    };
+    let needs_json = sort_by.is_some() || fields.is_some() || printer.as_ref().is_ok_and(Printer::needs_json);
     let want = if needs_json { Want::CellsAndJson } else { Want::Cells };
     let mut groups: Vec<Group> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
@@ -123,6 +139,13 @@ fn get(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output, foregr
         }
         if let Some(sel) = &selector {
             items.retain(|i| sel.iter().all(|r| r.matches(&i.labels)));
+        }
+        if let Some(fields) = &fields {
+            if let Err(why) = check_fields(req.rt.kind, fields) {
+                out.err(&list_error(req.rt, &why));
+                return 1;
+            }
+            items.retain(|i| i.json.as_ref().is_some_and(|j| field_matches(req.rt.kind, j, fields)));
         }
         groups.push(Group { rt: req.rt, items, listed: req.names.is_empty() });
     }

@@ -31,7 +31,8 @@ pub mod resources;
 mod run;
 mod autoscale;
 mod builder;
-mod scale;
+pub mod rollout;
+pub(crate) mod scale;
 mod set;
 mod taint;
 pub mod wait;
@@ -137,6 +138,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "autoscale" => autoscale::run(cluster, &rest, io, out),
         "scale" => return scale::run(cluster, &rest, io, out),
         "set" => return set::run(cluster, &rest, io, out),
+        "rollout" => return rollout::run(cluster, &rest, io, out),
         "logs" => logs::run(cluster, &rest, io, out),
         "exec" => exec::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),

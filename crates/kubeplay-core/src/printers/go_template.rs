@@ -26,6 +26,8 @@ enum Arg {
     Nil,
     Func(String),
     Sub(Pipeline),
+    /// `(pipeline).a.b`: fields of a parenthesized result (Go's ChainNode).
+    Chain(Box<Arg>, Vec<String>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +148,8 @@ fn lex(src: &str) -> Result<Vec<Piece>, String> {
 #[derive(Clone, Debug, PartialEq)]
 enum Tok {
     Field(Vec<String>),
+    /// `.a.b` right after `)`.
+    Chain(Vec<String>),
     Root(Vec<String>),
     Str(String),
     Num(f64),
@@ -190,6 +194,7 @@ fn tokenize(body: &str, line: usize) -> Result<Vec<Tok>, String> {
                 toks.push(Tok::Close);
                 i += 1;
             }
+            '.' if i > 0 && chars[i - 1] == ')' => toks.push(Tok::Chain(path(&chars, &mut i))),
             '.' => toks.push(Tok::Field(path(&chars, &mut i))),
             '$' => {
                 i += 1;
@@ -264,6 +269,10 @@ fn parse_pipeline(toks: &[Tok], i: &mut usize, line: usize, pos: usize, text: &s
                 args.push(Arg::Sub(sub));
             }
             Tok::Field(p) => args.push(Arg::Field(p.clone())),
+            Tok::Chain(p) => match args.pop() {
+                Some(last) => args.push(Arg::Chain(Box::new(last), p.clone())),
+                None => return Err(err("unexpected . after term".into())),
+            },
             Tok::Root(p) => args.push(Arg::Root(p.clone())),
             Tok::Str(s) => args.push(Arg::Str(s.clone())),
             Tok::Num(n) => args.push(Arg::Num(*n)),
@@ -436,6 +445,10 @@ impl Exec<'_> {
             Arg::Nil => return Err(self.fail(cmd, "nil is not a command".into())),
             Arg::Func(f) => self.call(cmd, f, &[], dot)?,
             Arg::Sub(p) => self.pipeline(p, dot)?,
+            Arg::Chain(inner, p) => match self.arg(cmd, inner, dot)? {
+                Some(v) => self.field(cmd, &v, p)?,
+                None => None,
+            },
         })
     }
 
@@ -750,6 +763,9 @@ mod tests {
         assert_eq!(run("{{- range .items -}}\n  {{ .metadata.name }}\n{{- end }}", &list), "ab");
         assert_eq!(run("{{with .items}}{{len .}}{{end}}", &list), "2");
         assert_eq!(run("{{if eq .kind \"List\"}}yes{{end}}", &list), "yes");
+        // The tutorials' NODE_PORT line: fields of a parenthesized result.
+        assert_eq!(run("{{(index .items 1).spec.replicas}}", &list), "1e+06");
+        assert_eq!(run("{{(index .items 0).metadata.name}}", &list), "a");
     }
 
     #[test]

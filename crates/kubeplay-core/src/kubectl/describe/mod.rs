@@ -17,6 +17,9 @@
 //! line are described by [`generic`] (kubectl's describer for custom resources).
 
 mod configmap;
+mod deployment;
+mod replicaset;
+mod workload;
 pub mod events;
 pub mod fields;
 mod generic;
@@ -55,6 +58,8 @@ pub type Describer = fn(&Cluster, &Target, &Settings) -> Result<String, ApiError
 
 /// Describers by API group and kind (describe.go `describerMap`).
 pub static DESCRIBERS: &[(&str, &str, Describer)] = &[
+    ("apps", "Deployment", deployment::describe),
+    ("apps", "ReplicaSet", replicaset::describe),
     ("", "ConfigMap", configmap::describe),
     ("", "Namespace", namespace::describe),
     ("", "Node", node::describe),

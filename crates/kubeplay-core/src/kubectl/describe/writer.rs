@@ -51,6 +51,12 @@ impl PrefixWriter {
         self.pending.clear();
     }
 
+    /// What was written, unaligned: `NewPrefixWriter` over a plain buffer, as
+    /// `rollout history --revision` prints a pod template (tabs left as they are).
+    pub fn raw(self) -> String {
+        self.done + &self.pending
+    }
+
     /// The finished text (`tabbedString`'s result).
     pub fn finish(mut self) -> String {
         self.flush();

@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapKeySelector, EnvVar, EnvVarSource, PodSpec, Secret, SecretKeySelector,
 };
 
-use super::{edit_pod_spec, finish, selected, write_and_print, Edited};
+use super::{edit_all, edit_pod_spec, finish, selected, Edited};
 use crate::api::validation;
 use crate::cluster::Cluster;
 use crate::kubectl::builder::Info;
@@ -17,7 +17,7 @@ use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
 use crate::kubectl::{usage_error, Io};
 use crate::output::Output;
 
-const FLAGS: &[FlagDef] = &[
+const FLAGS: &[FlagDef] = set_flags!(
     flag("containers", Some('c'), FlagKind::Value),
     flag("from", None, FlagKind::Value),
     flag("prefix", None, FlagKind::Value),
@@ -25,20 +25,8 @@ const FLAGS: &[FlagDef] = &[
     flag("keys", None, FlagKind::Value),
     flag("list", None, FlagKind::Bool),
     flag("resolve", None, FlagKind::Bool),
-    flag("local", None, FlagKind::Bool),
-    flag("all", None, FlagKind::Bool),
     flag("overwrite", None, FlagKind::Bool),
-    flag("selector", Some('l'), FlagKind::Value),
-    flag("filename", Some('f'), FlagKind::Value),
-    flag("recursive", Some('R'), FlagKind::Bool),
-    flag("kustomize", Some('k'), FlagKind::Value),
-    flag("output", Some('o'), FlagKind::Value),
-    flag("dry-run", None, FlagKind::Value),
-    flag("field-manager", None, FlagKind::Value),
-    flag("show-managed-fields", None, FlagKind::Bool),
-    flag("template", None, FlagKind::Value),
-    flag("allow-missing-template-keys", None, FlagKind::Bool),
-];
+);
 
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> i32 {
     let p = match flags::parse(args, FLAGS, io.kubeconfig) {
@@ -201,8 +189,8 @@ fn set_env(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Resu
     let infos = super::infos(cluster, p, &resources, io)?;
     let pattern = p.value("containers").unwrap_or("*").to_string();
     let overwrite = !p.is_set("overwrite") || p.bool("overwrite");
-    let mut errors = Vec::new();
-    for info in &infos {
+    let listing = p.bool("list");
+    let result = edit_all(cluster, &infos, p, out, "env updated", "failed to patch env update to pod template: ", &mut |info, out, _| {
         let edited = edit_pod_spec(info, &mut |spec: &mut PodSpec| {
             let containers = selected(spec, &pattern);
             if containers.is_empty() {
@@ -219,28 +207,15 @@ fn set_env(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Resu
                 let updated = update_env(&current, &env, &remove);
                 c.env = (!updated.is_empty()).then_some(updated);
             }
-            if p.bool("list") {
+            if listing {
                 list(info, spec, &pattern, out);
             }
             Ok(())
         });
-        if p.bool("list") {
-            continue;
-        }
-        match edited {
-            Err(e) => errors.push(e),
-            Ok(Edited::Unchanged) => {}
-            Ok(Edited::Changed(value)) => {
-                if let Err(e) = write_and_print(cluster, info, value, "env updated", p, out) {
-                    errors.push(format!("failed to patch env update to pod template: {e}"));
-                }
-            }
-        }
-    }
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(errors.join("\n")),
-    }
+        // `--list` shows the variables (with the changes asked for) and writes nothing.
+        if listing { Ok(Edited::Unchanged) } else { edited }
+    });
+    result
 }
 
 #[cfg(test)]

@@ -7,27 +7,13 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 
-use super::{edit_pod_spec, finish, infos, require_resources, resources_and_pairs, write_and_print, Edited};
+use super::{edit_all, edit_pod_spec, finish, infos, require_resources, resources_and_pairs};
 use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
 use crate::kubectl::{usage_error, Io};
 use crate::cluster::Cluster;
 use crate::output::Output;
 
-const FLAGS: &[FlagDef] = &[
-    flag("all", None, FlagKind::Bool),
-    flag("selector", Some('l'), FlagKind::Value),
-    flag("filename", Some('f'), FlagKind::Value),
-    flag("recursive", Some('R'), FlagKind::Bool),
-    flag("kustomize", Some('k'), FlagKind::Value),
-    flag("local", None, FlagKind::Bool),
-    flag("output", Some('o'), FlagKind::Value),
-    flag("dry-run", None, FlagKind::Value),
-    flag("record", None, FlagKind::Bool),
-    flag("field-manager", None, FlagKind::Value),
-    flag("show-managed-fields", None, FlagKind::Bool),
-    flag("template", None, FlagKind::Value),
-    flag("allow-missing-template-keys", None, FlagKind::Bool),
-];
+const FLAGS: &[FlagDef] = set_flags!(flag("record", None, FlagKind::Bool));
 
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> i32 {
     let p = match flags::parse(args, FLAGS, io.kubeconfig) {
@@ -77,32 +63,16 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Re
         [one] => return Err(format!("error: {one}")),
         many => return Err(many.join("\n")),
     }
-    let mut errors: Vec<String> = Vec::new();
-    for info in &infos {
-        let mut missing = Vec::new();
-        let edited = edit_pod_spec(info, &mut |spec: &mut PodSpec| {
+    edit_all(cluster, &infos, p, out, "image updated", "failed to patch image update to pod template: ", &mut |info, _, errors| {
+        edit_pod_spec(info, &mut |spec: &mut PodSpec| {
             for (name, image) in &images {
                 let in_init = spec.init_containers.as_mut().is_some_and(|cs| set_in(cs, name, image));
                 let in_main = set_in(&mut spec.containers, name, image);
                 if !in_init && !in_main {
-                    missing.push(format!("error: unable to find container named \"{name}\""));
+                    errors.push(format!("error: unable to find container named \"{name}\""));
                 }
             }
             Ok(())
-        });
-        errors.extend(missing);
-        match edited {
-            Err(e) => errors.push(e),
-            Ok(Edited::Unchanged) => {}
-            Ok(Edited::Changed(value)) => {
-                if let Err(e) = write_and_print(cluster, info, value, "image updated", p, out) {
-                    errors.push(format!("failed to patch image update to pod template: {e}"));
-                }
-            }
-        }
-    }
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(errors.join("\n")),
-    }
+        })
+    })
 }

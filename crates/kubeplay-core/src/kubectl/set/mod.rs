@@ -5,6 +5,28 @@
 //! patches, so a no-op prints nothing). The write is a spec update: a
 //! Deployment's generation moves and its controller rolls out a new ReplicaSet.
 
+/// The flags every `set` subcommand has (object selection, `--local`, printing),
+/// after the subcommand's own.
+macro_rules! set_flags {
+    ($($extra:expr),* $(,)?) => {
+        &[
+            $($extra,)*
+            flag("all", None, FlagKind::Bool),
+            flag("selector", Some('l'), FlagKind::Value),
+            flag("filename", Some('f'), FlagKind::Value),
+            flag("recursive", Some('R'), FlagKind::Bool),
+            flag("kustomize", Some('k'), FlagKind::Value),
+            flag("local", None, FlagKind::Bool),
+            flag("output", Some('o'), FlagKind::Value),
+            flag("dry-run", None, FlagKind::Value),
+            flag("field-manager", None, FlagKind::Value),
+            flag("show-managed-fields", None, FlagKind::Bool),
+            flag("template", None, FlagKind::Value),
+            flag("allow-missing-template-keys", None, FlagKind::Bool),
+        ]
+    };
+}
+
 mod env;
 mod image;
 mod resources;
@@ -76,6 +98,31 @@ pub fn edit_pod_spec(info: &Info, mutate: &mut dyn FnMut(&mut PodSpec) -> Result
         *slot = after;
     }
     Ok(Edited::Changed(value))
+}
+
+/// One object's edit: the changed object, or why it failed; extra errors
+/// (containers not found) go to the list, warnings and listings to the output.
+pub type EditFn<'a> = dyn FnMut(&Info, &mut Output, &mut Vec<String>) -> Result<Edited, String> + 'a;
+
+/// `Run`'s loop over `CalculatePatches`: edits every object, writes and prints the
+/// changed ones (`<name> <what>`), and reports every error at the end, one per line.
+pub fn edit_all(cluster: &mut Cluster, infos: &[Info], p: &Parsed, out: &mut Output, what: &str, failed: &str, edit: &mut EditFn) -> Result<(), String> {
+    let mut errors: Vec<String> = Vec::new();
+    for info in infos {
+        match edit(info, out, &mut errors) {
+            Err(e) => errors.push(e),
+            Ok(Edited::Unchanged) => {}
+            Ok(Edited::Changed(value)) => {
+                if let Err(e) = write_and_print(cluster, info, value, what, p, out) {
+                    errors.push(format!("{failed}{e}"));
+                }
+            }
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(errors.join("\n")),
+    }
 }
 
 /// Writes an edited object (unless dry run) and prints `<name> <what>`.

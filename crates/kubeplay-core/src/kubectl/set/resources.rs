@@ -8,31 +8,19 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{PodSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::{edit_pod_spec, finish, require_resources, selected, write_and_print, Edited};
+use super::{edit_all, edit_pod_spec, finish, require_resources, selected};
 use crate::cluster::Cluster;
 use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
 use crate::kubectl::{usage_error, Io};
 use crate::output::Output;
 use crate::printers::quantity::Quantity as Parsed_;
 
-const FLAGS: &[FlagDef] = &[
+const FLAGS: &[FlagDef] = set_flags!(
     flag("limits", None, FlagKind::Value),
     flag("requests", None, FlagKind::Value),
     flag("containers", Some('c'), FlagKind::Value),
-    flag("all", None, FlagKind::Bool),
-    flag("selector", Some('l'), FlagKind::Value),
-    flag("filename", Some('f'), FlagKind::Value),
-    flag("recursive", Some('R'), FlagKind::Bool),
-    flag("kustomize", Some('k'), FlagKind::Value),
-    flag("local", None, FlagKind::Bool),
-    flag("output", Some('o'), FlagKind::Value),
-    flag("dry-run", None, FlagKind::Value),
     flag("record", None, FlagKind::Bool),
-    flag("field-manager", None, FlagKind::Value),
-    flag("show-managed-fields", None, FlagKind::Bool),
-    flag("template", None, FlagKind::Value),
-    flag("allow-missing-template-keys", None, FlagKind::Bool),
-];
+);
 
 const QUANTITY_RULE: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
@@ -74,8 +62,7 @@ fn set_resources(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -
     }
     let (limits, requests) = (resource_list(limits)?, resource_list(requests)?);
     let pattern = p.value("containers").unwrap_or("*").to_string();
-    let mut errors = Vec::new();
-    for info in &infos {
+    edit_all(cluster, &infos, p, out, "resource requirements updated", "failed to patch resources update to pod template ", &mut |info, _, errors| {
         let mut missing = false;
         let edited = edit_pod_spec(info, &mut |spec: &mut PodSpec| {
             let containers = selected(spec, &pattern);
@@ -94,20 +81,8 @@ fn set_resources(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -
         if missing {
             errors.push(format!("error: unable to find container named {pattern}"));
         }
-        match edited {
-            Err(e) => errors.push(e),
-            Ok(Edited::Unchanged) => {}
-            Ok(Edited::Changed(value)) => {
-                if let Err(e) = write_and_print(cluster, info, value, "resource requirements updated", p, out) {
-                    errors.push(format!("failed to patch resources update to pod template {e}"));
-                }
-            }
-        }
-    }
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(errors.join("\n")),
-    }
+        edited
+    })
 }
 
 #[cfg(test)]
