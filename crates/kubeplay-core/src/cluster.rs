@@ -75,6 +75,8 @@ pub struct Cluster {
     pub network: crate::network::NetworkState,
     /// The HPA controller's memory: last sync and recent recommendations.
     pub(crate) autoscaler: crate::controllers::horizontal::Memory,
+    /// Syncs known to change nothing until their inputs move (a cache, not state).
+    pub(crate) quiet: crate::controllers::quiet::Quiet,
 }
 
 impl Cluster {
@@ -104,6 +106,7 @@ impl Cluster {
             unpullable_images: BTreeSet::new(),
             network: Default::default(),
             autoscaler: Default::default(),
+            quiet: Default::default(),
         }
     }
 
@@ -204,6 +207,8 @@ impl Cluster {
             TimedWork::Termination(step) => crate::controllers::pod_termination::run_step(self, step),
             TimedWork::Wake => {
                 self.wakeups.remove(&self.now);
+                // A deadline: syncs skipped as unchanged may now decide otherwise.
+                self.quiet.forget_all();
             }
             TimedWork::Network(step) => crate::network::loadbalancer::run_step(self, step),
             TimedWork::Traffic(id) => crate::network::traffic::run_step(self, id),

@@ -12,7 +12,9 @@ use k8s_openapi::api::networking::v1::{Ingress, IngressClass};
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use super::index::{Facets, Flag};
 use super::store::{ObjectKey, Store, Table};
+use crate::time::SimTime;
 
 /// A kind stored by the API layer: a k8s-openapi type plus where its table lives.
 pub trait ApiKind:
@@ -23,6 +25,9 @@ pub trait ApiKind:
 
     fn table(store: &Store) -> &Table<Self>;
     fn table_mut(store: &mut Store) -> &mut Table<Self>;
+
+    /// What the table's indexes record about this object.
+    fn facets(&self) -> Facets<'_>;
 
     /// `pods`, `deployments.apps`: the resource as API errors name it.
     fn qualified_resource() -> String {
@@ -45,6 +50,9 @@ pub trait ApiKind:
 
 macro_rules! api_kind {
     ($ty:ty, $field:ident, $namespaced:expr) => {
+        api_kind!($ty, $field, $namespaced, metadata_facets);
+    };
+    ($ty:ty, $field:ident, $namespaced:expr, $facets:path) => {
         impl ApiKind for $ty {
             const NAMESPACED: bool = $namespaced;
             fn table(store: &Store) -> &Table<Self> {
@@ -53,15 +61,57 @@ macro_rules! api_kind {
             fn table_mut(store: &mut Store) -> &mut Table<Self> {
                 &mut store.$field
             }
+            fn facets(&self) -> Facets<'_> {
+                $facets(self)
+            }
         }
     };
 }
 
-api_kind!(Pod, pods, true);
+/// What every object's metadata tells the indexes: namespace, controller, labels,
+/// whether it is being deleted.
+fn metadata_facets<K: k8s_openapi::Metadata<Ty = ObjectMeta>>(obj: &K) -> Facets<'_> {
+    let m = obj.metadata();
+    Facets {
+        namespace: m.namespace.as_deref().unwrap_or(""),
+        controller: crate::controllers::ownership::controller_of(m).map(|o| o.uid.as_str()),
+        labels: m.labels.as_ref(),
+        flags: if m.deletion_timestamp.is_some() { Flag::Deleting.bit() } else { 0 },
+        ..Default::default()
+    }
+}
+
+/// Pods are also found by node and by where they are in their life: waiting for the
+/// scheduler, or bound and waiting for their kubelet.
+fn pod_facets(pod: &Pod) -> Facets<'_> {
+    let mut f = metadata_facets(pod);
+    f.node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
+    if pod.metadata.deletion_timestamp.is_none() {
+        let started = pod.status.as_ref().is_some_and(|s| s.start_time.is_some());
+        f.flags |= match f.node {
+            None => Flag::Unbound.bit(),
+            Some(_) if !started => Flag::Unstarted.bit(),
+            Some(_) => 0,
+        };
+    }
+    f
+}
+
+/// Events are found by the object they are about (the recorder's aggregation) and
+/// expire in `lastTimestamp` order.
+fn event_facets(event: &Event) -> Facets<'_> {
+    let mut f = metadata_facets(event);
+    let involved = &event.involved_object;
+    f.subject = involved.uid.as_deref().or(involved.name.as_deref());
+    f.time = event.last_timestamp.as_ref().map(|t| SimTime::from_k8s(t).0);
+    f
+}
+
+api_kind!(Pod, pods, true, pod_facets);
 api_kind!(Node, nodes, false);
 api_kind!(Namespace, namespaces, false);
 api_kind!(Service, services, true);
-api_kind!(Event, events, true);
+api_kind!(Event, events, true, event_facets);
 api_kind!(ConfigMap, configmaps, true);
 api_kind!(ServiceAccount, serviceaccounts, true);
 api_kind!(Secret, secrets, true);

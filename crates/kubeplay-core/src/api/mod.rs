@@ -11,6 +11,7 @@ pub mod errors;
 pub mod field_selectors;
 pub mod go_values;
 pub mod hpa_defaults;
+pub mod index;
 pub mod kinds;
 pub mod selectors;
 pub mod statefulset_defaults;

@@ -17,6 +17,7 @@ use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::errors::ApiError;
+use super::index::{Flag, TableIndex};
 use super::kinds::ApiKind;
 use crate::names::{generate_name, SimRng};
 use crate::time::SimTime;
@@ -42,21 +43,77 @@ impl ObjectKey {
     }
 }
 
-/// All objects of one kind, ordered by key.
+/// All objects of one kind, ordered by key, with their secondary indexes.
 #[derive(Clone, Debug)]
 pub struct Table<K> {
     items: BTreeMap<ObjectKey, K>,
+    index: TableIndex,
 }
 
 impl<K> Default for Table<K> {
     fn default() -> Self {
-        Table { items: BTreeMap::new() }
+        Table { items: BTreeMap::new(), index: TableIndex::default() }
     }
 }
 
 impl<K: ApiKind> Table<K> {
     pub fn get(&self, key: &ObjectKey) -> Option<&K> {
         self.items.get(key)
+    }
+
+    /// Stores `obj` under `key`, written at resourceVersion `rv`. Every write goes
+    /// through here or [`Table::take`], which keeps the indexes true.
+    fn put(&mut self, key: ObjectKey, obj: K, rv: u64) {
+        if let Some(old) = self.items.get(&key) {
+            self.index.remove(&key, &old.facets(), rv);
+        }
+        self.index.add(&key, &obj.facets(), rv);
+        self.items.insert(key, obj);
+    }
+
+    fn take(&mut self, key: &ObjectKey, rv: u64) -> Option<K> {
+        let old = self.items.remove(key)?;
+        self.index.remove(key, &old.facets(), rv);
+        Some(old)
+    }
+
+    /// The indexes, and when each part of the table last changed.
+    pub fn index(&self) -> &TableIndex {
+        &self.index
+    }
+
+    fn resolve<'a>(&'a self, keys: impl Iterator<Item = &'a ObjectKey> + 'a) -> impl Iterator<Item = &'a K> + 'a {
+        keys.filter_map(|k| self.items.get(k))
+    }
+
+    /// The objects whose controller has this uid, in list order.
+    pub fn controlled_by<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a K> + 'a {
+        self.resolve(self.index.controlled_by(uid))
+    }
+
+    /// The objects of `namespace` without a controller, in list order.
+    pub fn orphans<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a K> + 'a {
+        self.resolve(self.index.orphans(namespace))
+    }
+
+    /// The pods bound to `node`, in list order.
+    pub fn on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a K> + 'a {
+        self.resolve(self.index.on_node(node))
+    }
+
+    /// The objects in one of the states of [`Flag`], in list order.
+    pub fn flagged(&self, flag: Flag) -> impl Iterator<Item = &K> {
+        self.resolve(self.index.flagged(flag).iter())
+    }
+
+    /// The objects of `namespace` that may match a Service-style `selector` (all of
+    /// its labels), narrowed by the label index; every object of the namespace for an
+    /// empty selector. Callers still apply their own selector semantics.
+    pub fn labelled<'a>(&'a self, namespace: &'a str, selector: Option<&BTreeMap<String, String>>) -> Box<dyn Iterator<Item = &'a K> + 'a> {
+        match selector.and_then(|s| self.index.labelled(namespace, s)) {
+            Some(keys) => Box::new(keys.into_iter().filter_map(|k| self.items.get(k))),
+            None => self.list(Some(namespace)),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -185,7 +242,8 @@ impl Store {
         meta.generation = Some(1);
         let rv = self.next_rv();
         obj.metadata_mut().resource_version = Some(rv);
-        K::table_mut(self).items.insert(key, obj.clone());
+        let rv = self.resource_version;
+        K::table_mut(self).put(key, obj.clone(), rv);
         Ok(obj)
     }
 
@@ -201,7 +259,8 @@ impl Store {
         change(&mut next);
         if &next != current {
             next.metadata_mut().resource_version = Some(self.next_rv());
-            K::table_mut(self).items.insert(key.clone(), next);
+            let rv = self.resource_version;
+            K::table_mut(self).put(key.clone(), next, rv);
         }
         true
     }
@@ -235,15 +294,17 @@ impl Store {
             obj.metadata_mut().generation = Some(cur.generation.unwrap_or(1) + 1);
         }
         obj.metadata_mut().resource_version = Some(self.next_rv());
-        K::table_mut(self).items.insert(key, obj);
+        let rv = self.resource_version;
+        K::table_mut(self).put(key, obj, rv);
         Ok(true)
     }
 
     /// Removes an object at once (after any graceful termination is over).
     pub fn remove<K: ApiKind>(&mut self, key: &ObjectKey) -> Option<K> {
-        let removed = K::table_mut(self).items.remove(key);
+        let rv = self.resource_version + 1;
+        let removed = K::table_mut(self).take(key, rv);
         if removed.is_some() {
-            self.resource_version += 1;
+            self.resource_version = rv;
             self.deletions += 1;
         }
         removed
@@ -261,11 +322,14 @@ impl Store {
 
     /// Deletes events last seen before `cutoff`, as etcd's lease on them expires.
     pub fn expire_events(&mut self, cutoff: SimTime) {
-        let cutoff = cutoff.to_k8s();
-        let before = self.events.items.len();
-        self.events.items.retain(|_, e| e.last_timestamp.as_ref().is_none_or(|t| t.0 >= cutoff.0));
-        if self.events.items.len() != before {
-            self.resource_version += 1;
+        let expired: Vec<ObjectKey> = self.events.index.older_than(cutoff.0).cloned().collect();
+        if expired.is_empty() {
+            return;
+        }
+        self.resource_version += 1;
+        let rv = self.resource_version;
+        for key in expired {
+            self.events.take(&key, rv);
         }
     }
 
@@ -274,8 +338,10 @@ impl Store {
     /// `lastTimestamp` instead of adding a row.
     pub fn record_event(&mut self, now: SimTime, ev: NewEvent) {
         let ns = ev.involved.namespace.clone().unwrap_or_else(|| "default".to_string());
-        let existing = self.events.list(Some(&ns)).find(|e| {
-            e.involved_object.uid == ev.involved.uid
+        let subject = ev.involved.uid.as_deref().or(ev.involved.name.as_deref()).unwrap_or("");
+        let existing = self.events.resolve(self.events.index.about(subject)).find(|e| {
+            e.metadata.namespace.as_deref() == Some(ns.as_str())
+                && e.involved_object.uid == ev.involved.uid
                 && e.involved_object.name == ev.involved.name
                 && e.reason.as_deref() == Some(ev.reason)
                 && e.message.as_deref() == Some(ev.message.as_str())
@@ -319,7 +385,8 @@ impl Store {
             ..Default::default()
         };
         let key = ObjectKey::of(&event.metadata);
-        self.events.items.insert(key, event);
+        let rv = self.resource_version;
+        self.events.put(key, event, rv);
     }
 }
 

@@ -15,7 +15,8 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::ownership::{controller_ref, is_controlled_by, pod_from_template};
+use super::ownership::{controller_ref, pod_from_template};
+use super::quiet;
 use super::scheduler::tolerates;
 use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
@@ -80,14 +81,25 @@ fn hash_of(p: &Pod) -> Option<&str> {
     p.metadata.labels.as_ref()?.get("controller-revision-hash").map(String::as_str)
 }
 
+const COMPONENT: &str = "daemonset-controller";
+
 pub fn reconcile(c: &mut Cluster) {
     let sets: Vec<DaemonSet> = c.store.daemonsets.list(None).filter(|d| d.metadata.deletion_timestamp.is_none()).cloned().collect();
     if sets.is_empty() {
         return;
     }
-    let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
+    // A set whose object, pods and the nodes have not moved since a sync that wrote
+    // nothing is skipped; the nodes are copied only if some set needs them.
+    let mut nodes: Option<Vec<Node>> = None;
     for ds in sets {
-        sync(c, &ds, &nodes);
+        let uid = ds.metadata.uid.clone().unwrap_or_default();
+        let fingerprint = |c: &Cluster| {
+            vec![quiet::version(&ds.metadata), c.store.nodes.index().revision(), c.store.pods.index().controller_revision(&uid)]
+        };
+        quiet::sync_unless_quiet(c, COMPONENT, &uid, fingerprint, |c| {
+            let nodes = nodes.get_or_insert_with(|| c.store.nodes.list(None).cloned().collect());
+            sync(c, &ds, nodes);
+        });
     }
 }
 
@@ -97,7 +109,7 @@ fn sync(c: &mut Cluster, ds: &DaemonSet, nodes: &[Node]) {
     let name = ds.metadata.name.clone().unwrap_or_default();
     let hash = revision_hash(ds);
     let mut by_node: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
-    for p in c.store.pods.list(Some(&ns)).filter(|p| is_controlled_by(&p.metadata, &uid)) {
+    for p in c.store.pods.controlled_by(&uid).filter(|p| p.metadata.namespace.as_deref() == Some(ns.as_str())) {
         if let Some(n) = pinned_node(p) {
             by_node.entry(n).or_default().push(p.clone());
         }
@@ -257,7 +269,7 @@ fn event(c: &mut Cluster, ds: &DaemonSet, reason: &'static str, message: String)
     let type_ = if reason.starts_with("Failed") { "Warning" } else { "Normal" };
     let mut involved = reference_to(ds);
     involved.resource_version = None;
-    c.store.record_event(now, NewEvent { involved, type_, reason, message, component: "daemonset-controller", host: None });
+    c.store.record_event(now, NewEvent { involved, type_, reason, message, component: COMPONENT, host: None });
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use k8s_openapi::api::batch::v1::{Job, JobCondition, JobStatus, UncountedTerminatedPods};
 use k8s_openapi::api::core::v1::Pod;
 
-use super::ownership::{controller_ref, is_controlled_by, pod_from_template};
+use super::ownership::{controller_ref, pod_from_template};
 use crate::api::deletion::{DeleteOptions, Propagation};
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
@@ -90,7 +90,7 @@ fn sync(c: &mut Cluster, job: &Job) {
     if spec.suspend == Some(true) {
         return;
     }
-    let pods: Vec<Pod> = c.store.pods.list(Some(&key.namespace)).filter(|p| is_controlled_by(&p.metadata, &uid)).cloned().collect();
+    let pods: Vec<Pod> = c.store.pods.controlled_by(&uid).filter(|p| p.metadata.namespace.as_deref() == Some(key.namespace.as_str())).cloned().collect();
     let active: Vec<&Pod> = pods.iter().filter(|p| p.metadata.deletion_timestamp.is_none() && !matches!(phase(p), "Succeeded" | "Failed")).collect();
     let succeeded = (pods.iter().filter(|p| phase(p) == "Succeeded").count() as i32).max(status.succeeded.unwrap_or(0));
     let failed_pods: Vec<&Pod> = pods.iter().filter(|p| phase(p) == "Failed").collect();

@@ -122,9 +122,7 @@ pub fn reconcile(c: &mut Cluster) {
     let new_pods: Vec<(ObjectKey, String, String, bool)> = c
         .store
         .pods
-        .list(None)
-        .filter(|p| p.metadata.deletion_timestamp.is_none())
-        .filter(|p| p.status.as_ref().and_then(|s| s.start_time.as_ref()).is_none())
+        .flagged(crate::api::index::Flag::Unstarted)
         .filter_map(|p| {
             let spec = p.spec.as_ref()?;
             let node = spec.node_name.clone()?;
@@ -611,8 +609,7 @@ fn allocate_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
     let used: std::collections::BTreeSet<String> = c
         .store
         .pods
-        .list(None)
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name.as_str()))
+        .on_node(&node_name)
         .filter_map(|p| p.status.as_ref()?.pod_ip.clone())
         .collect();
     let last = *c.ipam_last.get(&node_name).unwrap_or(&1) as i32;

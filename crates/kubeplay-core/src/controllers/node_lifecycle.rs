@@ -300,7 +300,7 @@ fn sync_condition_taints(c: &mut Cluster, node: &str) {
 
 /// The pods bound to `node`, in list order.
 pub fn pods_on(c: &Cluster, node: &str) -> Vec<Pod> {
-    c.store.pods.list(None).filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node)).cloned().collect()
+    c.store.pods.on_node(node).cloned().collect()
 }
 
 fn pod_ready(p: &Pod) -> Option<bool> {

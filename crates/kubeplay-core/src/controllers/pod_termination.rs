@@ -49,8 +49,7 @@ pub fn reconcile(c: &mut Cluster) {
     let starting: Vec<(ObjectKey, String, String)> = c
         .store
         .pods
-        .list(None)
-        .filter(|p| p.metadata.deletion_timestamp.is_some())
+        .flagged(crate::api::index::Flag::Deleting)
         .filter(|p| !c.terminating.contains(p.metadata.uid.as_deref().unwrap_or("")))
         .filter_map(|p| {
             let node = p.spec.as_ref()?.node_name.clone()?;

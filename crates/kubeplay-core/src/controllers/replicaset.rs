@@ -5,20 +5,22 @@
 //! order of [`deletion_rank`] (event `SuccessfulDelete`), then reports what it sees in
 //! `status` (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas).
 //!
-//! Each round first *plans* every ReplicaSet against one snapshot of the store and an
-//! index of pods by owner, then *applies* the plans, so the cost is linear in pods.
+//! Each round first *plans* every ReplicaSet against one snapshot of the store (pods
+//! found through the table's controller index), then *applies* the plans. A set whose
+//! own object, pods and namespace orphans have not changed since a plan that found
+//! nothing to do is not planned again ([`super::quiet`]), so a round costs what changed.
 
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::Pod;
 
 use super::deletion_rank::pods_to_delete;
-use super::owner_index::OwnerIndex;
+use super::quiet;
 use super::ownership::{controller_of, controller_ref, pod_from_template};
 use super::readiness::{available_at, is_active, is_available, is_ready};
 use crate::api::selectors::selects;
 use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
-use crate::api::ObjectKey;
+use crate::api::{ObjectKey, Table};
 use crate::cluster::Cluster;
 use crate::time::SimTime;
 
@@ -43,21 +45,42 @@ pub fn reconcile(c: &mut Cluster) {
         return;
     }
     let now = c.now();
-    let plans: Vec<Plan> = {
-        let pods = OwnerIndex::build(&c.store.pods);
-        let siblings = OwnerIndex::build(&c.store.replicasets);
-        c.store.replicasets.list(None).filter_map(|rs| plan(rs, &pods, &siblings, now)).collect()
-    };
+    let mut plans: Vec<Plan> = Vec::new();
+    let mut quiet_now: Vec<(String, Vec<u64>)> = Vec::new();
+    for rs in c.store.replicasets.list(None) {
+        let uid = rs.metadata.uid.clone().unwrap_or_default();
+        let fingerprint = fingerprint(c, rs);
+        if c.quiet.is_quiet(COMPONENT, &uid, &fingerprint) {
+            continue;
+        }
+        match plan(rs, &c.store.pods, &c.store.replicasets, now) {
+            Some(p) => plans.push(p),
+            None => quiet_now.push((uid, fingerprint)),
+        }
+    }
+    for (uid, fingerprint) in quiet_now {
+        c.quiet.note(COMPONENT, &uid, fingerprint);
+    }
     for p in plans {
         apply(c, p);
     }
+}
+
+/// What a plan reads: the set, its pods, and the orphans it might adopt.
+fn fingerprint(c: &Cluster, rs: &ReplicaSet) -> Vec<u64> {
+    let pods = c.store.pods.index();
+    vec![
+        quiet::version(&rs.metadata),
+        pods.controller_revision(rs.metadata.uid.as_deref().unwrap_or("")),
+        pods.orphan_revision(rs.metadata.namespace.as_deref().unwrap_or("")),
+    ]
 }
 
 fn count(n: usize) -> Option<i32> {
     (n > 0).then_some(n as i32)
 }
 
-fn plan(rs: &ReplicaSet, pods: &OwnerIndex<Pod>, siblings: &OwnerIndex<ReplicaSet>, now: SimTime) -> Option<Plan> {
+fn plan(rs: &ReplicaSet, pods: &Table<Pod>, siblings: &Table<ReplicaSet>, now: SimTime) -> Option<Plan> {
     let spec = rs.spec.as_ref()?;
     let uid = rs.metadata.uid.as_deref()?;
     let namespace = rs.metadata.namespace.as_deref().unwrap_or("");
@@ -66,7 +89,7 @@ fn plan(rs: &ReplicaSet, pods: &OwnerIndex<Pod>, siblings: &OwnerIndex<ReplicaSe
     // claimPods: keep owned pods that still match, release the others, adopt orphans.
     let mut mine: Vec<&Pod> = Vec::new();
     let mut release = Vec::new();
-    for p in pods.owned(uid).iter().copied().filter(|p| is_active(p)) {
+    for p in pods.controlled_by(uid).filter(|p| is_active(p)) {
         if selects(&spec.selector, p.metadata.labels.as_ref()) {
             mine.push(p);
         } else if !deleting {
@@ -75,7 +98,7 @@ fn plan(rs: &ReplicaSet, pods: &OwnerIndex<Pod>, siblings: &OwnerIndex<ReplicaSe
     }
     let mut adopt = Vec::new();
     if !deleting {
-        for p in pods.orphans(namespace).iter().copied().filter(|p| is_active(p)) {
+        for p in pods.orphans(namespace).filter(|p| is_active(p)) {
             if selects(&spec.selector, labels_of(p).as_ref()) {
                 adopt.push(ObjectKey::of(&p.metadata));
                 mine.push(p);
@@ -92,7 +115,7 @@ fn plan(rs: &ReplicaSet, pods: &OwnerIndex<Pod>, siblings: &OwnerIndex<ReplicaSe
             // Pods of every ReplicaSet of the same owner (a Deployment's old and new
             // sets) rank the nodes: doubled-up nodes lose a pod first.
             let family: Vec<&Pod> = match controller_of(&rs.metadata) {
-                Some(owner) => siblings.owned(&owner.uid).iter().filter_map(|s| s.metadata.uid.as_deref()).flat_map(|u| pods.owned(u).iter().copied()).collect(),
+                Some(owner) => siblings.controlled_by(&owner.uid).filter_map(|s| s.metadata.uid.as_deref()).flat_map(|u| pods.controlled_by(u)).collect(),
                 None => mine.clone(),
             };
             delete = pods_to_delete(&mine, &family, diff, now).into_iter().map(|p| ObjectKey::of(&p.metadata)).collect();

@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::{Node, Pod, PodCondition, Taint, Toleration};
 use super::resources::{allocatable, holds_resources, pod_requests};
 use super::volume_binding;
 use crate::api::store::{reference_to, NewEvent};
+use crate::api::index::Flag;
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
 
@@ -32,8 +33,35 @@ pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
     })
 }
 
+/// What the pods already placed on one node take from it (the scheduler cache's
+/// `NodeInfo`): built once per round, updated as pods are bound.
+#[derive(Default)]
+struct NodeUsage {
+    pods: i64,
+    cpu: i64,
+    mem: i64,
+    /// Pods per controller uid, for spreading siblings.
+    by_owner: BTreeMap<String, i64>,
+}
+
+impl NodeUsage {
+    fn add(&mut self, pod: &Pod) {
+        let (cpu, mem) = pod_requests(pod);
+        self.pods += 1;
+        self.cpu += cpu;
+        self.mem += mem;
+        if let Some(owner) = owner_uid(pod) {
+            *self.by_owner.entry(owner.to_string()).or_default() += 1;
+        }
+    }
+
+    fn siblings(&self, owner: Option<&str>) -> i64 {
+        owner.and_then(|o| self.by_owner.get(o)).copied().unwrap_or(0)
+    }
+}
+
 /// Runs the filters in the scheduler's plugin order; the first failing one is the reason.
-fn filter(node: &Node, pod: &Pod, on_node: &[&Pod]) -> Result<(), Rejection> {
+fn filter(node: &Node, pod: &Pod, on_node: &NodeUsage) -> Result<(), Rejection> {
     let spec = pod.spec.as_ref();
     let tolerations = spec.and_then(|s| s.tolerations.as_deref()).unwrap_or(&[]);
     let node_spec = node.spec.as_ref();
@@ -65,11 +93,11 @@ fn filter(node: &Node, pod: &Pod, on_node: &[&Pod]) -> Result<(), Rejection> {
         return Err("node(s) didn't match Pod's node affinity/selector");
     }
     let (cap_cpu, cap_mem, max_pods) = allocatable(node);
-    if on_node.len() as i64 + 1 > max_pods {
+    if on_node.pods + 1 > max_pods {
         return Err("Too many pods");
     }
     let (want_cpu, want_mem) = pod_requests(pod);
-    let (used_cpu, used_mem) = on_node.iter().map(|p| pod_requests(p)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let (used_cpu, used_mem) = (on_node.cpu, on_node.mem);
     if want_cpu > 0 && used_cpu + want_cpu > cap_cpu {
         return Err("Insufficient cpu");
     }
@@ -149,35 +177,39 @@ fn owner_uid(p: &Pod) -> Option<&str> {
     p.metadata.owner_references.as_ref()?.iter().find(|o| o.controller == Some(true)).map(|o| o.uid.as_str())
 }
 
-/// Schedules every pending pod that names the default scheduler.
+/// Schedules every pending pod that names the default scheduler (the table's
+/// unbound-pod index is the scheduling queue).
 pub fn reconcile(c: &mut Cluster) {
     let pending: Vec<ObjectKey> = c
         .store
         .pods
-        .list(None)
+        .flagged(Flag::Unbound)
         .filter(|p| {
-            let spec = p.spec.as_ref();
-            spec.and_then(|s| s.node_name.as_deref()).is_none()
-                && p.metadata.deletion_timestamp.is_none()
-                && spec.and_then(|s| s.scheduler_name.as_deref()).unwrap_or("default-scheduler")
-                    == "default-scheduler"
+            p.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()).unwrap_or("default-scheduler") == "default-scheduler"
         })
         .map(|p| ObjectKey::of(&p.metadata))
         .collect();
+    if pending.is_empty() {
+        return;
+    }
+    let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
+    let mut usage: BTreeMap<String, NodeUsage> = BTreeMap::new();
+    for node in &nodes {
+        let name = node.metadata.name.clone().unwrap_or_default();
+        let mut u = NodeUsage::default();
+        for p in c.store.pods.on_node(&name).filter(|p| holds_resources(p)) {
+            u.add(p);
+        }
+        usage.insert(name, u);
+    }
     for key in pending {
-        schedule_one(c, &key);
+        schedule_one(c, &key, &nodes, &mut usage);
     }
 }
 
-fn schedule_one(c: &mut Cluster, key: &ObjectKey) {
+fn schedule_one(c: &mut Cluster, key: &ObjectKey, nodes: &[Node], usage: &mut BTreeMap<String, NodeUsage>) {
     let Some(pod) = c.store.pods.get(key).cloned() else { return };
-    let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
-    let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
-    for p in c.store.pods.list(None).filter(|p| holds_resources(p)) {
-        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
-            by_node.entry(n).or_default().push(p);
-        }
-    }
+    let empty = NodeUsage::default();
     let mut reasons: BTreeMap<Rejection, usize> = BTreeMap::new();
     let mut feasible: Vec<(i64, String)> = Vec::new();
     let my_owner = owner_uid(&pod);
@@ -191,18 +223,16 @@ fn schedule_one(c: &mut Cluster, key: &ObjectKey) {
         let message = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
         return unschedulable(c, key, &pod, message);
     }
-    for node in &nodes {
+    for node in nodes {
         let name = node.metadata.name.clone().unwrap_or_default();
-        let on_node = by_node.get(name.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let on_node = usage.get(&name).unwrap_or(&empty);
         let verdict = filter(node, &pod, on_node).and_then(|()| if volumes.allows(&name) { Ok(()) } else { Err(volume_binding::NODE_CONFLICT) });
         match verdict {
             Err(r) => *reasons.entry(r).or_default() += 1,
             Ok(()) => {
                 // LeastAllocated in spirit: fewer pods is better; siblings of the
                 // same controller weigh more (PodTopologySpread's default soft spread).
-                let siblings =
-                    on_node.iter().filter(|p| my_owner.is_some() && owner_uid(p) == my_owner).count() as i64;
-                let score = -(on_node.len() as i64) - 10 * siblings;
+                let score = -on_node.pods - 10 * on_node.siblings(my_owner);
                 feasible.push((score, name));
             }
         }
@@ -219,6 +249,9 @@ fn schedule_one(c: &mut Cluster, key: &ObjectKey) {
         // The claims learn the node; binding the pod waits for their volumes.
         volume_binding::select_node(c, &volumes.delayed, &chosen);
         return;
+    }
+    if holds_resources(&pod) {
+        usage.entry(chosen.clone()).or_default().add(&pod);
     }
     c.store.modify::<Pod>(key, |p| {
         p.spec.get_or_insert_with(Default::default).node_name = Some(chosen.clone());

@@ -12,7 +12,7 @@ use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetStatus};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::ownership::{controller_ref, is_controlled_by, pod_from_template};
+use super::ownership::{controller_ref, pod_from_template};
 use super::scheduler::pod_condition;
 use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
@@ -148,8 +148,8 @@ fn pods_of(c: &Cluster, set: &StatefulSet) -> BTreeMap<i32, Pod> {
     let ns = set.metadata.namespace.clone().unwrap_or_default();
     c.store
         .pods
-        .list(Some(&ns))
-        .filter(|p| is_controlled_by(&p.metadata, &uid))
+        .controlled_by(&uid)
+        .filter(|p| p.metadata.namespace.as_deref() == Some(ns.as_str()))
         .filter_map(|p| Some((ordinal(&name, p.metadata.name.as_deref()?)?, p.clone())))
         .collect()
 }

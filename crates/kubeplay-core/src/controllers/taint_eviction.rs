@@ -52,7 +52,10 @@ pub fn reconcile(c: &mut Cluster) {
     let now = c.now();
     let mut due: Vec<ObjectKey> = Vec::new();
     let mut wake: Vec<SimTime> = Vec::new();
-    for p in c.store.pods.list(None).filter(|p| p.metadata.deletion_timestamp.is_none()) {
+    // Only the pods of tainted nodes, found through the node index, in list order.
+    let mut pods: Vec<&Pod> = noexec.keys().flat_map(|node| c.store.pods.on_node(node)).collect();
+    pods.sort_by(|a, b| (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name)));
+    for p in pods.into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()) {
         let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) else { continue };
         let Some(taints) = noexec.get(node) else { continue };
         let tolerations = p.spec.as_ref().and_then(|s| s.tolerations.as_deref()).unwrap_or(&[]);

@@ -75,7 +75,7 @@ pub fn service_endpoints(c: &Cluster, svc: &Service) -> Vec<PodEndpoint> {
     let publish_not_ready = spec.publish_not_ready_addresses == Some(true);
     c.store
         .pods
-        .list(Some(&ns))
+        .labelled(&ns, spec.selector.as_ref())
         .filter(|p| map_selects(spec.selector.as_ref(), p.metadata.labels.as_ref()))
         .filter_map(|p| {
             let status = p.status.as_ref()?;

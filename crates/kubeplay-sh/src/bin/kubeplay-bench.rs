@@ -1,7 +1,9 @@
 //! Native latency benchmark (not a test): how long `kubectl get pods` takes in the
-//! default cluster and with 1,000 pods. Prints figures; asserts nothing.
+//! default cluster and with 1,000 pods, then how the simulation scales: time to reach
+//! steady state and the cost of one clock tick at 100 / 1,000 / 10,000 / 30,000 pods.
+//! Prints figures; asserts nothing.
 //!
-//! cargo run --release -p kubeplay-sh --bin kubeplay-bench
+//! cargo run --release -p kubeplay-sh --bin kubeplay-bench [-- --max-pods N]
 
 use std::time::Instant;
 
@@ -21,7 +23,71 @@ fn median_micros(shell: &mut Shell, command: &str, runs: usize) -> (f64, usize) 
     (times[runs / 2], lines)
 }
 
+/// Pods per Deployment in the scale runs, and pods the scheduler may put on a worker
+/// (110 allowed, minus the per-node system pods and some slack).
+const REPLICAS: usize = 100;
+const PODS_PER_NODE: usize = 100;
+
+/// One scale point: a fresh cluster with enough workers, `pods` pods in Deployments of
+/// [`REPLICAS`]; prints the wall time until every pod runs and the cost of ticks.
+fn scale(pods: usize) {
+    let t = Instant::now();
+    let mut shell = Shell::new(ClusterConfig::default());
+    let workers = pods.div_ceil(PODS_PER_NODE);
+    for _ in 2..workers {
+        shell.cluster.add_node();
+    }
+    shell.cluster.advance_by(60_000);
+    let nodes_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    for d in 0..pods.div_ceil(REPLICAS) {
+        let replicas = REPLICAS.min(pods - d * REPLICAS);
+        shell.execute(&format!("kubectl create deployment d{d} --image=nginx --replicas={replicas}"));
+    }
+    let create_ms = t.elapsed().as_secs_f64() * 1e3;
+    // Steady state: every pod of the Deployments Running and ready (checked each
+    // simulated 5 s, for at most ten simulated minutes).
+    let mut sim_s = 0;
+    while sim_s < 600 {
+        shell.cluster.advance_by(5_000);
+        sim_s += 5;
+        let running = shell
+            .cluster
+            .store
+            .pods
+            .list(Some("default"))
+            .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+            .count();
+        if running == pods {
+            break;
+        }
+    }
+    let steady_ms = t.elapsed().as_secs_f64() * 1e3;
+    // The page advances the clock in small steps; time 20 ticks of 100 ms and 10 of 1 s.
+    let tick = |shell: &mut Shell, ms: i64, n: u32| {
+        let t = Instant::now();
+        for _ in 0..n {
+            shell.cluster.advance_by(ms);
+        }
+        t.elapsed().as_secs_f64() * 1e3 / n as f64
+    };
+    let tick_100 = tick(&mut shell, 100, 20);
+    let tick_1s = tick(&mut shell, 1_000, 10);
+    let t = Instant::now();
+    let out = shell.execute("kubectl get pods -A");
+    let get_ms = t.elapsed().as_secs_f64() * 1e3;
+    println!(
+        "{pods:>6} pods {workers:>4} workers: nodes {nodes_ms:>7.0} ms, create {create_ms:>7.0} ms, steady after {sim_s:>3} sim s in {steady_ms:>8.0} ms; tick 100 ms {tick_100:>7.2} ms, tick 1 s {tick_1s:>7.2} ms; get pods -A {get_ms:>6.0} ms ({} lines)",
+        out.lines.len()
+    );
+}
+
 fn main() {
+    let max_pods = std::env::args()
+        .skip_while(|a| a != "--max-pods")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30_000);
     let t = Instant::now();
     let mut shell = Shell::new(ClusterConfig::default());
     println!("cluster start (default cluster):        {:>9.0} µs", t.elapsed().as_secs_f64() * 1e6);
@@ -44,5 +110,10 @@ fn main() {
     for cmd in ["kubectl get pods", "kubectl get pods -A -o wide", "kubectl get pod p500"] {
         let (us, lines) = median_micros(&mut shell, cmd, 20);
         println!("{cmd:<40} {us:>9.0} µs  ({lines} lines, 1,000 pods, median of 20)");
+    }
+    for pods in [100, 1_000, 10_000, 30_000] {
+        if pods <= max_pods {
+            scale(pods);
+        }
     }
 }

@@ -20,7 +20,7 @@ use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use self::fenceposts::{is_rolling_update, max_surge, replicas};
 use self::revisions::{by_creation, replicas_annotations_need_update, rs_replicas, set_replicas_annotations, sync_revision, DESIRED_REPLICAS, MAX_REPLICAS};
 use self::status::{check_paused_conditions, sync_deployment_status};
-use super::owner_index::OwnerIndex;
+use super::quiet;
 use super::ownership::controller_ref;
 use crate::api::selectors::selects;
 use crate::api::store::{reference_to, NewEvent};
@@ -52,20 +52,35 @@ pub fn reconcile(c: &mut Cluster) {
     if c.store.deployments.is_empty() {
         return;
     }
-    // ReplicaSets by owner, once per round; each sync reads its sets fresh by key.
-    let mut work: Vec<(ObjectKey, Vec<ObjectKey>)> = Vec::new();
-    {
-        let rss = OwnerIndex::build(&c.store.replicasets);
-        for d in c.store.deployments.list(None) {
-            let ns = d.metadata.namespace.as_deref().unwrap_or("");
-            let uid = d.metadata.uid.as_deref().unwrap_or("");
-            let keys = rss.owned(uid).iter().chain(rss.orphans(ns)).map(|rs| ObjectKey::of(&rs.metadata)).collect();
-            work.push((ObjectKey::of(&d.metadata), keys));
-        }
+    // Each sync reads its sets fresh by key; a Deployment whose object, sets and their
+    // pods have not moved since a sync that wrote nothing is skipped.
+    let keys: Vec<(ObjectKey, String)> =
+        c.store.deployments.list(None).map(|d| (ObjectKey::of(&d.metadata), d.metadata.uid.clone().unwrap_or_default())).collect();
+    for (key, uid) in keys {
+        quiet::sync_unless_quiet(c, COMPONENT, &uid, |c| fingerprint(c, &key, &uid), |c| {
+            let rss = &c.store.replicasets;
+            let rs_keys: Vec<ObjectKey> =
+                rss.controlled_by(&uid).chain(rss.orphans(&key.namespace)).map(|rs| ObjectKey::of(&rs.metadata)).collect();
+            sync_deployment(c, &key, &rs_keys);
+        });
     }
-    for (key, rs_keys) in work {
-        sync_deployment(c, &key, &rs_keys);
-    }
+}
+
+/// What a sync reads: the Deployment, its ReplicaSets and orphans it might adopt,
+/// and the pods of its sets (a Recreate rollout waits for them).
+fn fingerprint(c: &Cluster, key: &ObjectKey, uid: &str) -> Vec<u64> {
+    let rss = &c.store.replicasets;
+    let newest_pod = rss
+        .controlled_by(uid)
+        .map(|rs| c.store.pods.index().controller_revision(rs.metadata.uid.as_deref().unwrap_or("")))
+        .max()
+        .unwrap_or(0);
+    vec![
+        c.store.deployments.get(key).map(|d| quiet::version(&d.metadata)).unwrap_or(0),
+        rss.index().controller_revision(uid),
+        rss.index().orphan_revision(&key.namespace),
+        newest_pod,
+    ]
 }
 
 /// `syncDeployment`.

@@ -9,7 +9,6 @@ use super::revisions::{cleanup, rs_replicas, sync_revision};
 use super::status::{complete, sync_rollout_status};
 use super::{scale_and_record, Family};
 use crate::cluster::Cluster;
-use crate::controllers::owner_index::OwnerIndex;
 
 pub fn rollout(c: &mut Cluster, d: &mut Deployment, family: Family) {
     let family = sync_revision(c, d, family, false);
@@ -41,8 +40,7 @@ fn old_pods_running(c: &Cluster, family: &Family) -> bool {
     if family.old.iter().any(|rs| rs.status.as_ref().is_some_and(|s| s.replicas > 0)) {
         return true;
     }
-    let pods = OwnerIndex::build(&c.store.pods);
     family.old.iter().filter_map(|rs| rs.metadata.uid.as_deref()).any(|uid| {
-        pods.owned(uid).iter().any(|p| !matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded") | Some("Failed")))
+        c.store.pods.controlled_by(uid).any(|p| !matches!(p.status.as_ref().and_then(|s| s.phase.as_deref()), Some("Succeeded") | Some("Failed")))
     })
 }
