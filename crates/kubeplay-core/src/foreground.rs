@@ -38,6 +38,11 @@ pub enum Foreground {
     Wait(crate::kubectl::wait::WaitFor),
     /// `kubectl rollout status`: a line per change of each object until its rollout is done.
     RolloutStatus(Box<crate::kubectl::rollout::status::RolloutWatch>),
+    /// `kubectl exec`: a process in a container, which the terminal's shell runs
+    /// (an interactive shell keeps the terminal until `exit`); never polled.
+    Exec(crate::shell::container::ExecRequest),
+    /// `kubectl run -i`: waits for the pod's container to run, then attaches.
+    Attach(crate::kubectl::run::AttachWait),
 }
 
 /// What one poll produced: lines to print, and the exit status once finished.
@@ -69,6 +74,8 @@ impl Foreground {
             Foreground::Drain(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::Wait(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::RolloutStatus(w) => progress.exit = w.poll(cluster, &mut progress.out),
+            Foreground::Exec(_) => progress.exit = Some(0),
+            Foreground::Attach(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
         }
         progress
     }
@@ -81,6 +88,8 @@ impl Foreground {
             Foreground::Drain(wait) => wait.deadline(),
             Foreground::Wait(wait) => wait.deadline(),
             Foreground::RolloutStatus(w) => w.deadline(),
+            Foreground::Exec(_) => SimTime::default(),
+            Foreground::Attach(wait) => wait.deadline,
         }
     }
 

@@ -19,7 +19,7 @@ pub fn run_script(shell: &mut Shell, script: &str, mut emit: impl FnMut(Stream, 
         if continuing {
             emit(Stream::Stdout, format!("> {shown}").trim_end());
         } else {
-            emit(Stream::Stdout, &format!("$ {shown}"));
+            emit(Stream::Stdout, &format!("{}{shown}", echo_prompt(shell)));
         }
         if let Some(result) = shell.feed(line) {
             finish(shell, result, &mut emit);
@@ -29,6 +29,15 @@ pub fn run_script(shell: &mut Shell, script: &str, mut emit: impl FnMut(Stream, 
         // The script ended inside a command (an unterminated here-document).
         let result = shell.end_of_input();
         finish(shell, result, &mut emit);
+    }
+}
+
+/// What a command line is echoed after: `$ ` on the node, the container shell's own
+/// prompt (`/ # `, `root@web:/# `) inside `kubectl exec -it`.
+pub fn echo_prompt(shell: &Shell) -> String {
+    match shell.container() {
+        Some(_) => shell.prompt(),
+        None => "$ ".to_string(),
     }
 }
 

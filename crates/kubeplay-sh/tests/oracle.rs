@@ -260,6 +260,15 @@ const CASES: &[Case] = &[
     same(&["kubectl rollout history --revision=x deployment/x"]),
     same(&["kubectl rollout pause --foo"]),
     same(&["kubectl logs"]),
+    // exec and run -it: what the client refuses before attaching.
+    same(&["kubectl exec -it"]),
+    same(&["kubectl exec -it x"]),
+    same(&["kubectl run x --image=busybox --rm"]),
+    same(&["kubectl run x --image=busybox -t"]),
+    same(&["kubectl run x --image=busybox -t --rm"]),
+    same(&["kubectl run x --image=busybox -it --dry-run=client -o yaml"]),
+    same(&["kubectl run x --image=busybox --rm -it --dry-run=client"]),
+    same(&["kubectl run -it --image=busybox --rm"]),
 ];
 
 /// What one command printed and how it ended.

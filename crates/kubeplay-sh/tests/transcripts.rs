@@ -29,6 +29,7 @@ fn parse(text: &str) -> Case {
     let mut expected = Vec::new();
     let mut started = false;
     let mut continuing = false;
+    let mut in_container = false;
     for (i, line) in text.lines().enumerate() {
         if !started && line.starts_with('#') {
             if let Some(s) = line.strip_prefix("# seed:") {
@@ -41,7 +42,10 @@ fn parse(text: &str) -> Case {
         }
         started = true;
         let mut echoed = true;
-        if let Some(cmd) = line.strip_prefix("$ ") {
+        if let Some(cmd) = line.strip_prefix("$ ").or_else(|| container_input(line, &mut in_container)) {
+            if is_attaching(cmd) {
+                in_container = true;
+            }
             script.push_str(cmd);
             script.push('\n');
             continuing = true;
@@ -56,6 +60,28 @@ fn parse(text: &str) -> Case {
         expected.push((i + 1, line.to_string(), echoed));
     }
     Case { seed, script, expected }
+}
+
+/// Inside a container shell (after `kubectl exec -it`/`run -it`), input lines are
+/// echoed after the container's prompt: `/ # `, `~ # `, `# ` (dash) or
+/// `root@host:/dir# ` (bash). `exit` leaves the container.
+fn container_input<'a>(line: &'a str, in_container: &mut bool) -> Option<&'a str> {
+    if !*in_container {
+        return None;
+    }
+    let prompt = Regex::new(r"^(?:[/~][^ ]* # |# |root@[^ :]+:[^ ]*# )").expect("valid");
+    let m = prompt.find(line)?;
+    let cmd = &line[m.end()..];
+    if cmd.trim() == "exit" || cmd.trim().starts_with("exit ") {
+        *in_container = false;
+    }
+    Some(cmd)
+}
+
+/// A command that puts the terminal into a container shell.
+fn is_attaching(cmd: &str) -> bool {
+    let interactive = cmd.split_whitespace().any(|w| matches!(w, "-it" | "-ti" | "-i" | "--stdin" | "-i=true"));
+    interactive && (cmd.contains(" exec ") || cmd.contains(" run ")) && !cmd.contains(" -c ")
 }
 
 /// Turns an expected line into an anchored regex: literal text, `{{...}}` as regex.

@@ -109,6 +109,15 @@ pub fn lifetime(image_long_running: bool, command: &[String]) -> Lifetime {
     Lifetime::ExitsAfter { ms, code }
 }
 
+/// A bare shell (or no command on a shell image) keeps reading stdin.
+fn waits_on_stdin(command: &[String]) -> bool {
+    match command {
+        [] => true,
+        [one] => matches!(one.rsplit('/').next(), Some("sh" | "bash" | "ash")),
+        _ => false,
+    }
+}
+
 fn node_is_ready(node: &Node) -> bool {
     node.status
         .as_ref()
@@ -341,6 +350,16 @@ pub fn set_unpullable(c: &mut Cluster, image: &str, unpullable: bool) -> Result<
     Ok(canonical)
 }
 
+/// The container's main process ended now with `code` (the shell a `kubectl run -it`
+/// session was attached to exited): the kubelet sees it as any other exit.
+pub fn main_process_exited(c: &mut Cluster, key: &ObjectKey, container: &str, code: i32) {
+    let Some(pod) = c.store.pods.get(key).cloned() else { return };
+    let Some(i) = pod.spec.as_ref().and_then(|s| s.containers.iter().position(|x| x.name == container)) else { return };
+    let now = c.now();
+    c.schedule(now, step_for(&pod, Stage::Exited { container: i, code }));
+    c.advance_to(now);
+}
+
 fn step_for(pod: &Pod, stage: Stage) -> TimedWork {
     step(&ObjectKey::of(&pod.metadata), pod.metadata.uid.as_deref().unwrap_or(""), stage)
 }
@@ -483,6 +502,10 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
         // OOM killer ends it (SIGKILL, exit code 137) within a second or two.
         Lifetime::ExitsAfter { ms: OOM_KILL_MS, code: 137 }
     } else if crate::metrics::is_stress_tool(&ctr) {
+        Lifetime::Forever
+    } else if ctr.stdin == Some(true) && waits_on_stdin(&command) {
+        // `kubectl run -i … -- sh`: the shell reads its open stdin until the user
+        // leaves it.
         Lifetime::Forever
     } else {
         lifetime(long_running, &command)

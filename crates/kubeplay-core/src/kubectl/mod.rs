@@ -28,7 +28,7 @@ pub mod help;
 pub mod print_flags;
 pub mod printers;
 pub mod resources;
-mod run;
+pub mod run;
 mod autoscale;
 mod builder;
 pub mod rollout;
@@ -132,7 +132,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "annotate" => return metadata_edit::run(cluster, metadata_edit::Field::Annotations, &rest, io, out),
         "get" => return get::run(cluster, &rest, io, out),
         "describe" => describe::run(cluster, &rest, io, out),
-        "run" => run::run(cluster, &rest, io, out),
+        "run" => return run::run(cluster, &rest, io, out),
         "top" => top::run(cluster, &rest, io, out),
         "expose" => expose::run(cluster, &rest, io, out),
         "autoscale" => autoscale::run(cluster, &rest, io, out),
@@ -140,7 +140,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "set" => return set::run(cluster, &rest, io, out),
         "rollout" => return rollout::run(cluster, &rest, io, out),
         "logs" => logs::run(cluster, &rest, io, out),
-        "exec" => exec::run(cluster, &rest, io, out),
+        "exec" => return exec::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),
         "config" => config::run(&rest, io.kubeconfig, out),
         "api-resources" => api_resources::run(&rest, io, out),

@@ -1,6 +1,7 @@
 //! `kubectl run NAME --image=IMAGE`: creates one bare Pod (since v1.18 `run` no longer
 //! makes a Deployment), labelled `run=NAME`, its container named after the pod
-//! (kubectl/pkg/cmd/run/run.go).
+//! (kubectl/pkg/cmd/run/run.go). With `-i` it waits for the container to run and
+//! attaches the terminal to it ([`AttachWait`]); `--rm` deletes the pod afterwards.
 
 use std::collections::BTreeMap;
 
@@ -8,9 +9,41 @@ use k8s_openapi::api::core::v1::{Container, ContainerPort, EnvVar, Pod, PodSpec}
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::flags::{self, flag, FlagDef, FlagKind};
-use super::usage_error;
+use super::{usage_error, Outcome};
+use crate::api::ObjectKey;
 use crate::cluster::Cluster;
+use crate::foreground::Foreground;
 use crate::output::Output;
+use crate::shell::container::ExecRequest;
+use crate::time::SimTime;
+
+/// `--pod-running-timeout`'s default: how long `run -i` waits for the container.
+const POD_RUNNING_TIMEOUT_MS: i64 = 60_000;
+
+/// `kubectl run -i`: waiting for the new pod's container to run before attaching.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachWait {
+    pub request: ExecRequest,
+    pub deadline: SimTime,
+}
+
+impl AttachWait {
+    /// Finished (0) once the container runs; the terminal then attaches.
+    pub fn poll(&self, c: &Cluster, out: &mut Output) -> Option<i32> {
+        let key = &self.request.pod;
+        let running = c.store.get::<Pod>(&key.namespace, &key.name).and_then(|p| p.status.as_ref()?.container_statuses.clone()).is_some_and(|cs| {
+            cs.iter().any(|s| s.name == self.request.container && s.state.as_ref().is_some_and(|st| st.running.is_some()))
+        });
+        if running {
+            return Some(0);
+        }
+        if c.now() >= self.deadline {
+            out.err("error: timed out waiting for the condition");
+            return Some(1);
+        }
+        None
+    }
+}
 
 const FLAGS: &[FlagDef] = &[
     flag("image", None, FlagKind::Value),
@@ -64,11 +97,41 @@ fn parse_envs(items: &[String]) -> Result<Vec<EnvVar>, String> {
         .collect()
 }
 
-pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Output) -> i32 {
+pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Output) -> Outcome {
     let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
-        Err(e) => return usage_error("run", e.message(), out),
+        Err(e) => return Outcome::code(usage_error("run", e.message(), out)),
     };
+    if p.bool("stdin") {
+        let code = create(cluster, &p, out);
+        if code != 0 {
+            return Outcome::code(code);
+        }
+        let name = p.args.first().cloned().unwrap_or_default();
+        let request = ExecRequest {
+            pod: ObjectKey::new(p.namespace(), &name),
+            container: name,
+            command: container_command(&p),
+            stdin: true,
+            tty: p.bool("tty"),
+            attach: true,
+            remove_on_exit: p.bool("rm"),
+        };
+        let wait = AttachWait { request, deadline: cluster.now().plus_ms(POD_RUNNING_TIMEOUT_MS) };
+        return Outcome { exit_code: 0, foreground: Some(Foreground::Attach(wait)) };
+    }
+    Outcome::code(create(cluster, &p, out))
+}
+
+/// The container's command line as the pod will run it (`-- CMD ARGS`).
+fn container_command(p: &flags::Parsed) -> Vec<String> {
+    let mut words: Vec<String> = p.args[1.min(p.args.len())..].to_vec();
+    words.extend(p.after_dash.clone().unwrap_or_default());
+    words
+}
+
+/// Validates the flags and creates the pod (or prints it for `--dry-run=client`).
+fn create(cluster: &mut Cluster, p: &flags::Parsed, out: &mut Output) -> i32 {
     let Some(image) = p.value("image") else {
         out.err("error: required flag(s) \"image\" not set");
         return 1;
@@ -84,6 +147,16 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Out
     if !matches!(restart, "Always" | "OnFailure" | "Never") {
         return help_error(&format!("invalid restart policy: {restart}"), out);
     }
+    if p.bool("tty") && !p.bool("stdin") {
+        return help_error("-i/--stdin is required for containers with -t/--tty=true", out);
+    }
+    if p.bool("rm") && !p.bool("stdin") {
+        return help_error("--rm should only be used for attached containers", out);
+    }
+    if p.bool("stdin") && p.value("dry-run").unwrap_or("none") != "none" {
+        return help_error("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)", out);
+    }
+    let attach = p.bool("stdin");
     let labels = match p.value("labels").map(parse_labels).transpose() {
         Ok(Some(l)) => l,
         Ok(None) => [("run".to_string(), name.clone())].into(),
@@ -120,8 +193,12 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Out
         container.env = Some(env);
     }
     // `-- CMD ARGS`: the words become args, or the command itself with --command.
-    let mut extra: Vec<String> = p.args[1..].to_vec();
-    extra.extend(p.after_dash.clone().unwrap_or_default());
+    let extra = container_command(p);
+    if p.bool("stdin") {
+        container.stdin = Some(true);
+        container.stdin_once = Some(true);
+        container.tty = p.bool("tty").then_some(true);
+    }
     if !extra.is_empty() {
         if p.bool("command") {
             container.command = Some(extra);
@@ -157,6 +234,9 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &super::Io, out: &mut Out
     match cluster.create(pod) {
         Ok(created) => {
             cluster.settle();
+            if attach {
+                return 0;
+            }
             print_created(&created, p.value("output"), false, out)
         }
         Err(e) => {

@@ -79,7 +79,7 @@ fn nginx_version(tag: &str) -> &'static str {
     }
 }
 
-const NGINX_WELCOME: &str = "<!DOCTYPE html>
+pub const NGINX_WELCOME: &str = "<!DOCTYPE html>
 <html>
 <head>
 <title>Welcome to nginx!</title>

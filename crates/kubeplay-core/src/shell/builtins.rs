@@ -45,6 +45,12 @@ pub fn false_(_p: &mut Process, _args: &[String]) -> i32 {
 
 pub fn exit(p: &mut Process, args: &[String]) -> i32 {
     p.exit = true;
+    if let Some(c) = p.shell.container.as_deref_mut() {
+        c.exit_requested = true;
+        if c.dialect == super::container::Dialect::Bash {
+            p.eprintln("exit");
+        }
+    }
     match args.first() {
         None => p.shell.last_status,
         Some(a) => match a.parse::<i64>() {
@@ -499,7 +505,7 @@ pub fn env(p: &mut Process, args: &[String]) -> i32 {
         i += 1;
     }
     if let Some(name) = args.get(i) {
-        return match commands::lookup(name) {
+        return match commands::find(p.shell, name) {
             Some(c) => (c.run)(p, &args[i + 1..]),
             None => {
                 p.eprintln(&format!("env: ‘{name}’: No such file or directory"));
@@ -519,7 +525,7 @@ pub fn env(p: &mut Process, args: &[String]) -> i32 {
 pub fn which(p: &mut Process, args: &[String]) -> i32 {
     let mut status = 0;
     for a in args.iter().filter(|a| !a.starts_with('-')) {
-        match commands::lookup(a).map(|c| c.origin) {
+        match commands::find(p.shell, a).map(|c| c.origin) {
             Some(Origin::File(path)) | Some(Origin::BuiltinAndFile(path)) => p.println(path),
             _ => status = 1,
         }
@@ -536,7 +542,7 @@ pub fn type_(p: &mut Process, args: &[String]) -> i32 {
             p.println(&line);
             continue;
         }
-        match commands::lookup(a).map(|c| c.origin) {
+        match commands::find(p.shell, a).map(|c| c.origin) {
             Some(Origin::Builtin) | Some(Origin::BuiltinAndFile(_)) => p.println(&format!("{a} is a shell builtin")),
             Some(Origin::File(path)) => p.println(&format!("{a} is {path}")),
             None => {

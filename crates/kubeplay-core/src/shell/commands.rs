@@ -185,6 +185,14 @@ pub fn lookup(name: &str) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.name == name)
 }
 
+/// The command `name` runs where the shell is: on the node, or in a container.
+pub fn find(sh: &Shell, name: &str) -> Option<&'static Command> {
+    match sh.container() {
+        Some(c) => super::container::commands::lookup(c, name),
+        None => lookup(name),
+    }
+}
+
 /// `kubectl …`: stdin, files and the kubeconfig are handed over as its [`crate::kubectl::Io`].
 fn kubectl(p: &mut Process, args: &[String]) -> i32 {
     let mut out = Output::default();
@@ -197,10 +205,20 @@ fn kubectl(p: &mut Process, args: &[String]) -> i32 {
             out.err(&hint);
         }
     }
-    p.print_output(&out);
-    if let Some(fg) = outcome.foreground {
-        p.effect = Some(Effect::Foreground(fg));
+    match outcome.foreground {
+        Some(crate::foreground::Foreground::Exec(req)) => {
+            let code = sh.start_exec(&req, &mut out);
+            p.print_output(&out);
+            return code;
+        }
+        Some(crate::foreground::Foreground::Attach(wait)) => {
+            sh.pending_attach = Some(wait.request.clone());
+            p.effect = Some(Effect::Foreground(crate::foreground::Foreground::Attach(wait)));
+        }
+        Some(fg) => p.effect = Some(Effect::Foreground(fg)),
+        None => {}
     }
+    p.print_output(&out);
     outcome.exit_code
 }
 

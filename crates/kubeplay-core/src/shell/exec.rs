@@ -280,7 +280,7 @@ fn run_simple(
     };
     let mut env: BTreeMap<String, String> = sh.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
     env.extend(assignments.iter().cloned());
-    let (code, output, effect) = match commands::lookup(name) {
+    let (code, output, effect) = match commands::find(sh, name) {
         Some(c) => {
             let tty = sink.terminal && fds[1] == Target::Inherit(Stream::Stdout);
             let mut p = Process { shell: sh, stdin, env, output: Vec::new(), effect: None, tty, exit: false };
@@ -293,7 +293,7 @@ fn run_simple(
             let why = if sh.fs.is_dir(&path) { "Is a directory" } else if sh.fs.is_file(&path) { "Permission denied" } else { "No such file or directory" };
             (if why == "Permission denied" || why == "Is a directory" { 126 } else { 127 }, vec![(Stream::Stderr, format!("bash: {name}: {why}\n"))], None)
         }
-        None => (127, vec![(Stream::Stderr, format!("bash: {name}: command not found\n"))], None),
+        None => (127, vec![(Stream::Stderr, format!("{}\n", sh.command_not_found(name)))], None),
     };
     for (stream, text) in output {
         let fd = if stream == Stream::Stdout { 1 } else { 2 };

@@ -8,6 +8,7 @@
 
 pub mod builtins;
 pub mod commands;
+pub mod container;
 mod exec;
 mod expand;
 pub mod syntax;
@@ -73,6 +74,12 @@ pub struct Shell {
     pending_input: String,
     /// What followed a `sleep` on the line, run by [`Shell::resume`].
     suspended: Option<exec::Suspended>,
+    /// A shell in a container (`kubectl exec -it … -- sh`) while one runs.
+    container: Option<Box<container::ContainerSession>>,
+    /// `kubectl run -i` waiting for its pod: attach once the wait succeeds.
+    pending_attach: Option<container::ExecRequest>,
+    /// Containers' files as sessions in them left them, by container instance.
+    container_files: BTreeMap<String, Vfs>,
 }
 
 /// The environment of a root login on a kubeadm node.
@@ -112,11 +119,17 @@ impl Shell {
             last_status: 0,
             pending_input: String::new(),
             suspended: None,
+            container: None,
+            pending_attach: None,
+            container_files: BTreeMap::new(),
         }
     }
 
     /// `controlplane:~$ `, or with the working directory (`controlplane:/tmp$ `).
     pub fn prompt(&self) -> String {
+        if let Some(c) = self.container() {
+            return c.prompt(&self.cwd);
+        }
         format!("{HOSTNAME}:{}$ ", self.display_cwd())
     }
 
@@ -162,6 +175,7 @@ impl Shell {
     pub fn interrupt(&mut self) {
         self.pending_input.clear();
         self.suspended = None;
+        self.pending_attach = None;
         self.last_status = 130;
     }
 
@@ -175,14 +189,50 @@ impl Shell {
             return CommandOutput { lines: Vec::new(), effect: None, exit_code: self.last_status };
         }
         self.remember(text);
-        exec::run_text(self, text)
+        if let Some(c) = self.container.as_deref_mut() {
+            c.lines_read += text.lines().count().max(1) as u32;
+        }
+        let out = exec::run_text(self, text);
+        self.after_container_exit(out)
+    }
+
+    /// Ends the container shell if `exit` ran in it, adding what kubectl prints.
+    fn after_container_exit(&mut self, mut out: CommandOutput) -> CommandOutput {
+        if !self.container().is_some_and(|c| c.exit_requested) {
+            return out;
+        }
+        let mut o = crate::output::Output::default();
+        let code = self.finish_container(self.last_status, &mut o);
+        out.lines.extend(o.lines);
+        self.last_status = code;
+        out.exit_code = code;
+        out
+    }
+
+    /// What the shell says for a command it cannot find.
+    pub fn command_not_found(&self, name: &str) -> String {
+        match self.container() {
+            Some(c) => c.not_found(name),
+            None => format!("bash: {name}: command not found"),
+        }
     }
 
     /// Continues after a [`Effect::Sleep`] once the clock has moved on.
     pub fn resume(&mut self) -> CommandOutput {
         self.fs.now = self.cluster.now();
+        if let Some(req) = self.pending_attach.take() {
+            if self.last_status == 0 {
+                let mut out = crate::output::Output::default();
+                let code = self.start_exec(&req, &mut out);
+                self.last_status = code;
+                return CommandOutput { lines: out.lines, effect: None, exit_code: code };
+            }
+        }
         match self.suspended.take() {
-            Some(s) => exec::resume(self, s),
+            Some(s) => {
+                let out = exec::resume(self, s);
+                self.after_container_exit(out)
+            }
             None => CommandOutput { lines: Vec::new(), effect: None, exit_code: self.last_status },
         }
     }
