@@ -43,7 +43,9 @@ fn check(cluster: &Cluster, args: &[String], io: &super::Io, out: &mut Output) -
         1
     };
     let Some(target) = p.args.first().cloned() else {
-        return Err(help(out, "pod, type/name or --filename must be specified"));
+        // A plain error (exec.go's Complete), not a usage error: no "See …" line.
+        out.err("error: pod, type/name or --filename must be specified");
+        return Err(1);
     };
     if p.args.len() > 1 {
         return Err(help(out, "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"));
