@@ -23,7 +23,8 @@ const SHELL_TOOLS: &[&str] = &["sh", "ls", "cat", "echo", "env", "hostname", "ps
 pub static CATALOGUE: &[ImageRepo] = &[
     ImageRepo {
         repository: "nginx",
-        tags: &["latest", "stable", "1.25", "1.26", "1.27", "1.28", "1.29", "alpine", "1.25-alpine", "1.27-alpine"],
+        // 1.14.2, 1.16.1 and 1.7.9: the tags of the Kubernetes docs' Deployment examples.
+        tags: &["latest", "stable", "1.25", "1.26", "1.27", "1.28", "1.29", "alpine", "1.25-alpine", "1.27-alpine", "1.14.2", "1.16.1", "1.7.9"],
         size_bytes: 72_195_292,
         port: Some(80),
         binaries: &["sh", "bash", "curl", "ls", "cat", "echo", "env", "hostname", "nginx"],
