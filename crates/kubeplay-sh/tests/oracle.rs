@@ -237,6 +237,8 @@ const CASES: &[Case] = &[
     same(&["kubectl scale --replicas=2 --current-replicas=-2 deployment/x"]),
     same(&["kubectl scale deploy/x --replicas=abc"]),
     same(&["kubectl scale deploy/x --replicas=2 --dry-run=maybe"]),
+    same(&["kubectl scale --record deploy/x"]),
+    same(&["kubectl scale --record=false --replicas=-1 deploy/x"]),
     same(&["kubectl set image"]),
     same(&["kubectl set image deployment/x nginx=a foo"]),
     same(&["kubectl set env"]),

@@ -45,6 +45,8 @@ pub struct Parsed {
     /// Arguments after `--` (a container command), if `--` was given.
     pub after_dash: Option<Vec<String>>,
     values: BTreeMap<&'static str, Vec<String>>,
+    /// Every flag given, in order, by long name (what `--record` writes down).
+    pub given: Vec<(&'static str, String)>,
     /// The namespace of the kubeconfig's current context, if it names one.
     context_namespace: Option<String>,
 }
@@ -76,6 +78,11 @@ impl Parsed {
     /// a namespace from the context is not "enforced".
     pub fn namespace_flag(&self) -> Option<&str> {
         self.value("namespace").filter(|ns| !ns.is_empty())
+    }
+
+    fn set(&mut self, long: &'static str, value: String) {
+        self.given.push((long, value.clone()));
+        self.values.entry(long).or_default().push(value);
     }
 
     /// A boolean flag's value (`--all-namespaces`, `-A`, `--watch=false`).
@@ -158,7 +165,7 @@ pub fn parse_flags(args: &[String], all: &[FlagDef]) -> Result<Parsed, FlagError
                     v.clone()
                 }
             };
-            out.values.entry(def.long).or_default().push(value);
+            out.set(def.long, value);
             continue;
         }
         if a.len() > 1 && a.starts_with('-') {
@@ -181,7 +188,7 @@ pub fn parse_flags(args: &[String], all: &[FlagDef]) -> Result<Parsed, FlagError
                         } else {
                             "true".into()
                         };
-                        out.values.entry(def.long).or_default().push(value);
+                        out.set(def.long, value);
                     }
                     FlagKind::Value => {
                         let rest: String = chars[j..].iter().collect();
@@ -193,7 +200,7 @@ pub fn parse_flags(args: &[String], all: &[FlagDef]) -> Result<Parsed, FlagError
                         } else {
                             return Err(FlagError::Usage(format!("flag needs an argument: '{c}' in {a}")));
                         };
-                        out.values.entry(def.long).or_default().push(value);
+                        out.set(def.long, value);
                         j = chars.len();
                     }
                 }

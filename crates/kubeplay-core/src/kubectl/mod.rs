@@ -31,6 +31,7 @@ pub mod resources;
 pub mod run;
 mod autoscale;
 mod builder;
+mod record;
 pub mod rollout;
 pub(crate) mod scale;
 mod set;

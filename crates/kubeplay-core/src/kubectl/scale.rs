@@ -44,7 +44,8 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
         Ok(p) => p,
         Err(e) => return Outcome::code(usage_error("scale", e.message(), out)),
     };
-    match scale(cluster, &p, io, out) {
+    let cause = super::record::recorder(&["scale"], &p, out);
+    match scale(cluster, &p, io, out, cause.as_deref()) {
         Ok(()) => Outcome::code(0),
         Err(msg) => {
             out.err(&msg);
@@ -91,7 +92,7 @@ impl DryRun {
     }
 }
 
-fn scale(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Result<(), String> {
+fn scale(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
     if !p.is_set("replicas") {
         return Err("error: required flag(s) \"replicas\" not set".into());
     }
@@ -122,7 +123,7 @@ fn scale(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Result
         if dry_run != DryRun::Client {
             check_preconditions(info, current, p.value("resource-version"))?;
             if dry_run == DryRun::None {
-                write_replicas(cluster, info, replicas)?;
+                write_replicas(cluster, info, replicas, cause)?;
             }
         }
         print(info, p, dry_run, out);
@@ -154,10 +155,14 @@ pub fn spec_replicas(json: &Value) -> i64 {
     json.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1)
 }
 
-/// The merge patch `{"spec":{"replicas":N}}` on the scale subresource.
-fn write_replicas(cluster: &mut Cluster, info: &Info, replicas: i64) -> Result<(), String> {
+/// The merge patch `{"spec":{"replicas":N}}` on the scale subresource (and the
+/// `--record` annotation patched after it).
+fn write_replicas(cluster: &mut Cluster, info: &Info, replicas: i64, cause: Option<&str>) -> Result<(), String> {
     let mut value = info.json.clone();
     value["spec"]["replicas"] = Value::from(replicas);
+    if let Some(cause) = cause {
+        super::record::record(&mut value, cause);
+    }
     let doc = Document { source: String::new(), value, rt: info.rt };
     (info.rt.write)(cluster, &doc, Write::Replace).map_err(|e| e.replace("error when replacing \"\": ", ""))?;
     cluster.settle();

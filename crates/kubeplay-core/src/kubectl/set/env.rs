@@ -190,7 +190,7 @@ fn set_env(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Resu
     let pattern = p.value("containers").unwrap_or("*").to_string();
     let overwrite = !p.is_set("overwrite") || p.bool("overwrite");
     let listing = p.bool("list");
-    let result = edit_all(cluster, &infos, p, out, "env updated", "failed to patch env update to pod template: ", &mut |info, out, _| {
+    let result = edit_all(cluster, &infos, p, out, "env updated", "failed to patch env update to pod template: ", None, &mut |info, out, _| {
         let edited = edit_pod_spec(info, &mut |spec: &mut PodSpec| {
             let containers = selected(spec, &pattern);
             if containers.is_empty() {

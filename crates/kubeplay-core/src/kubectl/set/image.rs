@@ -20,7 +20,8 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
         Ok(p) => p,
         Err(e) => return usage_error("set image", e.message(), out),
     };
-    let result = set_image(cluster, &p, io, out);
+    let cause = super::super::record::recorder(&["set", "image"], &p, out);
+    let result = set_image(cluster, &p, io, out, cause.as_deref());
     finish(result, out)
 }
 
@@ -43,7 +44,7 @@ fn set_in(containers: &mut [Container], name: &str, image: &str) -> bool {
     found
 }
 
-fn set_image(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Result<(), String> {
+fn set_image(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
     let (resources, pairs) = resources_and_pairs(&p.args, "image")?;
     let images = parse_images(&pairs)?;
     require_resources(&resources, p)?;
@@ -63,7 +64,7 @@ fn set_image(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Re
         [one] => return Err(format!("error: {one}")),
         many => return Err(many.join("\n")),
     }
-    edit_all(cluster, &infos, p, out, "image updated", "failed to patch image update to pod template: ", &mut |info, _, errors| {
+    edit_all(cluster, &infos, p, out, "image updated", "failed to patch image update to pod template: ", cause, &mut |info, _, errors| {
         edit_pod_spec(info, &mut |spec: &mut PodSpec| {
             for (name, image) in &images {
                 let in_init = spec.init_containers.as_mut().is_some_and(|cs| set_in(cs, name, image));

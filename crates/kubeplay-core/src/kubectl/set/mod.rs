@@ -106,13 +106,17 @@ pub type EditFn<'a> = dyn FnMut(&Info, &mut Output, &mut Vec<String>) -> Result<
 
 /// `Run`'s loop over `CalculatePatches`: edits every object, writes and prints the
 /// changed ones (`<name> <what>`), and reports every error at the end, one per line.
-pub fn edit_all(cluster: &mut Cluster, infos: &[Info], p: &Parsed, out: &mut Output, what: &str, failed: &str, edit: &mut EditFn) -> Result<(), String> {
+/// `cause`: the `--record` change-cause written along with each change.
+pub fn edit_all(cluster: &mut Cluster, infos: &[Info], p: &Parsed, out: &mut Output, what: &str, failed: &str, cause: Option<&str>, edit: &mut EditFn) -> Result<(), String> {
     let mut errors: Vec<String> = Vec::new();
     for info in infos {
         match edit(info, out, &mut errors) {
             Err(e) => errors.push(e),
             Ok(Edited::Unchanged) => {}
-            Ok(Edited::Changed(value)) => {
+            Ok(Edited::Changed(mut value)) => {
+                if let Some(cause) = cause {
+                    super::record::record(&mut value, cause);
+                }
                 if let Err(e) = write_and_print(cluster, info, value, what, p, out) {
                     errors.push(format!("{failed}{e}"));
                 }

@@ -29,7 +29,8 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
         Ok(p) => p,
         Err(e) => return usage_error("set resources", e.message(), out),
     };
-    let result = set_resources(cluster, &p, io, out);
+    let cause = super::super::record::recorder(&["set", "resources"], &p, out);
+    let result = set_resources(cluster, &p, io, out, cause.as_deref());
     finish(result, out)
 }
 
@@ -50,7 +51,7 @@ pub fn resource_list(spec: &str) -> Result<BTreeMap<String, Quantity>, String> {
     Ok(list)
 }
 
-fn set_resources(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Result<(), String> {
+fn set_resources(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
     require_resources(&p.args, p)?;
     let infos = super::infos(cluster, p, &p.args, io)?;
     if p.bool("all") && p.value("selector").is_some() {
@@ -62,7 +63,7 @@ fn set_resources(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -
     }
     let (limits, requests) = (resource_list(limits)?, resource_list(requests)?);
     let pattern = p.value("containers").unwrap_or("*").to_string();
-    edit_all(cluster, &infos, p, out, "resource requirements updated", "failed to patch resources update to pod template ", &mut |info, _, errors| {
+    edit_all(cluster, &infos, p, out, "resource requirements updated", "failed to patch resources update to pod template ", cause, &mut |info, _, errors| {
         let mut missing = false;
         let edited = edit_pod_spec(info, &mut |spec: &mut PodSpec| {
             let containers = selected(spec, &pattern);
