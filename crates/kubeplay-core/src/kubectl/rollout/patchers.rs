@@ -148,3 +148,35 @@ mod tests {
         assert_eq!(patch("pause", &d, "t").err().as_deref(), Some("pausing is not supported"));
     }
 }
+
+#[cfg(test)]
+mod controller_tests {
+    use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+
+    use crate::{ClusterConfig, Shell};
+
+    fn replica_sets(sh: &Shell) -> usize {
+        sh.cluster.store.replicasets.list(Some("default")).count()
+    }
+
+    #[test]
+    fn a_paused_deployment_keeps_template_changes_until_resumed() {
+        let mut sh = Shell::new(ClusterConfig::default());
+        sh.execute("kubectl create deployment web --image=nginx:1.25 --replicas=2");
+        sh.cluster.advance_by(30_000);
+        sh.execute("kubectl rollout pause deployment/web");
+        sh.execute("kubectl set image deployment/web nginx=nginx:1.26");
+        sh.execute("kubectl scale deployment/web --replicas=3");
+        sh.cluster.advance_by(30_000);
+        // No new ReplicaSet while paused, but scaling still reaches the old one.
+        assert_eq!(replica_sets(&sh), 1);
+        let rs: &ReplicaSet = sh.cluster.store.replicasets.list(Some("default")).next().unwrap();
+        assert_eq!(rs.spec.as_ref().unwrap().replicas, Some(3));
+        let d = sh.cluster.store.get::<Deployment>("default", "web").unwrap();
+        let progressing = d.status.as_ref().unwrap().conditions.as_ref().unwrap().iter().find(|c| c.type_ == "Progressing").unwrap();
+        assert_eq!((progressing.status.as_str(), progressing.reason.as_deref()), ("Unknown", Some("DeploymentPaused")));
+        sh.execute("kubectl rollout resume deployment/web");
+        sh.cluster.advance_by(60_000);
+        assert_eq!(replica_sets(&sh), 2);
+    }
+}
