@@ -248,6 +248,8 @@ const CASES: &[Case] = &[
     same(&["kubectl set env --all -l app=x deployment"]),
     same(&["kubectl set resources"]),
     same(&["kubectl set resources --foo"]),
+    same(&["kubectl set serviceaccount"]),
+    same(&["kubectl set sa builder"]),
     // rollout: argument and flag checks.
     same(&["kubectl rollout status"]),
     same(&["kubectl rollout history"]),
