@@ -250,6 +250,7 @@ const CASES: &[Case] = &[
     same(&["kubectl set resources --foo"]),
     same(&["kubectl set serviceaccount"]),
     same(&["kubectl set sa builder"]),
+    same(&["kubectl set selector"]),
     // rollout: argument and flag checks.
     same(&["kubectl rollout status"]),
     same(&["kubectl rollout history"]),

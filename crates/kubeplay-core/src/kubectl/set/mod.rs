@@ -1,4 +1,4 @@
-//! `kubectl set image|env|resources|serviceaccount` (kubectl/pkg/cmd/set): each edits the pod
+//! `kubectl set image|env|resources|serviceaccount|selector` (kubectl/pkg/cmd/set): each edits the pod
 //! template of the objects named (`UpdatePodSpecForObject`: a Pod's own spec, a
 //! workload's `spec.template.spec`, a CronJob's job template), and writes only
 //! the objects whose spec actually changed (`CalculatePatches` skips `{}`
@@ -30,6 +30,7 @@ macro_rules! set_flags {
 mod env;
 mod image;
 mod resources;
+mod selector;
 mod serviceaccount;
 
 use k8s_openapi::api::core::v1::{Container, PodSpec};
@@ -56,6 +57,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
         "env" => env::run(cluster, &rest, io, out),
         "resources" => resources::run(cluster, &rest, io, out),
         "serviceaccount" | "sa" => serviceaccount::run(cluster, &rest, io, out),
+        "selector" => selector::run(cluster, &rest, io, out),
         other => {
             out.err(&format!("kubeplay: \"kubectl set {other}\" is not simulated yet; try kubectl set image, env or resources"));
             1
