@@ -43,6 +43,10 @@ pub enum Foreground {
     Exec(crate::shell::container::ExecRequest),
     /// `kubectl run -i`: waits for the pod's container to run, then attaches.
     Attach(crate::kubectl::run::AttachWait),
+    /// `kubectl logs -f`: the containers' new lines until they stop.
+    Logs(crate::kubectl::logs::LogFollow),
+    /// `timeout DURATION CMD`: the command, ended with status 124 at `until`.
+    Timeout { inner: Box<Foreground>, until: SimTime },
 }
 
 /// What one poll produced: lines to print, and the exit status once finished.
@@ -76,6 +80,13 @@ impl Foreground {
             Foreground::RolloutStatus(w) => progress.exit = w.poll(cluster, &mut progress.out),
             Foreground::Exec(_) => progress.exit = Some(0),
             Foreground::Attach(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
+            Foreground::Logs(follow) => progress.exit = follow.poll(cluster, &mut progress.out),
+            Foreground::Timeout { inner, until } => {
+                progress = inner.poll(cluster);
+                if progress.exit.is_none() && cluster.now() >= *until {
+                    progress.exit = Some(124);
+                }
+            }
         }
         progress
     }
@@ -90,6 +101,8 @@ impl Foreground {
             Foreground::RolloutStatus(w) => w.deadline(),
             Foreground::Exec(_) => SimTime::default(),
             Foreground::Attach(wait) => wait.deadline,
+            Foreground::Logs(f) => f.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
+            Foreground::Timeout { inner, until } => inner.deadline().min(*until),
         }
     }
 
@@ -103,7 +116,7 @@ impl Foreground {
                 return code;
             }
             let endless = match &self {
-                Foreground::Watch(_) => true,
+                Foreground::Watch(_) | Foreground::Logs(_) => true,
                 Foreground::RolloutStatus(w) => w.endless(),
                 _ => false,
             };

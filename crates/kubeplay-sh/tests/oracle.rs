@@ -274,6 +274,9 @@ const CASES: &[Case] = &[
     same(&["kubectl run x --image=busybox -it --dry-run=client -o yaml"]),
     same(&["kubectl run x --image=busybox --rm -it --dry-run=client"]),
     same(&["kubectl run -it --image=busybox --rm"]),
+    same(&["kubectl logs x --since=abc"]),
+    same(&["kubectl logs x --tail=abc"]),
+    same(&["kubectl logs x y z"]),
 ];
 
 /// What one command printed and how it ended.

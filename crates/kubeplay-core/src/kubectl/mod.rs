@@ -20,7 +20,8 @@ pub mod watch;
 mod create_network;
 mod exec;
 mod expose;
-mod logs;
+pub mod logs;
+mod log_loops;
 pub mod flags;
 pub mod describe;
 pub(crate) mod get;
@@ -140,7 +141,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "scale" => return scale::run(cluster, &rest, io, out),
         "set" => return set::run(cluster, &rest, io, out),
         "rollout" => return rollout::run(cluster, &rest, io, out),
-        "logs" => logs::run(cluster, &rest, io, out),
+        "logs" => return logs::run(cluster, &rest, io, out),
         "exec" => return exec::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),
         "config" => config::run(&rest, io.kubeconfig, out),

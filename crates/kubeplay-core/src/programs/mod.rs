@@ -12,3 +12,4 @@ pub mod getopt;
 pub mod grep;
 pub mod jq;
 pub mod text;
+pub mod timeout;

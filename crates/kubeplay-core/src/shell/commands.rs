@@ -176,6 +176,7 @@ pub const COMMANDS: &[Command] = &[
     program("grep", "/usr/bin/grep", crate::programs::grep::grep),
     program("awk", "/usr/bin/awk", crate::programs::awk::awk),
     program("jq", "/usr/bin/jq", crate::programs::jq::jq),
+    program("timeout", "/usr/bin/timeout", crate::programs::timeout::timeout),
     program("curl", "/usr/bin/curl", crate::network::tools::curl_on_node),
     program("wget", "/usr/bin/wget", crate::network::tools::wget_on_node),
     program("nslookup", "/usr/bin/nslookup", crate::network::tools::nslookup_on_node),
