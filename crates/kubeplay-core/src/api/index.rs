@@ -16,6 +16,7 @@ use super::store::ObjectKey;
 #[derive(Default)]
 pub struct Facets<'a> {
     pub namespace: &'a str,
+    pub uid: Option<&'a str>,
     /// The uid of the owner reference marked `controller: true`.
     pub controller: Option<&'a str>,
     pub labels: Option<&'a BTreeMap<String, String>>,
@@ -55,10 +56,13 @@ pub struct TableIndex {
     /// The resourceVersion of the last write to the table.
     revision: u64,
     by_controller: BTreeMap<String, Keys>,
-    controller_rev: BTreeMap<String, u64>,
+    controller_rev: Revisions<String>,
     /// Objects without a controller, per namespace.
     orphans: BTreeMap<String, Keys>,
-    orphan_rev: BTreeMap<String, u64>,
+    orphan_rev: Revisions<String>,
+    /// Live objects: when each was last written, and which key has which uid.
+    key_rev: Revisions<ObjectKey>,
+    by_uid: BTreeMap<String, ObjectKey>,
     by_node: BTreeMap<String, Keys>,
     by_subject: BTreeMap<String, Keys>,
     by_time: BTreeSet<(i64, ObjectKey)>,
@@ -66,6 +70,50 @@ pub struct TableIndex {
     by_label: BTreeMap<(String, String, String), Keys>,
     namespace_rev: BTreeMap<String, u64>,
     flagged: [Keys; FLAGS],
+}
+
+/// When each item last changed, and the items by the revision they changed at, so
+/// "what changed since resourceVersion N" costs only what changed.
+#[derive(Clone, Debug)]
+struct Revisions<T: Ord + Clone> {
+    at: BTreeMap<T, u64>,
+    order: BTreeMap<u64, BTreeSet<T>>,
+}
+
+impl<T: Ord + Clone> Default for Revisions<T> {
+    fn default() -> Self {
+        Revisions { at: BTreeMap::new(), order: BTreeMap::new() }
+    }
+}
+
+impl<T: Ord + Clone> Revisions<T> {
+    fn touch(&mut self, item: &T, rv: u64) {
+        self.forget(item);
+        self.at.insert(item.clone(), rv);
+        self.order.entry(rv).or_default().insert(item.clone());
+    }
+
+    fn forget(&mut self, item: &T) {
+        if let Some(old) = self.at.remove(item) {
+            if let Some(items) = self.order.get_mut(&old) {
+                items.remove(item);
+                if items.is_empty() {
+                    self.order.remove(&old);
+                }
+            }
+        }
+    }
+
+    fn get<Q: Ord + ?Sized>(&self, item: &Q) -> u64
+    where
+        T: std::borrow::Borrow<Q>,
+    {
+        self.at.get(item).copied().unwrap_or(0)
+    }
+
+    fn since(&self, rv: u64) -> impl Iterator<Item = &T> {
+        self.order.range(rv + 1..).flat_map(|(_, items)| items)
+    }
 }
 
 fn add_to(map: &mut BTreeMap<String, Keys>, at: &str, key: &ObjectKey) {
@@ -85,6 +133,10 @@ impl TableIndex {
     /// Indexes an object written at `rv`.
     pub fn add(&mut self, key: &ObjectKey, f: &Facets, rv: u64) {
         self.touch(f, rv);
+        self.key_rev.touch(key, rv);
+        if let Some(uid) = f.uid {
+            self.by_uid.insert(uid.to_string(), key.clone());
+        }
         match f.controller {
             Some(uid) => add_to(&mut self.by_controller, uid, key),
             None => add_to(&mut self.orphans, f.namespace, key),
@@ -111,6 +163,10 @@ impl TableIndex {
     /// Drops an object's entries (before its new version is added, or on removal at `rv`).
     pub fn remove(&mut self, key: &ObjectKey, f: &Facets, rv: u64) {
         self.touch(f, rv);
+        self.key_rev.forget(key);
+        if let Some(uid) = f.uid {
+            self.by_uid.remove(uid);
+        }
         match f.controller {
             Some(uid) => remove_from(&mut self.by_controller, uid, key),
             None => remove_from(&mut self.orphans, f.namespace, key),
@@ -141,12 +197,8 @@ impl TableIndex {
     fn touch(&mut self, f: &Facets, rv: u64) {
         self.revision = rv;
         match f.controller {
-            Some(uid) => {
-                self.controller_rev.insert(uid.to_string(), rv);
-            }
-            None => {
-                self.orphan_rev.insert(f.namespace.to_string(), rv);
-            }
+            Some(uid) => self.controller_rev.touch(&uid.to_string(), rv),
+            None => self.orphan_rev.touch(&f.namespace.to_string(), rv),
         }
         self.namespace_rev.insert(f.namespace.to_string(), rv);
     }
@@ -157,17 +209,37 @@ impl TableIndex {
 
     /// When an object controlled by `uid` was last written or removed.
     pub fn controller_revision(&self, uid: &str) -> u64 {
-        self.controller_rev.get(uid).copied().unwrap_or(0)
+        self.controller_rev.get(uid)
     }
 
     /// When an object without a controller in `namespace` was last written or removed.
     pub fn orphan_revision(&self, namespace: &str) -> u64 {
-        self.orphan_rev.get(namespace).copied().unwrap_or(0)
+        self.orphan_rev.get(namespace)
     }
 
     /// When an object of `namespace` was last written or removed.
     pub fn namespace_revision(&self, namespace: &str) -> u64 {
         self.namespace_rev.get(namespace).copied().unwrap_or(0)
+    }
+
+    /// Controller uids whose objects were written or removed after `rv`.
+    pub fn controllers_changed_since(&self, rv: u64) -> impl Iterator<Item = &String> {
+        self.controller_rev.since(rv)
+    }
+
+    /// Namespaces whose objects without a controller changed after `rv`.
+    pub fn orphans_changed_since(&self, rv: u64) -> impl Iterator<Item = &String> {
+        self.orphan_rev.since(rv)
+    }
+
+    /// Live objects written after `rv`.
+    pub fn keys_changed_since(&self, rv: u64) -> impl Iterator<Item = &ObjectKey> {
+        self.key_rev.since(rv)
+    }
+
+    /// The key of the live object with this uid.
+    pub fn key_of_uid(&self, uid: &str) -> Option<&ObjectKey> {
+        self.by_uid.get(uid)
     }
 
     pub fn controlled_by(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
@@ -238,5 +310,8 @@ mod tests {
         assert_eq!(ix.on_node("n1").count(), 0);
         assert!(ix.flagged(Flag::Unbound).is_empty());
         assert_eq!((ix.orphan_revision("ns"), ix.revision()), (3, 3));
+        assert_eq!(ix.keys_changed_since(1).collect::<Vec<_>>(), vec![&b]);
+        assert_eq!(ix.controllers_changed_since(1).collect::<Vec<_>>(), vec!["u1"]);
+        assert_eq!(ix.orphans_changed_since(2).collect::<Vec<_>>(), vec!["ns"]);
     }
 }

@@ -74,6 +74,7 @@ fn metadata_facets<K: k8s_openapi::Metadata<Ty = ObjectMeta>>(obj: &K) -> Facets
     let m = obj.metadata();
     Facets {
         namespace: m.namespace.as_deref().unwrap_or(""),
+        uid: m.uid.as_deref(),
         controller: crate::controllers::ownership::controller_of(m).map(|o| o.uid.as_str()),
         labels: m.labels.as_ref(),
         flags: if m.deletion_timestamp.is_some() { Flag::Deleting.bit() } else { 0 },

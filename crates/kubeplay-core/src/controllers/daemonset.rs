@@ -88,18 +88,24 @@ pub fn reconcile(c: &mut Cluster) {
     if sets.is_empty() {
         return;
     }
-    // A set whose object, pods and the nodes have not moved since a sync that wrote
-    // nothing is skipped; the nodes are copied only if some set needs them.
-    let mut nodes: Option<Vec<Node>> = None;
-    for ds in sets {
-        let uid = ds.metadata.uid.clone().unwrap_or_default();
-        let fingerprint = |c: &Cluster| {
-            vec![quiet::version(&ds.metadata), c.store.nodes.index().revision(), c.store.pods.index().controller_revision(&uid)]
-        };
-        quiet::sync_unless_quiet(c, COMPONENT, &uid, fingerprint, |c| {
-            let nodes = nodes.get_or_insert_with(|| c.store.nodes.list(None).cloned().collect());
-            sync(c, &ds, nodes);
-        });
+    // Only sets whose object or pods changed since the last round, or all of them
+    // when the nodes changed.
+    let since = c.quiet.advance(COMPONENT, c.store.revision());
+    let dirty = quiet::dirty_owners(&c.store.daemonsets, &[c.store.pods.index()], since)
+        .filter(|_| c.store.nodes.index().revision() <= since);
+    let Some(dirty) = dirty else {
+        let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
+        for ds in sets {
+            sync(c, &ds, &nodes);
+        }
+        return;
+    };
+    if dirty.is_empty() {
+        return;
+    }
+    let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
+    for ds in sets.iter().filter(|d| dirty.contains(&ObjectKey::of(&d.metadata))) {
+        sync(c, ds, &nodes);
     }
 }
 

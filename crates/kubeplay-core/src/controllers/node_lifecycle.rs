@@ -84,6 +84,7 @@ impl Cluster {
         }
         let now = self.now();
         self.machines.stopped.insert(node.to_string(), now);
+        self.quiet.forget_all();
         self.settle();
         Ok(())
     }
@@ -97,6 +98,7 @@ impl Cluster {
             return Err(NodeOpError::AlreadyRunning(node.into()));
         }
         let now = self.now();
+        self.quiet.forget_all();
         kubelet_event(self, node, "Starting", "Starting kubelet.".into());
         for step in self.machines.deferred.remove(node).unwrap_or_default() {
             self.schedule(now, TimedWork::Kubelet(step));
@@ -118,6 +120,7 @@ impl Cluster {
         }
         self.machines.stopped.remove(node);
         self.machines.deferred.remove(node);
+        self.quiet.forget_all();
         self.settle();
         Ok(())
     }
@@ -183,6 +186,17 @@ fn controller_event(c: &mut Cluster, involved: ObjectReference, type_: &'static 
 /// One pass of the node lifecycle controller, the kubelets' status posting and the
 /// pod garbage collector's orphan sweep.
 pub fn reconcile(c: &mut Cluster) {
+    // Nodes change only by writes or machine faults (which forget what was seen) and
+    // deadlines come as wake-ups: with no node written since the last round, the
+    // heartbeat pass has nothing to do.
+    let since = c.quiet.advance("node-lifecycle", c.store.revision());
+    if since == 0 || c.store.nodes.index().revision() > since {
+        monitor_nodes(c);
+    }
+    collect_orphaned_pods(c);
+}
+
+fn monitor_nodes(c: &mut Cluster) {
     let nodes: Vec<(String, Option<String>)> = c
         .store
         .nodes
@@ -205,7 +219,6 @@ pub fn reconcile(c: &mut Cluster) {
         }
         sync_condition_taints(c, name);
     }
-    collect_orphaned_pods(c);
 }
 
 /// The controller's verdict on a silent kubelet (`tryUpdateNodeHealth`): every

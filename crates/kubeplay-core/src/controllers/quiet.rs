@@ -1,64 +1,62 @@
-//! Skipping syncs that would change nothing, as the real controllers do by waiting
-//! for their informers' events. A controller names what one object's sync reads as a
-//! *fingerprint* (resourceVersions of the object and of the index parts it looks at,
-//! see `api::index`); after a sync that wrote nothing, the fingerprint is noted, and
-//! while it stays the same the sync is skipped. This is what keeps a settle round
-//! cheap when 30,000 pods exist but only a few changed.
+//! Looking only at what changed, as the real controllers do by queueing the objects
+//! their informers' events name. A controller remembers the store revision up to
+//! which it has looked at every change; next round it syncs only the objects written
+//! since, and the owners of dependents written since (found through the tables'
+//! indexes, see `api::index`). This is what keeps a settle round cheap when 30,000
+//! pods exist but only a few changed.
 //!
 //! Syncs that depend on the clock ask for a wake-up (`Cluster::wake_at`), and every
-//! wake-up forgets all notes, so a skipped sync never misses a deadline. The notes
-//! are a cache: a snapshot does not carry them and a restored cluster starts without.
+//! wake-up — like a machine fault — forgets what was seen, so the next round looks at
+//! everything again and no deadline is missed. This is a cache: a snapshot does not
+//! carry it and a restored cluster starts by looking at everything.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-
-use crate::cluster::Cluster;
+use crate::api::index::TableIndex;
+use crate::api::{ApiKind, ObjectKey, Table};
 
 #[derive(Clone, Debug, Default)]
 pub struct Quiet {
-    seen: BTreeMap<(&'static str, String), Vec<u64>>,
+    seen: BTreeMap<&'static str, u64>,
 }
 
 impl Quiet {
-    /// Forgets every note: the clock reached a deadline someone asked for.
+    /// Forgets what every controller has seen: a deadline came, or something outside
+    /// the store (a machine) changed.
     pub fn forget_all(&mut self) {
         self.seen.clear();
     }
 
-    /// Whether `controller` noted these inputs for object `uid` after a sync that
-    /// wrote nothing.
-    pub fn is_quiet(&self, controller: &'static str, uid: &str, fingerprint: &[u64]) -> bool {
-        self.seen.get(&(controller, uid.to_string())).is_some_and(|f| f == fingerprint)
-    }
-
-    /// Notes that a sync of `uid` with these inputs wrote nothing.
-    pub fn note(&mut self, controller: &'static str, uid: &str, fingerprint: Vec<u64>) {
-        self.seen.insert((controller, uid.to_string()), fingerprint);
+    /// The revision up to which `controller` has looked at every change (0: look at
+    /// everything), and marks everything up to `current` as looked at.
+    pub fn advance(&mut self, controller: &'static str, current: u64) -> u64 {
+        self.seen.insert(controller, current).unwrap_or(0)
     }
 }
 
-/// An object's resourceVersion as a number, for fingerprints.
-pub fn version(meta: &ObjectMeta) -> u64 {
-    meta.resource_version.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0)
+/// The owners (objects of `owners`) to sync after revision `since`: those written
+/// since, those whose dependents (in the tables of `dependents`, by controller uid)
+/// changed since, and every owner of a namespace whose orphans changed (it may adopt
+/// them). `None` when `since` is 0: everything.
+pub fn dirty_owners<O: ApiKind>(owners: &Table<O>, dependents: &[&TableIndex], since: u64) -> Option<BTreeSet<ObjectKey>> {
+    if since == 0 {
+        return None;
+    }
+    let index = owners.index();
+    let mut dirty: BTreeSet<ObjectKey> = index.keys_changed_since(since).cloned().collect();
+    for dep in dependents {
+        dirty.extend(dep.controllers_changed_since(since).filter_map(|uid| index.key_of_uid(uid)).cloned());
+        for ns in dep.orphans_changed_since(since) {
+            dirty.extend(owners.list(Some(ns)).map(|o| ObjectKey::of(o.metadata())));
+        }
+    }
+    Some(dirty)
 }
 
-/// Runs `sync` for the object `uid` of `controller` unless the inputs named by
-/// `fingerprint` are as they were after its last sync that wrote nothing.
-pub fn sync_unless_quiet(
-    c: &mut Cluster,
-    controller: &'static str,
-    uid: &str,
-    fingerprint: impl Fn(&Cluster) -> Vec<u64>,
-    sync: impl FnOnce(&mut Cluster),
-) {
-    let before = fingerprint(c);
-    if c.quiet.is_quiet(controller, uid, &before) {
-        return;
-    }
-    let revision = c.store.revision();
-    sync(c);
-    if c.store.revision() == revision {
-        c.quiet.note(controller, uid, before);
+/// The keys to sync: the dirty ones, or every key of the table.
+pub fn keys_to_sync<O: ApiKind>(owners: &Table<O>, dirty: Option<BTreeSet<ObjectKey>>) -> Vec<ObjectKey> {
+    match dirty {
+        Some(keys) => keys.into_iter().collect(),
+        None => owners.keys().cloned().collect(),
     }
 }

@@ -6,9 +6,9 @@
 //! `status` (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas).
 //!
 //! Each round first *plans* every ReplicaSet against one snapshot of the store (pods
-//! found through the table's controller index), then *applies* the plans. A set whose
-//! own object, pods and namespace orphans have not changed since a plan that found
-//! nothing to do is not planned again ([`super::quiet`]), so a round costs what changed.
+//! found through the table's controller index), then *applies* the plans. Only sets
+//! whose object, pods or namespace orphans changed since the last round are planned
+//! ([`super::quiet`]), so a round costs what changed.
 
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::Pod;
@@ -45,35 +45,17 @@ pub fn reconcile(c: &mut Cluster) {
         return;
     }
     let now = c.now();
-    let mut plans: Vec<Plan> = Vec::new();
-    let mut quiet_now: Vec<(String, Vec<u64>)> = Vec::new();
-    for rs in c.store.replicasets.list(None) {
-        let uid = rs.metadata.uid.clone().unwrap_or_default();
-        let fingerprint = fingerprint(c, rs);
-        if c.quiet.is_quiet(COMPONENT, &uid, &fingerprint) {
-            continue;
-        }
-        match plan(rs, &c.store.pods, &c.store.replicasets, now) {
-            Some(p) => plans.push(p),
-            None => quiet_now.push((uid, fingerprint)),
-        }
-    }
-    for (uid, fingerprint) in quiet_now {
-        c.quiet.note(COMPONENT, &uid, fingerprint);
-    }
+    let since = c.quiet.advance(COMPONENT, c.store.revision());
+    let dirty = quiet::dirty_owners(&c.store.replicasets, &[c.store.pods.index()], since);
+    let keys = quiet::keys_to_sync(&c.store.replicasets, dirty);
+    let plans: Vec<Plan> = keys
+        .iter()
+        .filter_map(|k| c.store.replicasets.get(k))
+        .filter_map(|rs| plan(rs, &c.store.pods, &c.store.replicasets, now))
+        .collect();
     for p in plans {
         apply(c, p);
     }
-}
-
-/// What a plan reads: the set, its pods, and the orphans it might adopt.
-fn fingerprint(c: &Cluster, rs: &ReplicaSet) -> Vec<u64> {
-    let pods = c.store.pods.index();
-    vec![
-        quiet::version(&rs.metadata),
-        pods.controller_revision(rs.metadata.uid.as_deref().unwrap_or("")),
-        pods.orphan_revision(rs.metadata.namespace.as_deref().unwrap_or("")),
-    ]
 }
 
 fn count(n: usize) -> Option<i32> {

@@ -21,7 +21,7 @@ use self::fenceposts::{is_rolling_update, max_surge, replicas};
 use self::revisions::{by_creation, replicas_annotations_need_update, rs_replicas, set_replicas_annotations, sync_revision, DESIRED_REPLICAS, MAX_REPLICAS};
 use self::status::{check_paused_conditions, sync_deployment_status};
 use super::quiet;
-use super::ownership::controller_ref;
+use super::ownership::{controller_of, controller_ref};
 use crate::api::selectors::selects;
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
@@ -52,35 +52,24 @@ pub fn reconcile(c: &mut Cluster) {
     if c.store.deployments.is_empty() {
         return;
     }
-    // Each sync reads its sets fresh by key; a Deployment whose object, sets and their
-    // pods have not moved since a sync that wrote nothing is skipped.
-    let keys: Vec<(ObjectKey, String)> =
-        c.store.deployments.list(None).map(|d| (ObjectKey::of(&d.metadata), d.metadata.uid.clone().unwrap_or_default())).collect();
-    for (key, uid) in keys {
-        quiet::sync_unless_quiet(c, COMPONENT, &uid, |c| fingerprint(c, &key, &uid), |c| {
-            let rss = &c.store.replicasets;
-            let rs_keys: Vec<ObjectKey> =
-                rss.controlled_by(&uid).chain(rss.orphans(&key.namespace)).map(|rs| ObjectKey::of(&rs.metadata)).collect();
-            sync_deployment(c, &key, &rs_keys);
-        });
+    // Only Deployments whose object, sets (or orphan sets) or their sets' pods
+    // changed since the last round; each sync reads its sets fresh by key.
+    let since = c.quiet.advance(COMPONENT, c.store.revision());
+    let mut dirty = quiet::dirty_owners(&c.store.deployments, &[c.store.replicasets.index()], since);
+    if let Some(dirty) = dirty.as_mut() {
+        let (rss, deployments) = (&c.store.replicasets, c.store.deployments.index());
+        for rs_uid in c.store.pods.index().controllers_changed_since(since) {
+            let owner = rss.index().key_of_uid(rs_uid).and_then(|k| rss.get(k)).and_then(|rs| controller_of(&rs.metadata));
+            dirty.extend(owner.and_then(|o| deployments.key_of_uid(&o.uid)).cloned());
+        }
     }
-}
-
-/// What a sync reads: the Deployment, its ReplicaSets and orphans it might adopt,
-/// and the pods of its sets (a Recreate rollout waits for them).
-fn fingerprint(c: &Cluster, key: &ObjectKey, uid: &str) -> Vec<u64> {
-    let rss = &c.store.replicasets;
-    let newest_pod = rss
-        .controlled_by(uid)
-        .map(|rs| c.store.pods.index().controller_revision(rs.metadata.uid.as_deref().unwrap_or("")))
-        .max()
-        .unwrap_or(0);
-    vec![
-        c.store.deployments.get(key).map(|d| quiet::version(&d.metadata)).unwrap_or(0),
-        rss.index().controller_revision(uid),
-        rss.index().orphan_revision(&key.namespace),
-        newest_pod,
-    ]
+    for key in quiet::keys_to_sync(&c.store.deployments, dirty) {
+        let Some(uid) = c.store.deployments.get(&key).and_then(|d| d.metadata.uid.clone()) else { continue };
+        let rss = &c.store.replicasets;
+        let rs_keys: Vec<ObjectKey> =
+            rss.controlled_by(&uid).chain(rss.orphans(&key.namespace)).map(|rs| ObjectKey::of(&rs.metadata)).collect();
+        sync_deployment(c, &key, &rs_keys);
+    }
 }
 
 /// `syncDeployment`.
