@@ -28,7 +28,7 @@ impl Default for ClusterConfig {
 }
 
 /// Work that becomes due at a simulated instant.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TimedWork {
     Kubelet(kubelet::PodStep),
     Termination(crate::controllers::pod_termination::TerminationStep),
@@ -47,11 +47,12 @@ const EVENT_TTL_MS: i64 = 60 * 60 * 1000;
 /// turning into a frozen page. Real work needs only a handful of rounds.
 const MAX_SETTLE_ROUNDS: usize = 1_000;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     pub store: Store,
     now: SimTime,
     pub(crate) rng: SimRng,
+    #[serde(with = "crate::snapshot::pairs")]
     timers: BTreeMap<(SimTime, u64), TimedWork>,
     timer_seq: u64,
     /// Last pod IP host part handed out per node (host-local IPAM goes round the range).
@@ -68,6 +69,7 @@ pub struct Cluster {
     pub(crate) machines: crate::controllers::node_lifecycle::Machines,
     /// Requests per second arriving at each Service (`add_load`), which the metrics
     /// pipeline turns into CPU use of the pods behind it.
+    #[serde(with = "crate::snapshot::pairs")]
     pub(crate) load: BTreeMap<crate::api::ObjectKey, f64>,
     /// Images the registry no longer serves (`kubeplay image unpullable`), canonical names.
     pub(crate) unpullable_images: BTreeSet<String>,
@@ -76,7 +78,11 @@ pub struct Cluster {
     /// The HPA controller's memory: last sync and recent recommendations.
     pub(crate) autoscaler: crate::controllers::horizontal::Memory,
     /// Syncs known to change nothing until their inputs move (a cache, not state).
+    #[serde(skip)]
     pub(crate) quiet: crate::controllers::quiet::Quiet,
+    /// The scheduler's cache of what each node's pods request (derived, not state).
+    #[serde(skip)]
+    pub(crate) node_usage: BTreeMap<String, crate::controllers::scheduler::NodeUsage>,
 }
 
 impl Cluster {
@@ -107,7 +113,27 @@ impl Cluster {
             network: Default::default(),
             autoscaler: Default::default(),
             quiet: Default::default(),
+            node_usage: Default::default(),
         }
+    }
+
+    /// What a restored snapshot must satisfy beyond its types: instants on a
+    /// calendar (so clock arithmetic cannot overflow) and a resourceVersion counter
+    /// ahead of every stored object's.
+    pub(crate) fn check_consistent(&self) -> Result<(), String> {
+        const LAST_INSTANT: i64 = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+        let on_calendar = |t: SimTime| (0..=LAST_INSTANT).contains(&t.0);
+        if !on_calendar(self.now) || !self.timers.keys().all(|(t, _)| on_calendar(*t)) {
+            return Err("the clock or a timer is outside years 1970-9999".into());
+        }
+        if self.timers.keys().any(|(_, seq)| *seq > self.timer_seq) {
+            return Err("a timer is numbered beyond the timer counter".into());
+        }
+        let newest = self.store.newest_object_version();
+        if newest > self.store.revision() {
+            return Err(format!("an object has resourceVersion {newest}, beyond the store's {}", self.store.revision()));
+        }
+        Ok(())
     }
 
     /// Sets the request rate arriving at Service `namespace/service` (0 removes it):

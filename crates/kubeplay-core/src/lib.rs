@@ -24,6 +24,7 @@ pub mod output;
 pub mod printers;
 pub mod programs;
 pub mod script;
+pub mod snapshot;
 pub mod shell;
 pub mod time;
 pub mod vfs;

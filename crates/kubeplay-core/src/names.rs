@@ -11,6 +11,39 @@ pub const SUFFIX_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 #[derive(Clone, Debug)]
 pub struct SimRng(ChaCha8Rng);
 
+/// The generator's position, as a snapshot stores it: the seed, the stream and how
+/// many 32-bit words have been drawn (a decimal string: it is a 68-bit number).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RngState {
+    seed: String,
+    stream: u64,
+    word_pos: String,
+}
+
+impl serde::Serialize for SimRng {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let seed: String = self.0.get_seed().iter().map(|b| format!("{b:02x}")).collect();
+        RngState { seed, stream: self.0.get_stream(), word_pos: self.0.get_word_pos().to_string() }.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SimRng {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SimRng, D::Error> {
+        use serde::de::Error;
+        let state = RngState::deserialize(d)?;
+        let bytes: Vec<u8> = (0..state.seed.len() / 2)
+            .map(|i| state.seed.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect::<Option<_>>()
+            .ok_or_else(|| D::Error::custom("rng seed is not hex"))?;
+        let seed: [u8; 32] = bytes.try_into().map_err(|_| D::Error::custom("rng seed is not 32 bytes"))?;
+        let word_pos: u128 = state.word_pos.parse().map_err(|_| D::Error::custom("rng word_pos is not a number"))?;
+        let mut rng = ChaCha8Rng::from_seed(seed);
+        rng.set_stream(state.stream);
+        rng.set_word_pos(word_pos);
+        Ok(SimRng(rng))
+    }
+}
+
 impl SimRng {
     pub fn seeded(seed: u64) -> SimRng {
         SimRng(ChaCha8Rng::seed_from_u64(seed))

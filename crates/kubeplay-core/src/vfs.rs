@@ -33,7 +33,7 @@ impl std::fmt::Display for VfsError {
 
 pub const HOME: &str = "/root";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Vfs {
     files: BTreeMap<String, String>,
     dirs: BTreeSet<String>,

@@ -64,6 +64,7 @@ pub struct TableIndex {
     key_rev: Revisions<ObjectKey>,
     by_uid: BTreeMap<String, ObjectKey>,
     by_node: BTreeMap<String, Keys>,
+    node_rev: Revisions<String>,
     by_subject: BTreeMap<String, Keys>,
     by_time: BTreeSet<(i64, ObjectKey)>,
     /// (namespace, label key, label value) → objects.
@@ -143,6 +144,7 @@ impl TableIndex {
         }
         if let Some(node) = f.node {
             add_to(&mut self.by_node, node, key);
+            self.node_rev.touch(&node.to_string(), rv);
         }
         if let Some(subject) = f.subject {
             add_to(&mut self.by_subject, subject, key);
@@ -173,6 +175,7 @@ impl TableIndex {
         }
         if let Some(node) = f.node {
             remove_from(&mut self.by_node, node, key);
+            self.node_rev.touch(&node.to_string(), rv);
         }
         if let Some(subject) = f.subject {
             remove_from(&mut self.by_subject, subject, key);
@@ -195,7 +198,7 @@ impl TableIndex {
     }
 
     fn touch(&mut self, f: &Facets, rv: u64) {
-        self.revision = rv;
+        self.revision = self.revision.max(rv);
         match f.controller {
             Some(uid) => self.controller_rev.touch(&uid.to_string(), rv),
             None => self.orphan_rev.touch(&f.namespace.to_string(), rv),
@@ -230,6 +233,11 @@ impl TableIndex {
     /// Namespaces whose objects without a controller changed after `rv`.
     pub fn orphans_changed_since(&self, rv: u64) -> impl Iterator<Item = &String> {
         self.orphan_rev.since(rv)
+    }
+
+    /// Nodes whose pods were written, bound or removed after `rv`.
+    pub fn nodes_changed_since(&self, rv: u64) -> impl Iterator<Item = &String> {
+        self.node_rev.since(rv)
     }
 
     /// Live objects written after `rv`.

@@ -24,7 +24,7 @@ use crate::time::SimTime;
 
 /// Where an object lives: namespace (empty for cluster-scoped kinds) and name.
 /// Ordered by namespace then name, which is the order list calls return.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ObjectKey {
     pub namespace: String,
     pub name: String,
@@ -144,8 +144,29 @@ impl<K: ApiKind> Table<K> {
     }
 }
 
+/// A table is stored in a snapshot as the list of its objects; the indexes are
+/// rebuilt on restore.
+impl<K: ApiKind> serde::Serialize for Table<K> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.items.values())
+    }
+}
+
+impl<'de, K: ApiKind + serde::de::DeserializeOwned> serde::Deserialize<'de> for Table<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Table<K>, D::Error> {
+        let mut table = Table::default();
+        for obj in Vec::<K>::deserialize(d)? {
+            let meta = obj.metadata();
+            let key = ObjectKey::new(if K::NAMESPACED { meta.namespace.as_deref().unwrap_or("") } else { "" }, meta.name.as_deref().unwrap_or(""));
+            let rv = meta.resource_version.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0);
+            table.put(key, obj, rv);
+        }
+        Ok(table)
+    }
+}
+
 /// The cluster's API objects.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Store {
     pub pods: Table<Pod>,
     pub nodes: Table<Node>,
@@ -179,6 +200,18 @@ impl Store {
     /// The newest resourceVersion: changes whenever any object changes.
     pub fn revision(&self) -> u64 {
         self.resource_version
+    }
+
+    /// The highest resourceVersion any stored object carries.
+    pub fn newest_object_version(&self) -> u64 {
+        let mut newest = 0;
+        macro_rules! scan {
+            ($ty:ty) => {
+                newest = newest.max(<$ty as ApiKind>::table(self).index().revision());
+            };
+        }
+        crate::for_each_kind!(scan);
+        newest
     }
 
     fn next_rv(&mut self) -> String {

@@ -36,7 +36,7 @@ const SCALE_UP_MINIMUM: f64 = 4.0;
 
 /// What the controller remembers between syncs (its in-memory state, as the real
 /// one keeps `recommendations` per HPA key).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Memory {
     last_sync: BTreeMap<String, SimTime>,
     recommendations: BTreeMap<String, Vec<(SimTime, i32)>>,

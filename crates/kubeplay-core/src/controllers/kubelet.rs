@@ -41,7 +41,7 @@ const BACKOFF_BASE_MS: i64 = 10_000;
 const BACKOFF_CAP_MS: i64 = 300_000;
 
 /// One step of a pod's life on its node.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stage {
     /// The sandbox is up: the pod gets its IP and the first image pull begins.
     SandboxReady,
@@ -62,7 +62,7 @@ pub enum Stage {
 }
 
 /// A stage for a given pod.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PodStep {
     pub pod: ObjectKey,
     pub uid: String,

@@ -33,7 +33,7 @@ pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
 
 /// The machines' side of the nodes, which the API does not show: whose kubelet is
 /// stopped (since when), and the pod work its kubelet will pick up when it returns.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Machines {
     stopped: BTreeMap<String, SimTime>,
     deferred: BTreeMap<String, Vec<PodStep>>,

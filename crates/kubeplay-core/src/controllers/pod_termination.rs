@@ -20,7 +20,7 @@ const SIGTERM_EXIT_MS: i64 = 300;
 const FINAL_DELETE_MS: i64 = 700;
 
 /// Where a terminating pod is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TerminationStage {
     /// The containers' processes are gone (exit code 137 if killed at the deadline).
     ContainersStopped { killed: bool },
@@ -28,7 +28,7 @@ pub enum TerminationStage {
     Remove,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TerminationStep {
     pub pod: ObjectKey,
     pub uid: String,

@@ -35,8 +35,8 @@ pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
 
 /// What the pods already placed on one node take from it (the scheduler cache's
 /// `NodeInfo`): built once per round, updated as pods are bound.
-#[derive(Default)]
-struct NodeUsage {
+#[derive(Clone, Debug, Default)]
+pub struct NodeUsage {
     pods: i64,
     cpu: i64,
     mem: i64,
@@ -193,17 +193,30 @@ pub fn reconcile(c: &mut Cluster) {
         return;
     }
     let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
-    let mut usage: BTreeMap<String, NodeUsage> = BTreeMap::new();
-    for node in &nodes {
-        let name = node.metadata.name.clone().unwrap_or_default();
+    let mut usage = std::mem::take(&mut c.node_usage);
+    refresh_usage(c, &nodes, &mut usage);
+    for key in pending {
+        schedule_one(c, &key, &nodes, &mut usage);
+    }
+    c.node_usage = usage;
+}
+
+/// Brings the cache of node usage up to date: only nodes whose pods changed since
+/// the last refresh are summed again (all of them after a wake-up).
+fn refresh_usage(c: &mut Cluster, nodes: &[Node], usage: &mut BTreeMap<String, NodeUsage>) {
+    let since = c.quiet.advance("default-scheduler", c.store.revision());
+    let stale: Vec<String> = if since == 0 {
+        usage.clear();
+        nodes.iter().filter_map(|n| n.metadata.name.clone()).collect()
+    } else {
+        c.store.pods.index().nodes_changed_since(since).cloned().collect()
+    };
+    for name in stale {
         let mut u = NodeUsage::default();
         for p in c.store.pods.on_node(&name).filter(|p| holds_resources(p)) {
             u.add(p);
         }
         usage.insert(name, u);
-    }
-    for key in pending {
-        schedule_one(c, &key, &nodes, &mut usage);
     }
 }
 

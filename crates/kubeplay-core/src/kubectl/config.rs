@@ -30,7 +30,7 @@ const CERT_DATA: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCmt1YmVwbGF5IHNpbXV
 const KEY_DATA: &str = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCmt1YmVwbGF5IHNpbXVsYXRlZDogbm8ga2V5Ci0tLS0tRU5EIFBSSVZBVEUgS0VZLS0tLS0K";
 
 /// One context entry: which cluster and user, and optionally a namespace.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KubeContext {
     pub cluster: String,
     pub user: String,
@@ -39,7 +39,7 @@ pub struct KubeContext {
 
 /// The kubeconfig's contexts (ordered by name, as kubectl lists them) and the
 /// current one (`""` when unset, e.g. after deleting it).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Kubeconfig {
     pub contexts: BTreeMap<String, KubeContext>,
     pub current_context: String,

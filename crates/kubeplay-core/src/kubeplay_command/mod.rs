@@ -6,6 +6,7 @@
 //! their users; the UI's fault and traffic buttons type these same commands so the
 //! learner sees their form.
 
+mod snapshot;
 mod traffic;
 
 use crate::api::ObjectKey;
@@ -28,10 +29,26 @@ const USAGE: &str = "Usage: kubeplay COMMAND
   traffic                  list the steady streams of requests
   traffic stop [ID]        stop one stream, or all of them
   load SERVICE RPS [-n NAMESPACE]
-                           send RPS requests per second to SERVICE (0 stops them)";
+                           send RPS requests per second to SERVICE (0 stops them)
+  snapshot save FILE       save the whole session (cluster, files, shell) to FILE
+  snapshot load FILE       replace the session with the one saved in FILE";
 
 /// A command's result: the line to print, or the error.
 type Outcome = Result<String, String>;
+
+/// Runs `kubeplay <args>` with the whole shell at hand (`snapshot` saves and
+/// replaces it); everything else acts on the cluster through [`run`].
+pub fn run_in_shell(shell: &mut crate::shell::Shell, args: &[String], out: &mut Output) -> i32 {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    if let ["snapshot", rest @ ..] = words.as_slice() {
+        return match snapshot::snapshot(shell, rest) {
+            Some(result) => report(result, out),
+            None => usage_error(out, &format!("unknown command: {}", words.join(" "))),
+        };
+    }
+    let namespace = shell.kubeconfig.namespace().unwrap_or("default").to_string();
+    run(&mut shell.cluster, &namespace, args, out)
+}
 
 /// Runs `kubeplay <args>`; `namespace` is the kubeconfig's current one. Returns the
 /// exit status.

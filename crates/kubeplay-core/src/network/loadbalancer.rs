@@ -22,7 +22,7 @@ pub const PROVISION_MS: i64 = 5_000;
 const COMPONENT: &str = "service-controller";
 
 /// Timed work of the network's controllers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NetworkStep {
     /// The cloud finished provisioning the balancer of this Service.
     LoadBalancerReady { service: ObjectKey, uid: String },

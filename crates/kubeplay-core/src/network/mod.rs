@@ -28,7 +28,7 @@ pub const REQUEST_LOG_LEN: usize = 200;
 const ACCESS_LOG_LEN: usize = 1000;
 
 /// Traffic one pod has served.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PodTraffic {
     /// Requests served since the pod started.
     pub total: u64,
@@ -37,20 +37,21 @@ pub struct PodTraffic {
 }
 
 /// One line a server wrote to its container log.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogLine {
     pub at: SimTime,
     pub text: String,
 }
 
 /// Network state that is not an API object: what the data plane has seen.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkState {
     /// The newest requests, for the traffic view.
     pub requests: VecDeque<request::RequestRecord>,
     /// Per pod uid.
     pub served: BTreeMap<String, PodTraffic>,
     /// Access-log lines per (pod uid, container name).
+    #[serde(with = "crate::snapshot::pairs")]
     pub access_log: BTreeMap<(String, String), Vec<LogLine>>,
     /// LoadBalancer services (uid) waiting for the cloud to hand out an address.
     pub pending_load_balancers: BTreeSet<String>,

@@ -24,7 +24,7 @@ use crate::controllers::kubelet::node_internal_ip;
 use crate::time::SimTime;
 
 /// Where a request starts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Client {
     /// A shell on a node (the console is on `controlplane`).
     Node(String),
@@ -45,7 +45,7 @@ impl Client {
 }
 
 /// One step of a request's path, for the traffic view.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Hop {
     Dns { name: String, ip: String },
     LoadBalancer { ip: String, port: u16 },
@@ -56,7 +56,7 @@ pub enum Hop {
 }
 
 /// Why a request got no HTTP answer, as curl reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Failure {
     /// `curl: (6) Could not resolve host: x`
     Resolve(String),
@@ -69,7 +69,7 @@ pub enum Failure {
 }
 
 /// A request as the traffic view shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RequestRecord {
     /// Its number among all requests recorded (set by `NetworkState::record`).
     pub seq: u64,

@@ -24,7 +24,7 @@ pub const MAX_RATE: u32 = 200;
 const MIN_PERIOD_MS: i64 = 200;
 
 /// A steady stream of requests.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Generator {
     pub id: u32,
     pub client: Client,
@@ -40,7 +40,7 @@ pub struct Generator {
 }
 
 /// The running generators and the next id to hand out.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Generators {
     pub running: BTreeMap<u32, Generator>,
     next_id: u32,

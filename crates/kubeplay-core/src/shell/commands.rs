@@ -226,8 +226,7 @@ fn kubectl(p: &mut Process, args: &[String]) -> i32 {
 /// `kubeplay node|container|image|traffic|load …`: the playground's own command.
 fn kubeplay(p: &mut Process, args: &[String]) -> i32 {
     let mut out = Output::default();
-    let namespace = p.shell.kubeconfig.namespace().unwrap_or("default").to_string();
-    let code = crate::kubeplay_command::run(&mut p.shell.cluster, &namespace, args, &mut out);
+    let code = crate::kubeplay_command::run_in_shell(p.shell, args, &mut out);
     p.print_output(&out);
     code
 }

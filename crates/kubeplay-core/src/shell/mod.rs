@@ -51,7 +51,7 @@ pub struct CommandOutput {
 }
 
 /// A shell variable; exported ones are the environment of the commands.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Var {
     pub value: String,
     pub exported: bool,
