@@ -9,15 +9,15 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapKeySelector, EnvVar, EnvVarSource, PodSpec, Secret, SecretKeySelector,
 };
 
-use super::{edit_all, edit_pod_spec, finish, selected, Edited};
+use super::{edit_all, edit_pod_spec, selected, Edited};
 use crate::api::validation;
 use crate::cluster::Cluster;
 use crate::kubectl::builder::Info;
-use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use crate::kubectl::{usage_error, Io};
+use crate::kubectl::flags::{flag, FlagDef, FlagKind, Parsed};
+use crate::kubectl::Io;
 use crate::output::Output;
 
-const FLAGS: &[FlagDef] = set_flags!(
+pub const FLAGS: &[FlagDef] = set_flags!(
     flag("containers", Some('c'), FlagKind::Value),
     flag("from", None, FlagKind::Value),
     flag("prefix", None, FlagKind::Value),
@@ -27,15 +27,6 @@ const FLAGS: &[FlagDef] = set_flags!(
     flag("resolve", None, FlagKind::Bool),
     flag("overwrite", None, FlagKind::Bool),
 );
-
-pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
-        Ok(p) => p,
-        Err(e) => return usage_error("set env", e.message(), out),
-    };
-    let result = set_env(cluster, &p, io, out);
-    finish(result, out)
-}
 
 /// `argumentEnvironment` (`^(.+)=(.*)$`) or a removal `KEY-`.
 fn is_env_argument(s: &str) -> bool {
@@ -164,7 +155,8 @@ fn list(info: &Info, spec: &PodSpec, pattern: &str, out: &mut Output) {
     }
 }
 
-fn set_env(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Result<(), String> {
+/// `set env` has no `--record`: `_cause` is always `None`.
+pub fn set_env(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, _cause: Option<&str>) -> Result<(), String> {
     if p.bool("all") && p.value("selector").is_some() {
         return Err("error: cannot set --all and --selector at the same time".into());
     }

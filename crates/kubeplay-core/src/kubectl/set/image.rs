@@ -7,23 +7,13 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 
-use super::{edit_all, edit_pod_spec, finish, infos, require_resources, resources_and_pairs};
-use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use crate::kubectl::{usage_error, Io};
+use super::{edit_all, edit_pod_spec, infos, require_resources, resources_and_pairs};
+use crate::kubectl::flags::{flag, FlagDef, FlagKind, Parsed};
+use crate::kubectl::Io;
 use crate::cluster::Cluster;
 use crate::output::Output;
 
-const FLAGS: &[FlagDef] = set_flags!(flag("record", None, FlagKind::Bool));
-
-pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
-        Ok(p) => p,
-        Err(e) => return usage_error("set image", e.message(), out),
-    };
-    let cause = super::super::record::recorder(&["set", "image"], &p, out);
-    let result = set_image(cluster, &p, io, out, cause.as_deref());
-    finish(result, out)
-}
+pub const FLAGS: &[FlagDef] = set_flags!(flag("record", None, FlagKind::Bool));
 
 /// `ParsePairs(…, "image", false)`: `NAME=IMAGE` only.
 fn parse_images(pairs: &[String]) -> Result<BTreeMap<String, String>, String> {
@@ -44,7 +34,7 @@ fn set_in(containers: &mut [Container], name: &str, image: &str) -> bool {
     found
 }
 
-fn set_image(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
+pub fn set_image(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
     let (resources, pairs) = resources_and_pairs(&p.args, "image")?;
     let images = parse_images(&pairs)?;
     require_resources(&resources, p)?;

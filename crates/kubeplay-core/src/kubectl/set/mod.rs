@@ -38,12 +38,25 @@ use serde_json::Value;
 
 use super::apply::Write;
 use super::builder::Info;
-use super::flags::Parsed;
+use super::flags::{self, FlagDef, Parsed};
 use super::manifest::Document;
 use super::scale::DryRun;
 use super::{Io, Outcome};
 use crate::cluster::Cluster;
 use crate::output::Output;
+
+/// What a subcommand does once its flags are parsed; `cause` is its `--record`.
+type Body = fn(&mut Cluster, &Parsed, &Io, &mut Output, Option<&str>) -> Result<(), String>;
+
+/// The subcommands: names (aliases after the first), flags, whether `--record`
+/// exists there, and the body.
+const SUBCOMMANDS: &[(&[&str], &[FlagDef], bool, Body)] = &[
+    (&["image"], image::FLAGS, true, image::set_image),
+    (&["env"], env::FLAGS, false, env::set_env),
+    (&["resources"], resources::FLAGS, true, resources::set_resources),
+    (&["serviceaccount", "sa"], serviceaccount::FLAGS, true, serviceaccount::set_service_account),
+    (&["selector"], selector::FLAGS, true, selector::set_selector),
+];
 
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
     // `kubectl set` alone is answered by the help module; the first non-flag
@@ -52,18 +65,18 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
         return Outcome::code(0);
     };
     let rest: Vec<String> = args[..at].iter().chain(args[at + 1..].iter()).cloned().collect();
-    let code = match args[at].as_str() {
-        "image" => image::run(cluster, &rest, io, out),
-        "env" => env::run(cluster, &rest, io, out),
-        "resources" => resources::run(cluster, &rest, io, out),
-        "serviceaccount" | "sa" => serviceaccount::run(cluster, &rest, io, out),
-        "selector" => selector::run(cluster, &rest, io, out),
-        other => {
-            out.err(&format!("kubeplay: \"kubectl set {other}\" is not simulated yet; try kubectl set image, env or resources"));
-            1
-        }
+    let Some((names, defs, records, body)) = SUBCOMMANDS.iter().find(|(names, ..)| names.contains(&args[at].as_str())) else {
+        out.err(&format!("kubeplay: \"kubectl set {}\" is not simulated yet; try kubectl set image, env, resources, serviceaccount or selector", args[at]));
+        return Outcome::code(1);
     };
-    Outcome::code(code)
+    let path = ["set", names[0]];
+    let p = match flags::parse(&rest, defs, io.kubeconfig) {
+        Ok(p) => p,
+        Err(e) => return Outcome::code(super::usage_error(&path.join(" "), e.message(), out)),
+    };
+    let cause = if *records { super::record::recorder(&path, &p, out) } else { None };
+    let result = body(cluster, &p, io, out, cause.as_deref());
+    Outcome::code(finish(result, out))
 }
 
 /// Where a kind keeps the pod spec it stamps out.

@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{PodSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::{edit_all, edit_pod_spec, finish, require_resources, selected};
+use super::{edit_all, edit_pod_spec, require_resources, selected};
 use crate::cluster::Cluster;
-use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use crate::kubectl::{usage_error, Io};
+use crate::kubectl::flags::{flag, FlagDef, FlagKind, Parsed};
+use crate::kubectl::Io;
 use crate::output::Output;
 use crate::printers::quantity::Quantity as Parsed_;
 
-const FLAGS: &[FlagDef] = set_flags!(
+pub const FLAGS: &[FlagDef] = set_flags!(
     flag("limits", None, FlagKind::Value),
     flag("requests", None, FlagKind::Value),
     flag("containers", Some('c'), FlagKind::Value),
@@ -23,16 +23,6 @@ const FLAGS: &[FlagDef] = set_flags!(
 );
 
 const QUANTITY_RULE: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-
-pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
-        Ok(p) => p,
-        Err(e) => return usage_error("set resources", e.message(), out),
-    };
-    let cause = super::super::record::recorder(&["set", "resources"], &p, out);
-    let result = set_resources(cluster, &p, io, out, cause.as_deref());
-    finish(result, out)
-}
 
 /// `populateResourceListV1`: `cpu=200m,memory=512Mi`.
 pub fn resource_list(spec: &str) -> Result<BTreeMap<String, Quantity>, String> {
@@ -51,7 +41,7 @@ pub fn resource_list(spec: &str) -> Result<BTreeMap<String, Quantity>, String> {
     Ok(list)
 }
 
-fn set_resources(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
+pub fn set_resources(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
     require_resources(&p.args, p)?;
     let infos = super::infos(cluster, p, &p.args, io)?;
     if p.bool("all") && p.value("selector").is_some() {

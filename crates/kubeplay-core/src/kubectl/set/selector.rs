@@ -8,24 +8,14 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{finish, write_and_print};
+use super::{write_and_print};
 use crate::api::selectors::{parse_selector, Requirement};
 use crate::cluster::Cluster;
-use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use crate::kubectl::{usage_error, Io};
+use crate::kubectl::flags::{flag, FlagDef, FlagKind, Parsed};
+use crate::kubectl::Io;
 use crate::output::Output;
 
-const FLAGS: &[FlagDef] = set_flags!(flag("record", None, FlagKind::Bool), flag("resource-version", None, FlagKind::Value));
-
-pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
-        Ok(p) => p,
-        Err(e) => return usage_error("set selector", e.message(), out),
-    };
-    let cause = super::super::record::recorder(&["set", "selector"], &p, out);
-    let result = set_selector(cluster, &p, io, out, cause.as_deref());
-    finish(result, out)
-}
+pub const FLAGS: &[FlagDef] = set_flags!(flag("record", None, FlagKind::Bool), flag("resource-version", None, FlagKind::Value));
 
 /// `ParseToLabelSelector` then `copyOldSelector`: only `key=value` terms.
 fn selector_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
@@ -50,7 +40,7 @@ fn selector_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(labels)
 }
 
-fn set_selector(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
+pub fn set_selector(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
     let Some((expression, resources)) = p.args.split_last() else {
         return Err("error: one selector is required".into());
     };

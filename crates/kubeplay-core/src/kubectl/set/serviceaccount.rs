@@ -5,25 +5,15 @@
 
 use k8s_openapi::api::core::v1::PodSpec;
 
-use super::{edit_all, edit_pod_spec, finish, infos, Edited};
+use super::{edit_all, edit_pod_spec, infos, Edited};
 use crate::cluster::Cluster;
-use crate::kubectl::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use crate::kubectl::{usage_error, Io};
+use crate::kubectl::flags::{flag, FlagDef, FlagKind, Parsed};
+use crate::kubectl::Io;
 use crate::output::Output;
 
-const FLAGS: &[FlagDef] = set_flags!(flag("record", None, FlagKind::Bool));
+pub const FLAGS: &[FlagDef] = set_flags!(flag("record", None, FlagKind::Bool));
 
-pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
-        Ok(p) => p,
-        Err(e) => return usage_error("set serviceaccount", e.message(), out),
-    };
-    let cause = super::super::record::recorder(&["set", "serviceaccount"], &p, out);
-    let result = set_service_account(cluster, &p, io, out, cause.as_deref());
-    finish(result, out)
-}
-
-fn set_service_account(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
+pub fn set_service_account(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output, cause: Option<&str>) -> Result<(), String> {
     let Some((account, resources)) = p.args.split_last() else {
         return Err("error: serviceaccount is required".into());
     };
