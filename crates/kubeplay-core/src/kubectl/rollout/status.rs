@@ -268,4 +268,29 @@ mod tests {
         assert_eq!(line(deployment(2, 2, 3, 3, 3, 3)), ("deployment \"web\" successfully rolled out".to_string(), true));
         assert_eq!(deployment_status(&deployment(2, 2, 3, 3, 3, 3), 4).unwrap_err(), "cannot get the revision of deployment \"web\": ");
     }
+
+    #[test]
+    fn statefulset_and_daemonset_lines_follow_their_viewers() {
+        let sts: StatefulSet = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "web", "generation": 2},
+            "spec": {"replicas": 3, "selector": {}, "serviceName": "web", "template": {},
+                     "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}},
+            "status": {"observedGeneration": 2, "replicas": 3, "readyReplicas": 3, "updatedReplicas": 1}
+        }))
+        .unwrap();
+        assert_eq!(statefulset_status(&sts).unwrap().0, "Waiting for partitioned roll out to finish: 1 out of 3 new pods have been updated...");
+        let mut done = sts.clone();
+        done.status.as_mut().unwrap().updated_replicas = Some(3);
+        assert_eq!(statefulset_status(&done).unwrap(), ("partitioned roll out complete: 3 new pods have been updated...".to_string(), true));
+        let ds: DaemonSet = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "logs", "generation": 1},
+            "spec": {"selector": {}, "template": {}},
+            "status": {"observedGeneration": 1, "desiredNumberScheduled": 2, "currentNumberScheduled": 2, "numberMisscheduled": 0, "numberReady": 1, "updatedNumberScheduled": 2, "numberAvailable": 1}
+        }))
+        .unwrap();
+        assert_eq!(daemonset_status(&ds).unwrap().0, "Waiting for daemon set \"logs\" rollout to finish: 1 of 2 updated pods are available...");
+        let mut ondelete = ds.clone();
+        ondelete.spec.as_mut().unwrap().update_strategy = Some(k8s_openapi::api::apps::v1::DaemonSetUpdateStrategy { type_: Some("OnDelete".into()), rolling_update: None });
+        assert_eq!(daemonset_status(&ondelete).unwrap_err(), "rollout status is only available for RollingUpdate strategy type");
+    }
 }
