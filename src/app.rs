@@ -19,6 +19,7 @@ use crate::physical::PhysicalViewSvg;
 use crate::playground::{Action, InspectorVerb, Playground, ViewTab};
 use crate::prefs::{self, Theme};
 use crate::time_controls::{TimeCommand, TimeControls};
+use crate::traffic::TrafficPanel;
 
 /// The view tabs in order, with their element ids.
 const VIEW_TABS: [(ViewTab, &str); 3] =
@@ -50,17 +51,6 @@ fn refocus(el: &web_sys::Element) {
         if let Some(f) = f.dyn_ref::<js_sys::Function>() {
             let _ = f.call0(el);
         }
-    }
-}
-
-fn traffic_placeholder(t: &Texts, services: usize) -> Html {
-    html! {
-        <div id="traffic-view" class="placeholder">
-            <h3>{t.traffic_title}<span class="badge-soon">{t.traffic_not_yet}</span></h3>
-            <p>{t.traffic_will}</p>
-            <ul>{ for t.traffic_points.iter().map(|p| html! { <li>{*p}</li> }) }</ul>
-            <p class="muted">{crate::i18n::fill(t.traffic_services_now, &[("n", &services.to_string())])}</p>
-        </div>
     }
 }
 
@@ -182,6 +172,14 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         use_callback((), move |(verb, target): (InspectorVerb, ObjectRef), _| d.dispatch(Action::Command(verb, target)))
     };
+    let on_run = {
+        let d = state.dispatcher();
+        use_callback((), move |command: String, _| d.dispatch(Action::Run(command)))
+    };
+    let on_focus = {
+        let d = state.dispatcher();
+        use_callback((), move |focus, _| d.dispatch(Action::FocusTraffic(focus)))
+    };
     let on_lang = {
         let lang = lang.clone();
         Callback::from(move |e: Event| {
@@ -227,7 +225,10 @@ pub fn app() -> Html {
                 { legend(t) }
             </>
         },
-        ViewTab::Traffic => traffic_placeholder(t, state.service_count()),
+        ViewTab::Traffic => html! {
+            <TrafficPanel view={state.traffic.clone()} width={*width} lang={*lang} busy={state.busy()}
+                namespace={AttrValue::from(state.current_namespace())} {on_run} {on_focus} on_inspect={on_inspect.clone()} />
+        },
     };
 
     html! {

@@ -2,6 +2,10 @@
 //! language, so a missing translation is a compile error. kubectl's output is never
 //! translated (it is what a real cluster prints); only the page around it is.
 
+mod traffic;
+
+pub use traffic::TrafficTexts;
+
 /// A UI language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -97,12 +101,7 @@ pub struct Texts {
     /// `{ready}`, `{desired}`.
     pub ready_of: &'static str,
     // Traffic view.
-    pub traffic_title: &'static str,
-    pub traffic_not_yet: &'static str,
-    pub traffic_will: &'static str,
-    pub traffic_points: [&'static str; 4],
-    /// `{n}`.
-    pub traffic_services_now: &'static str,
+    pub traffic: &'static TrafficTexts,
     // Events.
     pub events: &'static str,
     pub events_filter: &'static str,
@@ -184,16 +183,7 @@ pub static EN: Texts = Texts {
     endpoints: "Endpoints",
     revision: "revision {n}",
     ready_of: "{ready}/{desired} ready",
-    traffic_title: "Traffic",
-    traffic_not_yet: "Not simulated yet.",
-    traffic_will: "This view will show requests travelling through the cluster once the simulation models Service traffic:",
-    traffic_points: [
-        "send one request or a steady rate to a Service by ClusterIP, NodePort, LoadBalancer or Ingress, or from a pod",
-        "each request animated along the path the model records: client → load balancer → node → kube-proxy → pod",
-        "per-pod counters showing kube-proxy's random spread",
-        "failed requests (no ready endpoints, wrong port) shown with their reason",
-    ],
-    traffic_services_now: "Services in the cluster now: {n}",
+    traffic: &traffic::EN,
     events: "Events",
     events_filter: "Filter events by object name",
     events_filter_placeholder: "filter by name…",
@@ -270,16 +260,7 @@ pub static KO: Texts = Texts {
     endpoints: "엔드포인트",
     revision: "리비전 {n}",
     ready_of: "{ready}/{desired} 준비됨",
-    traffic_title: "트래픽",
-    traffic_not_yet: "아직 시뮬레이션되지 않습니다.",
-    traffic_will: "서비스 트래픽이 모델에 들어오면 이 보기에서 클러스터를 지나는 요청을 보여 줍니다:",
-    traffic_points: [
-        "ClusterIP, NodePort, LoadBalancer, Ingress 또는 파드에서 서비스로 요청 한 번 또는 일정한 비율로 보내기",
-        "모델이 기록한 경로를 따라 움직이는 요청: 클라이언트 → 로드 밸런서 → 노드 → kube-proxy → 파드",
-        "kube-proxy의 무작위 분산을 보여 주는 파드별 카운터",
-        "실패한 요청(준비된 엔드포인트 없음, 잘못된 포트)과 그 이유",
-    ],
-    traffic_services_now: "현재 클러스터의 서비스: {n}개",
+    traffic: &traffic::KO,
     events: "이벤트",
     events_filter: "오브젝트 이름으로 이벤트 거르기",
     events_filter_placeholder: "이름으로 거르기…",
@@ -343,7 +324,6 @@ mod tests {
             (EN.ready_of, KO.ready_of),
             (EN.events_showing, KO.events_showing),
             (EN.open_in_inspector, KO.open_in_inspector),
-            (EN.traffic_services_now, KO.traffic_services_now),
             (EN.speed_n, KO.speed_n),
         ] {
             let keys = |s: &str| {

@@ -63,27 +63,40 @@ pub fn inspector(props: &Props) -> Html {
             }
         })
     };
-    let command = |verb: InspectorVerb, label: &'static str| {
+    let command = |verb: InspectorVerb, label: &str| {
         let on_command = props.on_command.clone();
         let target = i.target.clone();
         html! {
             <button type="button" class="action" disabled={props.busy || !i.exists} data-action={format!("{verb:?}")}
-                onclick={Callback::from(move |_| on_command.emit((verb, target.clone())))}>{label}</button>
+                onclick={Callback::from(move |_| on_command.emit((verb, target.clone())))}>{label.to_string()}</button>
         }
     };
     let actions = match i.target.kind.as_str() {
-        "Pod" => html! { {command(InspectorVerb::DeletePod, t.action_delete_pod)} },
+        "Pod" => html! {
+            <>
+                {command(InspectorVerb::DeletePod, t.action_delete_pod)}
+                {command(InspectorVerb::KillContainer, t.traffic.action_kill_container)}
+                {command(InspectorVerb::ImageUnpullable, t.traffic.action_image_unpullable)}
+            </>
+        },
         "Node" => html! {
             <>
                 {command(InspectorVerb::Cordon, t.action_cordon)}
                 {command(InspectorVerb::Uncordon, t.action_uncordon)}
                 {command(InspectorVerb::StopNode, t.action_stop_node)}
                 {command(InspectorVerb::StartNode, t.action_start_node)}
+                {command(InspectorVerb::RemoveNode, t.traffic.action_remove_node)}
+            </>
+        },
+        "Service" => html! {
+            <>
+                {command(InspectorVerb::AddLoad, &crate::i18n::fill(t.traffic.add_load, &[("n", &crate::playground::LOAD_RPS.to_string())]))}
+                {command(InspectorVerb::StopLoad, t.traffic.stop_load)}
             </>
         },
         _ => html! {},
     };
-    let has_actions = matches!(i.target.kind.as_str(), "Pod" | "Node");
+    let has_actions = matches!(i.target.kind.as_str(), "Pod" | "Node" | "Service");
     let body = match current {
         Tab::Describe => match &i.describe {
             Some(text) => html! { <pre class="inspector-text" data-tab="describe">{text.clone()}</pre> },

@@ -14,5 +14,7 @@ pub mod physical;
 pub mod playground;
 pub mod prefs;
 pub mod time_controls;
+pub mod traffic;
+pub mod traffic_layout;
 
 pub use app::App;

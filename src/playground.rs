@@ -11,7 +11,8 @@ use std::rc::Rc;
 use kubeplay_core::foreground::Foreground;
 use kubeplay_core::shell::{CommandOutput, CONTINUATION_PROMPT};
 use kubeplay_core::time::SimTime;
-use kubeplay_core::view::{self, EventView, Inspection, LogicalView, ObjectRef, PhysicalView};
+use kubeplay_core::api::ObjectKey;
+use kubeplay_core::view::{self, EventView, Inspection, LogicalView, ObjectRef, PhysicalView, TrafficView};
 use kubeplay_core::{ClusterConfig, Effect, Shell, Stream};
 use yew::Reducible;
 
@@ -52,7 +53,17 @@ pub enum InspectorVerb {
     /// Stop or start the node's kubelet (`kubeplay node stop|start`).
     StopNode,
     StartNode,
+    /// Faults (`kubeplay …`): remove the node; kill a pod's container; make a pod's
+    /// image unpullable; send load to a Service or stop it.
+    RemoveNode,
+    KillContainer,
+    ImageUnpullable,
+    AddLoad,
+    StopLoad,
 }
+
+/// The load the inspector's button sends to a Service (requests per second).
+pub const LOAD_RPS: u32 = 50;
 
 pub enum Action {
     /// The user pressed Enter on a command line.
@@ -78,6 +89,11 @@ pub enum Action {
     CloseInspector,
     /// An inspector button: the equivalent kubectl command, echoed and run as if typed.
     Command(InspectorVerb, ObjectRef),
+    /// A button whose console command is already written (the traffic view's): echoed
+    /// and run as if typed, unless a command is still running.
+    Run(String),
+    /// The Service the traffic view's target points at (its pods are drawn).
+    FocusTraffic(Option<ObjectKey>),
 }
 
 #[derive(Clone)]
@@ -89,6 +105,8 @@ pub struct Playground {
     pub physical: Rc<PhysicalView>,
     pub logical: Rc<LogicalView>,
     pub events: Rc<Vec<EventView>>,
+    pub traffic: Rc<TrafficView>,
+    pub traffic_focus: Option<ObjectKey>,
     pub inspection: Option<Rc<Inspection>>,
     pub clock: PageClock,
     /// When the session began, for the elapsed time shown.
@@ -97,6 +115,9 @@ pub struct Playground {
     physical_rev: u64,
     logical_rev: u64,
     events_rev: u64,
+    /// Store revision, requests recorded, simulated second and focus the traffic
+    /// picture reflects (requests change no API object; the recent ones age).
+    traffic_rev: Option<(u64, u64, i64, Option<ObjectKey>)>,
     /// While `sleep` runs, the prompt waits until the simulated clock reaches this.
     pub busy_until: Option<SimTime>,
     /// A command still running over simulated time (`kubectl delete` waiting ...).
@@ -128,6 +149,7 @@ impl PartialEq for Playground {
             && Rc::ptr_eq(&self.physical, &other.physical)
             && Rc::ptr_eq(&self.logical, &other.logical)
             && Rc::ptr_eq(&self.events, &other.events)
+            && Rc::ptr_eq(&self.traffic, &other.traffic)
             && self.inspection == other.inspection
             && self.tab == other.tab
             && self.clock == other.clock
@@ -154,6 +176,12 @@ pub fn command_for(verb: InspectorVerb, target: &ObjectRef, current_namespace: &
         InspectorVerb::Uncordon => format!("kubectl uncordon {}", target.name),
         InspectorVerb::StopNode => format!("kubeplay node stop {}", target.name),
         InspectorVerb::StartNode => format!("kubeplay node start {}", target.name),
+        InspectorVerb::RemoveNode => format!("kubeplay node remove {}", target.name),
+        InspectorVerb::KillContainer => format!("kubeplay container kill {}{ns}", target.name),
+        // The image is filled in by the reducer, which can read the pod.
+        InspectorVerb::ImageUnpullable => "kubeplay image unpullable".to_string(),
+        InspectorVerb::AddLoad => format!("kubeplay load {} {LOAD_RPS}{ns}", target.name),
+        InspectorVerb::StopLoad => format!("kubeplay load {} 0{ns}", target.name),
     }
 }
 
@@ -171,6 +199,9 @@ impl Playground {
             physical: Rc::new(PhysicalView { nodes: Vec::new(), unscheduled: Vec::new() }),
             logical: Rc::new(LogicalView { namespaces: Vec::new() }),
             events: Rc::new(Vec::new()),
+            traffic: Rc::new(TrafficView::default()),
+            traffic_focus: None,
+            traffic_rev: None,
             inspection: None,
             clock: PageClock::new(now, real_ms),
             started: now,
@@ -203,6 +234,11 @@ impl Playground {
             self.logical = Rc::new(LogicalView::of(c));
             self.logical_rev = revision;
         }
+        let traffic_key = (revision, c.network.seq, c.now().0 / 1000, self.traffic_focus.clone());
+        if self.tab == ViewTab::Traffic && self.traffic_rev.as_ref() != Some(&traffic_key) {
+            self.traffic = Rc::new(TrafficView::of(c, self.traffic_focus.as_ref()));
+            self.traffic_rev = Some(traffic_key);
+        }
         if self.events_rev != revision {
             self.events = Rc::new(view::events(c));
             self.events_rev = revision;
@@ -231,17 +267,24 @@ impl Playground {
         self.busy_until.is_some() || self.foreground.is_some() || self.watching.is_some()
     }
 
-    /// How many Services the cluster holds (all namespaces).
-    pub fn service_count(&self) -> usize {
-        self.shell.borrow().cluster.store.services.len()
-    }
-
     fn revision(&self) -> u64 {
         self.shell.borrow().cluster.store.revision()
     }
 
+    /// Requests recorded so far (they change no API object).
+    fn requests_seen(&self) -> u64 {
+        self.shell.borrow().cluster.network.seq
+    }
+
+    /// The image of a pod's first container, for `kubeplay image unpullable`.
+    fn pod_image(&self, target: &ObjectRef) -> Option<String> {
+        let shell = self.shell.borrow();
+        let pod = shell.cluster.store.pods.get(&ObjectKey::new(&target.namespace, &target.name))?;
+        pod.spec.as_ref()?.containers.first()?.image.clone()
+    }
+
     /// The namespace commands use when none is given (`kubectl config set-context`).
-    fn current_namespace(&self) -> String {
+    pub fn current_namespace(&self) -> String {
         self.shell.borrow().kubeconfig.namespace().unwrap_or("default").to_string()
     }
 
@@ -393,13 +436,15 @@ impl Reducible for Playground {
             }
             Action::Tick { real_ms } => {
                 let before = self.revision();
+                let requests_before = self.requests_seen();
                 self.catch_up(real_ms);
                 let now = self.shell.borrow().cluster.now();
                 let sleep_over = self.busy_until.is_some_and(|t| now >= t);
                 // Nothing visible changed (the clock shows whole seconds) and no
                 // command is waiting: keep the same state so nothing re-renders.
                 let redraw = self.watching.as_ref().is_some_and(|w| now >= w.next_at);
-                if self.revision() == before && !sleep_over && !redraw && self.foreground.is_none() && now.0 / 1000 == self.now.0 / 1000 {
+                let new_requests = self.tab == ViewTab::Traffic && self.requests_seen() != requests_before;
+                if self.revision() == before && !new_requests && !sleep_over && !redraw && self.foreground.is_none() && now.0 / 1000 == self.now.0 / 1000 {
                     return self;
                 }
                 Rc::new(self.next())
@@ -457,8 +502,27 @@ impl Reducible for Playground {
                 if self.busy() {
                     return self;
                 }
-                let command = command_for(verb, &target, &self.current_namespace());
+                let mut command = command_for(verb, &target, &self.current_namespace());
+                if verb == InspectorVerb::ImageUnpullable {
+                    let Some(image) = self.pod_image(&target) else { return self };
+                    command = format!("{command} {}", shell_words::quote(&image));
+                }
                 Rc::new(self.submit(&command))
+            }
+            Action::Run(command) => {
+                if self.busy() {
+                    return self;
+                }
+                Rc::new(self.submit(&command))
+            }
+            Action::FocusTraffic(focus) => {
+                if focus == self.traffic_focus {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.traffic_focus = focus;
+                next.refresh();
+                Rc::new(next)
             }
         }
     }
@@ -548,6 +612,23 @@ mod tests {
         assert!(p.logical.namespaces.is_empty(), "not derived while hidden");
         let p = p.reduce(Action::ShowView(ViewTab::Logical));
         assert_eq!(p.logical.namespaces[0].pods[0].name, "web");
+    }
+
+    #[test]
+    fn the_traffic_view_follows_requests_and_fault_buttons_type_kubeplay() {
+        let p = start().reduce(Action::Submit("kubectl run web --image nginx --labels app=web".into()));
+        let p = p.reduce(Action::Submit("kubectl expose pod web --port 80".into()));
+        let p = p.reduce(Action::Tick { real_ms: 20_000.0 }).reduce(Action::ShowView(ViewTab::Traffic));
+        let p = p.reduce(Action::FocusTraffic(Some(ObjectKey::new("default", "web"))));
+        assert!(p.traffic.stations.iter().any(|s| s.id == "pod:default/web"));
+        let p = p.reduce(Action::Run("kubeplay traffic --rate 5 http://web.default.svc.cluster.local".into()));
+        let p = p.reduce(Action::Tick { real_ms: 21_000.0 });
+        assert_eq!(p.traffic.streams.len(), 1);
+        assert!(p.traffic.requests.len() >= 4, "{:?}", p.traffic.requests.len());
+        let p = p.reduce(Action::Command(InspectorVerb::ImageUnpullable, ObjectRef::pod("default", "web")));
+        assert!(texts(&p).iter().any(|l| l == "kubeplay: docker.io/library/nginx:latest can no longer be pulled; the next pull of it fails with ErrImagePull"), "{:?}", texts(&p));
+        assert_eq!(command_for(InspectorVerb::KillContainer, &ObjectRef::pod("demo", "web"), "default"), "kubeplay container kill web -n demo");
+        assert_eq!(command_for(InspectorVerb::AddLoad, &ObjectRef::new("Service", "default", "web"), "default"), "kubeplay load web 50");
     }
 
     fn texts(p: &Playground) -> Vec<String> {

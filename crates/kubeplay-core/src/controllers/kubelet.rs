@@ -482,6 +482,11 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
     kubelet_event(c, pod, "Normal", "Started", format!("Started container {}", ctr.name));
     c.store.modify::<Pod>(&key, |p| {
         if let Some(cs) = container_status_mut(p, i) {
+            // A restarted container's previous run becomes its lastState (which
+            // RESTARTS reads as `1 (5s ago)`), also when it restarted without back-off.
+            if cs.state.as_ref().is_some_and(|s| s.terminated.is_some()) {
+                cs.last_state = cs.state.take();
+            }
             cs.state = Some(ContainerState {
                 running: Some(ContainerStateRunning { started_at: Some(now.to_k8s()) }),
                 ..Default::default()

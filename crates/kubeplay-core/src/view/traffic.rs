@@ -255,7 +255,11 @@ fn station(c: &Cluster, id: &str) -> Option<Station> {
     let (kind, rest) = id.split_once(':').unwrap_or((id, ""));
     let plain = |column, label: &str, detail: String, ready| Station { id: id.to_string(), column, label: label.to_string(), detail, served: None, ready };
     Some(match kind {
-        "client" => plain(Column::Client, rest, String::new(), true),
+        "client" => {
+            let node_ip = rest.strip_prefix("node/").and_then(|n| c.store.get::<Node>("", n)).and_then(node_internal_ip);
+            let pod_ip = rest.strip_prefix("pod/").and_then(|n| c.store.pods.list(None).find(|p| p.metadata.name.as_deref() == Some(n))).and_then(|p| p.status.as_ref()?.pod_ip.clone());
+            plain(Column::Client, rest, node_ip.or(pod_ip).unwrap_or_default(), true)
+        }
         "dns" => plain(Column::Entry, "DNS", String::new(), false),
         "lb" => plain(Column::Entry, "LoadBalancer", rest.to_string(), true),
         "node" => {
