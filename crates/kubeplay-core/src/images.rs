@@ -113,6 +113,24 @@ pub static CATALOGUE: &[ImageRepo] = &[
         binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "php", "apache2"],
         long_running: true,
     },
+    // The Job example of the docs (`perl -Mbignum=bpi -wle 'print bpi(2000)'`).
+    ImageRepo {
+        repository: "perl",
+        tags: &["latest", "5.34.0", "5.34", "5.40", "5.40.2"],
+        size_bytes: 336_374_410,
+        port: None,
+        binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "perl"],
+        long_running: false,
+    },
+    // The DaemonSet example of the docs (fluentd-elasticsearch).
+    ImageRepo {
+        repository: "quay.io/fluentd_elasticsearch/fluentd",
+        tags: &["v5.0.1", "v4.7.2"],
+        size_bytes: 143_582_934,
+        port: None,
+        binaries: &["sh", "bash", "ls", "cat", "echo", "env", "hostname", "ruby", "fluentd"],
+        long_running: true,
+    },
     // The stress tools of the "Assign Memory/CPU Resources" tasks.
     ImageRepo {
         repository: "polinux/stress",

@@ -83,6 +83,9 @@ pub fn lifetime(image_long_running: bool, command: &[String]) -> Lifetime {
     if command.is_empty() {
         return if image_long_running { Lifetime::Forever } else { Lifetime::ExitsAfter { ms: 100, code: 0 } };
     }
+    if let Some(n) = crate::network::perl_pi::bpi_digits(command) {
+        return Lifetime::ExitsAfter { ms: crate::network::perl_pi::run_ms(n), code: 0 };
+    }
     let words: Vec<&str> = command.iter().flat_map(|c| c.split(|ch: char| ch.is_whitespace() || ch == ';')).filter(|w| !w.is_empty()).collect();
     if words.contains(&"infinity")
         || words.windows(2).any(|w| w == ["while", "true"] || w == ["tail", "-f"])

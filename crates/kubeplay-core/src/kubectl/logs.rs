@@ -6,7 +6,8 @@
 //! the kubelet's errors for containers that never ran, and `-f`: a [`LogFollow`]
 //! that keeps printing what the containers write as the simulated clock runs.
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
 
 use super::flags::{self, flag, FlagDef, FlagKind};
@@ -135,7 +136,8 @@ fn timed_log(c: &Cluster, pod: &Pod, container: &str, previous: bool, from: Opti
     Ok(lines)
 }
 
-/// The pods `deploy/x`, `rs/x` or `pod/x` stand for, first the one logs reads.
+/// The pods `deploy/x`, `rs/x`, `sts/x`, `ds/x`, `job/x` or `pod/x` stand for,
+/// first the one logs reads (kubectl's `AttachablePodForObject`).
 fn pods_of(c: &Cluster, ns: &str, target: &str) -> Result<Vec<Pod>, String> {
     let (kind, name) = target.split_once('/').unwrap_or(("pods", target));
     let Some(rt) = super::resources::resolve(kind) else {
@@ -145,6 +147,9 @@ fn pods_of(c: &Cluster, ns: &str, target: &str) -> Result<Vec<Pod>, String> {
         "pods" => return c.store.get::<Pod>(ns, name).cloned().map(|p| vec![p]).ok_or_else(|| ApiError::not_found("pods", name).to_string()),
         "deployments" => c.store.get::<Deployment>(ns, name).map(|d| d.spec.clone().unwrap_or_default().selector).ok_or_else(|| ApiError::not_found("deployments.apps", name).to_string())?,
         "replicasets" => c.store.get::<ReplicaSet>(ns, name).map(|r| r.spec.clone().unwrap_or_default().selector).ok_or_else(|| ApiError::not_found("replicasets.apps", name).to_string())?,
+        "statefulsets" => c.store.get::<StatefulSet>(ns, name).map(|s| s.spec.clone().unwrap_or_default().selector).ok_or_else(|| ApiError::not_found("statefulsets.apps", name).to_string())?,
+        "daemonsets" => c.store.get::<DaemonSet>(ns, name).map(|d| d.spec.clone().unwrap_or_default().selector).ok_or_else(|| ApiError::not_found("daemonsets.apps", name).to_string())?,
+        "jobs" => c.store.get::<Job>(ns, name).and_then(|j| j.spec.clone().unwrap_or_default().selector).ok_or_else(|| ApiError::not_found("jobs.batch", name).to_string())?,
         _ => return Err(format!("error: cannot get the logs from {}", if rt.group.is_empty() { rt.kind.to_string() } else { format!("{}.{}", rt.kind, rt.group) })),
     };
     let mut pods: Vec<Pod> = c.store.pods.list(Some(ns)).filter(|p| selects(&selector, p.metadata.labels.as_ref())).cloned().collect();
