@@ -214,7 +214,7 @@ pub fn app() -> Html {
             <>
                 <h2 class="panel-title">{t.physical_title}</h2>
                 <PhysicalViewSvg view={state.physical.clone()} width={*width} lang={*lang}
-                    selected={selected.clone()} on_inspect={on_inspect.clone()} />
+                    selected={selected.clone()} on_inspect={on_inspect.clone()} flow={state.flow.clone()} />
                 { legend(t) }
             </>
         },

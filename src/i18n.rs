@@ -85,6 +85,15 @@ pub struct Texts {
     pub pod_label: &'static str,
     /// `{name}`, `{status}`.
     pub node_label: &'static str,
+    /// One word per pod health, in `layout::HEALTH_ORDER` (ready, starting, failing,
+    /// terminating, completed): the counts of an owner box.
+    pub health_words: [&'static str; 5],
+    /// `{n}`.
+    pub pods_n: &'static str,
+    pub pod_one: &'static str,
+    /// `{ns}`: the box of pods without an owner.
+    pub standalone_in: &'static str,
+    pub aggregated_note: &'static str,
     // Logical view.
     pub logical_title: &'static str,
     pub namespace: &'static str,
@@ -100,6 +109,11 @@ pub struct Texts {
     pub revision: &'static str,
     /// `{ready}`, `{desired}`.
     pub ready_of: &'static str,
+    pub ingresses: &'static str,
+    pub config_storage: &'static str,
+    pub used_by: &'static str,
+    pub not_used: &'static str,
+    pub default_backend: &'static str,
     // Traffic view.
     pub traffic: &'static TrafficTexts,
     // Events.
@@ -171,6 +185,11 @@ pub static EN: Texts = Texts {
     legend_completed: "Completed",
     pod_label: "Pod {name}: {status}",
     node_label: "Node {name}: {status}",
+    health_words: ["ready", "starting", "failing", "terminating", "completed"],
+    pods_n: "{n} pods",
+    pod_one: "1 pod",
+    standalone_in: "no owner ({ns})",
+    aggregated_note: "More than 300 pods: each box counts the pods one owner runs on that node.",
     logical_title: "Namespaces, owners and services",
     namespace: "Namespace",
     system_namespace: "cluster's own",
@@ -183,6 +202,11 @@ pub static EN: Texts = Texts {
     endpoints: "Endpoints",
     revision: "revision {n}",
     ready_of: "{ready}/{desired} ready",
+    ingresses: "Ingresses",
+    config_storage: "Config and storage",
+    used_by: "used by",
+    not_used: "not used by any pod",
+    default_backend: "default backend",
     traffic: &traffic::EN,
     events: "Events",
     events_filter: "Filter events by object name",
@@ -248,6 +272,11 @@ pub static KO: Texts = Texts {
     legend_completed: "완료",
     pod_label: "파드 {name}: {status}",
     node_label: "노드 {name}: {status}",
+    health_words: ["준비됨", "시작 중", "실패", "종료 중", "완료"],
+    pods_n: "파드 {n}개",
+    pod_one: "파드 1개",
+    standalone_in: "소유자 없음 ({ns})",
+    aggregated_note: "파드가 300개를 넘어 상자마다 한 소유자가 그 노드에서 실행하는 파드 수를 보여 줍니다.",
     logical_title: "네임스페이스, 소유자, 서비스",
     namespace: "네임스페이스",
     system_namespace: "클러스터 자체용",
@@ -260,6 +289,11 @@ pub static KO: Texts = Texts {
     endpoints: "엔드포인트",
     revision: "리비전 {n}",
     ready_of: "{ready}/{desired} 준비됨",
+    ingresses: "인그레스",
+    config_storage: "설정과 스토리지",
+    used_by: "사용:",
+    not_used: "사용하는 파드 없음",
+    default_backend: "기본 백엔드",
     traffic: &traffic::KO,
     events: "이벤트",
     events_filter: "오브젝트 이름으로 이벤트 거르기",
@@ -285,6 +319,14 @@ pub static KO: Texts = Texts {
     console_output: "콘솔 출력",
     command_line: "명령줄: kubectl 명령을 입력하고 Enter를 누르세요",
 };
+
+impl Texts {
+    /// The word for a pod's health in an owner box's counts.
+    pub fn health_word(&self, h: kubeplay_core::view::Health) -> &'static str {
+        let i = crate::layout::HEALTH_ORDER.iter().position(|x| *x == h).unwrap_or(0);
+        self.health_words[i]
+    }
+}
 
 /// Fills `{key}` placeholders.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {

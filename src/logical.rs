@@ -5,10 +5,11 @@
 
 use std::rc::Rc;
 
-use kubeplay_core::view::{LogicalView, NamespaceView, ObjectRef, OwnerView, PodView, ServiceView};
+use kubeplay_core::view::{ConfigView, Health, IngressView, LogicalView, NamespaceView, ObjectRef, OwnerView, PodView, ServiceView};
 use yew::prelude::*;
 
 use crate::i18n::{fill, Lang, Texts};
+use crate::layout::{AGGREGATE_ABOVE, HEALTH_ORDER};
 use crate::physical::{activate, health_class};
 
 #[derive(Properties, PartialEq)]
@@ -21,6 +22,8 @@ pub struct Props {
 
 struct Ctx<'a> {
     t: &'static Texts,
+    /// Above `AGGREGATE_ABOVE` pods, lists of pods become counts per health.
+    aggregated: bool,
     selected: &'a Option<ObjectRef>,
     on_inspect: &'a Callback<ObjectRef>,
 }
@@ -31,7 +34,7 @@ fn pod_pill(p: &PodView, cx: &Ctx) -> Html {
     let (onclick, _) = activate(target, cx.on_inspect);
     let label = fill(cx.t.pod_label, &[("name", &p.name), ("status", &p.status)]);
     html! {
-        <li>
+        <li key={format!("{}/{}", p.namespace, p.name)}>
             <button type="button" class={classes!("pod-pill", health_class(p.health), selected.then_some("selected"))}
                 data-pod={p.name.clone()} data-namespace={p.namespace.clone()} data-status={p.status.clone()}
                 aria-label={label} {onclick}>
@@ -46,7 +49,24 @@ fn pods(list: &[PodView], cx: &Ctx) -> Html {
     if list.is_empty() {
         return html! {};
     }
+    if cx.aggregated {
+        return pod_counts(list, cx);
+    }
     html! { <ul class="pod-pills">{ for list.iter().map(|p| pod_pill(p, cx)) }</ul> }
+}
+
+/// Pods as one count per health (`118 ready`, `2 starting`): a large cluster.
+fn pod_counts(list: &[PodView], cx: &Ctx) -> Html {
+    let count = |h: Health| list.iter().filter(|p| p.health == h).count();
+    html! {
+        <ul class="pod-pills counts" data-count={list.len().to_string()}>
+            { for HEALTH_ORDER.iter().map(|h| (*h, count(*h))).filter(|(_, n)| *n > 0).map(|(h, n)| html! {
+                <li key={health_class(h)} class={classes!("pod-count", health_class(h))} data-count={n.to_string()}>
+                    {format!("{n} {}", cx.t.health_word(h))}
+                </li>
+            }) }
+        </ul>
+    }
 }
 
 fn object_button(object: &ObjectRef, detail: String, cx: &Ctx) -> Html {
@@ -73,8 +93,10 @@ fn owner_box(o: &OwnerView, cx: &Ctx) -> Html {
     if !o.images.is_empty() {
         detail.push(o.images.join(", "));
     }
+    let idle = o.replicas.is_some_and(|(_, desired)| desired == 0);
     html! {
-        <div class="owner" data-kind={o.object.kind.clone()} data-name={o.object.name.clone()}>
+        <div key={format!("{}/{}", o.object.kind, o.object.name)} class={classes!("owner", idle.then_some("idle"))}
+             data-kind={o.object.kind.clone()} data-name={o.object.name.clone()} data-revision={o.revision.clone()}>
             { object_button(&o.object, detail.join(" · "), cx) }
             { for o.owners.iter().map(|c| owner_box(c, cx)) }
             { pods(&o.pods, cx) }
@@ -100,8 +122,59 @@ fn service_box(s: &ServiceView, ns: &str, cx: &Ctx) -> Html {
     }
 }
 
+/// An Ingress and its routes: `host/path → Service:port`, each Service a button.
+fn ingress_box(i: &IngressView, ns: &str, cx: &Ctx) -> Html {
+    let object = ObjectRef::new("Ingress", ns, &i.name);
+    let detail = [i.class.clone(), i.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    html! {
+        <div key={i.name.clone()} class="ingress" data-ingress={i.name.clone()}>
+            { object_button(&object, detail, cx) }
+            <ul class="routes">
+                { for i.routes.iter().map(|r| {
+                    let from = if r.path.is_empty() { cx.t.default_backend.to_string() } else { format!("{}{}", r.host, r.path) };
+                    html! {
+                        <li class="route" data-service={r.service.clone()}>
+                            <code>{from}</code>{" → "}
+                            { link(&ObjectRef::new("Service", ns, &r.service), cx) }
+                            if !r.port.is_empty() { <code>{format!(":{}", r.port)}</code> }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+/// A small button naming an object (`service/web`), opening it in the inspector.
+fn link(object: &ObjectRef, cx: &Ctx) -> Html {
+    let (onclick, _) = activate(object.clone(), cx.on_inspect);
+    let label = fill(cx.t.open_in_inspector, &[("object", &object.display_name())]);
+    html! {
+        <button type="button" class="object-link" data-kind={object.kind.clone()} data-name={object.name.clone()} aria-label={label} {onclick}>
+            {object.display_name()}
+        </button>
+    }
+}
+
+/// A ConfigMap, Secret or claim with the workloads whose pods use it.
+fn config_box(c: &ConfigView, cx: &Ctx) -> Html {
+    html! {
+        <div key={format!("{}/{}", c.object.kind, c.object.name)} class="config" data-kind={c.object.kind.clone()} data-name={c.object.name.clone()}>
+            { object_button(&c.object, c.detail.clone(), cx) }
+            <div class="used-by">
+                if c.used_by.is_empty() {
+                    <span class="muted">{cx.t.not_used}</span>
+                } else {
+                    <span class="muted">{format!("{} ", cx.t.used_by)}</span>
+                    { for c.used_by.iter().map(|u| link(u, cx)) }
+                }
+            </div>
+        </div>
+    }
+}
+
 fn namespace_body(n: &NamespaceView, cx: &Ctx) -> Html {
-    let empty = n.owners.is_empty() && n.pods.is_empty() && n.services.is_empty();
+    let empty = n.owners.is_empty() && n.pods.is_empty() && n.services.is_empty() && n.ingresses.is_empty() && n.config.is_empty();
     html! {
         <div class="ns-body">
             if empty { <p class="muted">{cx.t.empty_namespace}</p> }
@@ -112,19 +185,40 @@ fn namespace_body(n: &NamespaceView, cx: &Ctx) -> Html {
                     { pods(&n.pods, cx) }
                 </div>
             }
+            if !n.ingresses.is_empty() {
+                <div class="ingresses">
+                    <h4>{cx.t.ingresses}</h4>
+                    { for n.ingresses.iter().map(|i| ingress_box(i, &n.name, cx)) }
+                </div>
+            }
             if !n.services.is_empty() {
                 <div class="services">
                     <h4>{cx.t.services}</h4>
                     { for n.services.iter().map(|s| service_box(s, &n.name, cx)) }
                 </div>
             }
+            if !n.config.is_empty() {
+                <div class="config-list">
+                    <h4>{cx.t.config_storage}</h4>
+                    { for n.config.iter().map(|c| config_box(c, cx)) }
+                </div>
+            }
         </div>
     }
 }
 
+/// Every pod of a namespace, owned or not.
+fn pod_total(n: &NamespaceView) -> usize {
+    fn owned(o: &OwnerView) -> usize {
+        o.pods.len() + o.owners.iter().map(owned).sum::<usize>()
+    }
+    n.pods.len() + n.owners.iter().map(owned).sum::<usize>()
+}
+
 #[function_component(LogicalViewPanel)]
 pub fn logical_view(props: &Props) -> Html {
-    let cx = Ctx { t: props.lang.texts(), selected: &props.selected, on_inspect: &props.on_inspect };
+    let total: usize = props.view.namespaces.iter().map(pod_total).sum();
+    let cx = Ctx { t: props.lang.texts(), aggregated: total > AGGREGATE_ABOVE, selected: &props.selected, on_inspect: &props.on_inspect };
     html! {
         <div id="logical-view">
             { for props.view.namespaces.iter().map(|n| {

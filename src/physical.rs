@@ -4,11 +4,19 @@
 
 use std::rc::Rc;
 
-use kubeplay_core::view::{Capacity, Health, NodeView, ObjectRef, PhysicalView, PodView, Tone};
+use kubeplay_core::view::{Capacity, Health, Hop, NodeView, ObjectRef, PhysicalView, PodView, Tone};
 use yew::prelude::*;
 
 use crate::i18n::{fill, Lang, Texts};
-use crate::layout::{layout, short_name, NodeBox, PodBox, Rect, PAD};
+use crate::layout::{layout, short_name, ComponentBox, GroupBox, Layout, NodeBox, OwnerFrame, PodBox, Rect, HEALTH_ORDER, PAD};
+
+/// The latest burst of control-plane activity to animate; `seq` changes with each
+/// burst so its animation starts afresh.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Flow {
+    pub seq: u64,
+    pub hops: Vec<Hop>,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -18,6 +26,7 @@ pub struct Props {
     pub lang: Lang,
     pub selected: Option<ObjectRef>,
     pub on_inspect: Callback<ObjectRef>,
+    pub flow: Rc<Flow>,
 }
 
 pub fn health_class(h: Health) -> &'static str {
@@ -86,7 +95,130 @@ fn pod_chip(b: &PodBox, t: &Texts, selected: &Option<ObjectRef>, on_inspect: &Ca
             <rect class="pod-bg" width={w.to_string()} height={h.to_string()} rx="6" />
             <rect class="pod-bar" width="5" height={h.to_string()} rx="2" />
             <text class="pod-name" x="12" y="16">{short_name(&p.name, b.name_chars)}</text>
-            <text class="pod-status" x="12" y="31">{format!("{} · {}", p.status, p.ready)}</text>
+            <text class="pod-status" x="12" y="31">{short_name(&status_line(p), status_chars(w))}</text>
+        </g>
+    }
+}
+
+/// `Running · 1/1`, with `↻ 3` when containers restarted.
+fn status_line(p: &PodView) -> String {
+    if p.restarts > 0 {
+        format!("{} · {} · ↻ {}", p.status, p.ready, p.restarts)
+    } else {
+        format!("{} · {}", p.status, p.ready)
+    }
+}
+
+/// Characters of the status line (10.5 px sans) that fit on a chip `w` wide.
+fn status_chars(w: f64) -> usize {
+    (((w - 18.0) / 6.2).floor() as usize).max(4)
+}
+
+/// Pods of one owner on one node as a box: the owner's name, how many pods, and a
+/// bar split by health (drawn instead of chips above `AGGREGATE_ABOVE` pods).
+fn group_chip(g: &GroupBox, t: &Texts, on_inspect: &Callback<ObjectRef>) -> Html {
+    let Rect { x, y, w, h } = g.rect;
+    let total = g.pods.len();
+    let name = match g.owner {
+        Some(o) => o.name.clone(),
+        None => fill(t.standalone_in, &[("ns", g.namespace)]),
+    };
+    let parts: Vec<String> = HEALTH_ORDER
+        .iter()
+        .zip(g.counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(h, n)| format!("{n} {}", t.health_word(*h)))
+        .collect();
+    let summary = if total == 1 { t.pod_one.to_string() } else { fill(t.pods_n, &[("n", &total.to_string())]) };
+    let tooltip = format!("{}{}\n{summary}: {}", g.owner.map(|o| format!("{}/", o.kind)).unwrap_or_default(), name, parts.join(", "));
+    let target = g.owner.cloned().unwrap_or_else(|| ObjectRef::pod(g.namespace, &g.pods[0].name));
+    let (onclick, onkeydown) = activate(target, on_inspect);
+    let bar_w = w - 12.0;
+    let mut bx = x + 6.0;
+    let bar_y = y + h - 8.0;
+    let segments: Vec<Html> = HEALTH_ORDER
+        .iter()
+        .zip(g.counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(health, n)| {
+            let sw = bar_w * n as f64 / total.max(1) as f64;
+            let seg = html! { <rect class={classes!("group-seg", health_class(*health))} x={bx.to_string()} y={bar_y.to_string()} width={sw.to_string()} height="4" /> };
+            bx += sw;
+            seg
+        })
+        .collect();
+    html! {
+        <g key={format!("group/{}/{}", g.namespace, name)} class={classes!("pod-group", (g.namespace == "kube-system").then_some("system"))}
+           data-owner={name.clone()} data-count={total.to_string()} tabindex="0" role="button" aria-label={tooltip.clone()} {onclick} {onkeydown}>
+            <title>{tooltip}</title>
+            <rect class="pod-bg" x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx="6" />
+            <text class="pod-name" x={(x + 8.0).to_string()} y={(y + 15.0).to_string()}>{short_name(&name, g.name_chars)}</text>
+            <text class="pod-status" x={(x + 8.0).to_string()} y={(y + 27.0).to_string()}>{short_name(&format!("{summary} · {}", parts.join(" · ")), status_chars(w))}</text>
+            { for segments }
+        </g>
+    }
+}
+
+fn owner_frame(f: &OwnerFrame) -> Html {
+    html! {
+        <g class="owner-frame" data-owner={f.owner.name.clone()} aria-hidden="true">
+            { for f.rects.iter().map(|r| html! {
+                <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="8" />
+            }) }
+        </g>
+    }
+}
+
+fn component_box(c: &ComponentBox) -> Html {
+    let Rect { x, y, w, h } = c.rect;
+    let kind = c.id.split('@').next().unwrap_or("");
+    html! {
+        <g class={classes!("component", (kind == "kubectl").then_some("client"))} data-component={c.id.clone()}>
+            <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} rx="4" />
+            <text x={(x + w / 2.0).to_string()} y={(y + 12.5).to_string()} text-anchor="middle">{c.label}</text>
+        </g>
+    }
+}
+
+/// Where the segment from `r`'s centre towards (dx, dy) leaves `r`.
+fn edge(r: &Rect, dx: f64, dy: f64) -> (f64, f64) {
+    let (cx, cy) = (r.x + r.w / 2.0, r.y + r.h / 2.0);
+    let tx = if dx.abs() > 1e-9 { (r.w / 2.0) / dx.abs() } else { f64::INFINITY };
+    let ty = if dy.abs() > 1e-9 { (r.h / 2.0) / dy.abs() } else { f64::INFINITY };
+    let t = tx.min(ty).min(1.0);
+    (cx + dx * t, cy + dy * t)
+}
+
+/// A hop's way: an arc from the edge of one component to the edge of the other,
+/// bowing upward so it passes over the boxes between them rather than through
+/// their names.
+fn hop_path(a: &Rect, b: &Rect) -> String {
+    let (dx, dy) = (b.x + b.w / 2.0 - (a.x + a.w / 2.0), b.y + b.h / 2.0 - (a.y + a.h / 2.0));
+    let (x1, y1) = edge(a, dx, dy);
+    let (x2, y2) = edge(b, -dx, -dy);
+    let len = (dx * dx + dy * dy).sqrt();
+    let bow = (len * 0.15).clamp(8.0, 22.0);
+    let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - bow);
+    format!("M{x1:.1} {y1:.1} Q{mx:.1} {my:.1} {x2:.1} {y2:.1}")
+}
+
+/// The latest burst of activity: each hop a line drawn from one component to the
+/// next, in turn, and the receiving component lit. Hops whose ends are not drawn
+/// (a node removed since) are left out.
+fn flow_overlay(flow: &Flow, l: &Layout) -> Html {
+    let find = |id: &str| l.nodes.iter().flat_map(|n| &n.components).find(|c| c.id == id).map(|c| c.rect);
+    let hops = flow.hops.iter().filter_map(|h| Some((h, find(&h.from.id())?, find(&h.to.id())?)));
+    html! {
+        <g class="flow" key={flow.seq.to_string()} data-seq={flow.seq.to_string()} aria-hidden="true">
+            { for hops.enumerate().map(|(i, (hop, a, b))| {
+                let style = format!("--delay: {}ms", i * 320);
+                html! {
+                    <g class="hop" data-from={hop.from.id()} data-to={hop.to.id()} data-label={hop.label.clone()} style={style}>
+                        <rect class="hop-glow" x={(b.x - 2.0).to_string()} y={(b.y - 2.0).to_string()} width={(b.w + 4.0).to_string()} height={(b.h + 4.0).to_string()} rx="5" />
+                        <path class="hop-line" d={hop_path(&a, &b)} pathLength="1" />
+                    </g>
+                }
+            }) }
         </g>
     }
 }
@@ -119,20 +251,12 @@ fn node_group(n: &NodeBox, t: &Texts, selected: &Option<ObjectRef>, on_inspect: 
     let role = if node.control_plane { "control-plane" } else { "worker" };
     let not_ready = !node.status.starts_with("Ready");
     let cordoned = node.status.contains("SchedulingDisabled");
-    let agents = if !node.control_plane {
-        t.worker_agents
-    } else if w > 560.0 {
-        t.control_plane_agents
-    } else {
-        t.control_plane_agents_short
-    };
     let target = ObjectRef::node(&node.name);
     let is_selected = selected.as_ref() == Some(&target);
     let (onclick, onkeydown) = activate(target, on_inspect);
     let label = fill(t.node_label, &[("name", &node.name), ("status", &node.status)]);
-    let extra = n.header_h - crate::layout::HEADER_H;
     let half = (w - 2.0 * PAD - 16.0) / 2.0;
-    let bars_y = y + 50.0 + extra;
+    let bars_y = n.bars_y;
     html! {
         <g key={node.name.clone()} class={classes!("node", role, not_ready.then_some("not-ready"), cordoned.then_some("cordoned"), is_selected.then_some("selected"))}
            data-node={node.name.clone()} data-role={role} data-status={node.status.clone()}>
@@ -153,11 +277,13 @@ fn node_group(n: &NodeBox, t: &Texts, selected: &Option<ObjectRef>, on_inspect: 
                 if n.show_ip {
                     <text class="node-meta" x={(x + w - PAD).to_string()} y={(y + 20.0).to_string()} text-anchor="end">{node.ip.clone()}</text>
                 }
-                <text class="node-agents" x={(x + PAD).to_string()} y={(y + 40.0 + extra).to_string()}>{agents}</text>
+                { for n.components.iter().map(component_box) }
                 { capacity_bar(t.cpu, &node.cpu, x + PAD, bars_y, half, t, "cpu") }
                 { capacity_bar(t.memory, &node.memory, x + PAD + half + 16.0, bars_y, half, t, "memory") }
             </g>
+            { for n.frames.iter().map(owner_frame) }
             { for n.pods.iter().map(|p| pod_chip(p, t, selected, on_inspect)) }
+            { for n.groups.iter().map(|g| group_chip(g, t, on_inspect)) }
         </g>
     }
 }
@@ -173,15 +299,53 @@ pub fn physical_view(props: &Props) -> Html {
                 <rect class="pending-bg" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="10" />
                 <text class="node-agents" x={(r.x + PAD).to_string()} y={(r.y + 18.0).to_string()}>{t.waiting_for_scheduler}</text>
                 { for pods.iter().map(|p| pod_chip(p, t, &props.selected, &props.on_inspect)) }
+                { for l.pending_groups.iter().map(|g| group_chip(g, t, &props.on_inspect)) }
             </g>
         }
     });
+    let caption = flow_caption(&props.flow, &l);
     html! {
-        <svg id="physical-view" role="group" aria-label={t.physical_svg_label}
-             width={l.width.to_string()} height={l.height.to_string()}
-             viewBox={format!("0 0 {} {}", l.width, l.height)}>
-            { for pending }
-            { for nodes }
-        </svg>
+        <>
+            <svg id="physical-view" role="group" aria-label={t.physical_svg_label}
+                 class={classes!(l.aggregated.then_some("aggregated"))}
+                 width={l.width.to_string()} height={l.height.to_string()}
+                 viewBox={format!("0 0 {} {}", l.width, l.height)}>
+                { for pending }
+                { for nodes }
+                { flow_overlay(&props.flow, &l) }
+            </svg>
+            if l.aggregated {
+                <p class="view-note">{t.aggregated_note}</p>
+            }
+            <p class="flow-caption" aria-live="polite" data-seq={props.flow.seq.to_string()}>{caption}</p>
+        </>
     }
+}
+
+/// The latest burst in words, for people who do not see the animation:
+/// `kubectl → kube-apiserver: pod/web · kube-apiserver → etcd …`.
+fn flow_caption(flow: &Flow, l: &Layout) -> String {
+    let label = |id: String| {
+        l.nodes.iter().flat_map(|n| &n.components).find(|c| c.id == id).map(|c| {
+            match id.split_once('@') {
+                Some((_, node)) => format!("{} ({node})", c.label),
+                None => c.label.to_string(),
+            }
+        })
+    };
+    const SHOWN: usize = 6;
+    let rest = flow.hops.len().saturating_sub(SHOWN);
+    let mut parts: Vec<String> = flow
+        .hops
+        .iter()
+        .take(SHOWN)
+        .filter_map(|h| {
+            let more = if h.more > 0 { format!(" +{}", h.more) } else { String::new() };
+            Some(format!("{} → {}: {}{more}", label(h.from.id())?, label(h.to.id())?, h.label))
+        })
+        .collect();
+    if rest > 0 {
+        parts.push(format!("… +{rest}"));
+    }
+    parts.join(" · ")
 }

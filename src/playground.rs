@@ -17,6 +17,7 @@ use kubeplay_core::{ClusterConfig, Effect, Shell, Stream};
 use yew::Reducible;
 
 use crate::clock::PageClock;
+use crate::physical::Flow;
 
 /// Scrollback kept in the console; older lines are dropped so a long session stays fast.
 pub const MAX_LINES: usize = 5_000;
@@ -107,6 +108,13 @@ pub struct Playground {
     pub events: Rc<Vec<EventView>>,
     pub traffic: Rc<TrafficView>,
     pub traffic_focus: Option<ObjectKey>,
+    /// The control plane's latest burst of activity, animated on the physical view.
+    pub flow: Rc<Flow>,
+    /// The store revision the flow has been read up to.
+    flow_rev: u64,
+    /// Set while a typed command runs: the revision before it, so its own write
+    /// starts the flow (kubectl → API server).
+    command_rev: Option<u64>,
     pub inspection: Option<Rc<Inspection>>,
     pub clock: PageClock,
     /// When the session began, for the elapsed time shown.
@@ -150,6 +158,7 @@ impl PartialEq for Playground {
             && Rc::ptr_eq(&self.logical, &other.logical)
             && Rc::ptr_eq(&self.events, &other.events)
             && Rc::ptr_eq(&self.traffic, &other.traffic)
+            && Rc::ptr_eq(&self.flow, &other.flow)
             && self.inspection == other.inspection
             && self.tab == other.tab
             && self.clock == other.clock
@@ -202,6 +211,9 @@ impl Playground {
             traffic: Rc::new(TrafficView::default()),
             traffic_focus: None,
             traffic_rev: None,
+            flow: Rc::new(Flow::default()),
+            flow_rev: u64::MAX,
+            command_rev: None,
             inspection: None,
             clock: PageClock::new(now, real_ms),
             started: now,
@@ -243,6 +255,20 @@ impl Playground {
             self.events = Rc::new(view::events(c));
             self.events_rev = revision;
         }
+        // What the control plane did since the last look, drawn only while the
+        // physical view is on show (the first look just takes the revision).
+        if self.flow_rev != revision {
+            let command = self.command_rev.take();
+            let since = command.unwrap_or(self.flow_rev);
+            if self.tab == ViewTab::Physical && since != u64::MAX {
+                let hops = view::activity(c, since, command.is_some());
+                if !hops.is_empty() {
+                    self.flow = Rc::new(Flow { seq: self.flow.seq + 1, hops });
+                }
+            }
+            self.flow_rev = revision;
+        }
+        self.command_rev = None;
         if let Some(i) = &self.inspection {
             let fresh = view::inspect(c, &i.target);
             if fresh != **i {
@@ -375,8 +401,10 @@ impl Playground {
         }
         let mut lines = (*self.lines).clone();
         push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{}{command}", self.prompt) });
+        let before = self.revision();
         let result = self.shell.borrow_mut().feed(command);
         let mut next = self.clone();
+        next.command_rev = Some(before);
         next.lines = Rc::new(lines);
         next.history = Rc::new(self.shell.borrow().history.clone());
         match result {

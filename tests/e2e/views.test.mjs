@@ -369,3 +369,245 @@ test('console: a line longer than the panel wraps as a terminal wraps it; lines 
   const overflow = await page.$eval('#console-output', (e) => e.scrollWidth - e.clientWidth);
   assert(overflow <= 1, `nothing is cut or scrolls sideways in the console (${overflow}px)`);
 });
+
+// ---- Physical and logical views: components, activity, owners, large clusters ----
+
+const phys = 'svg#physical-view';
+
+/** Runs commands one after the other, each waiting for its `created`/`updated` line. */
+async function runAll(pg, commands) {
+  for (const cmd of commands) {
+    const at = await pg.run(cmd);
+    await pg.waitForLine(/created|updated|exposed/, { after: at });
+  }
+}
+
+/** Waits until `n` pods whose name starts with `prefix` are drawn Running (on `node`, if given). */
+function waitRunning(page, prefix, n, node = null, timeout = 30_000) {
+  return page.waitForFunction(({ prefix, n, node }) => {
+    const scope = node ? `svg#physical-view g.node[data-node="${node}"]` : 'svg#physical-view';
+    return [...document.querySelectorAll(`${scope} g.pod[data-pod^="${prefix}"]`)].filter((p) => p.getAttribute('data-status') === 'Running').length === n;
+  }, { prefix, n, node }, { timeout });
+}
+
+/** The node a pod is drawn in. */
+const nodeOf = (page, pod) =>
+  page.$eval(`${phys} g.node g.pod[data-pod="${pod}"]`, (el) => el.closest('g.node').getAttribute('data-node'));
+
+/** Waits for a flow burst (after `afterSeq`) holding a hop from → to; returns its seq. */
+async function waitForHop(page, from, to, afterSeq = 0, timeout = 20_000) {
+  const h = await page.waitForFunction(({ from, to, afterSeq }) => {
+    const g = document.querySelector('svg#physical-view g.flow');
+    if (!g || Number(g.getAttribute('data-seq')) <= afterSeq) return false;
+    return g.querySelector(`g.hop[data-from="${from}"][data-to="${to}"]`) ? Number(g.getAttribute('data-seq')) : false;
+  }, { from, to, afterSeq }, { timeout });
+  return h.jsonValue();
+}
+
+test('physical: control-plane components and node agents; kubectl run animates kubectl → API server → etcd → scheduler → kubelet → runtime', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  const cp = `${phys} g.node[data-node="controlplane"]`;
+  for (const c of ['kubectl', 'apiserver', 'etcd', 'scheduler', 'controller-manager', 'kubelet@controlplane', 'runtime@controlplane']) {
+    assertEqual(await page.locator(`${cp} g.component[data-component="${c}"]`).count(), 1, `control plane shows ${c}`);
+  }
+  for (const n of ['node01', 'node02']) {
+    const ids = await page.locator(`${phys} g.node[data-node="${n}"] g.component`).evaluateAll((els) => els.map((e) => e.getAttribute('data-component')));
+    assertEqual(ids.join(' '), `kubelet@${n} kube-proxy@${n} runtime@${n}`, `${n}'s agents`);
+  }
+  // Capacity bars read the system pods' requests (kubeadm: 1200m of 2 CPUs on the control plane).
+  assertEqual(await page.locator(`${cp} g.capacity.cpu`).getAttribute('aria-label'), 'CPU requests 1200m of 2 allocatable (60%)', 'control-plane CPU bar');
+
+  await page.locator('#time-pause').click();
+  const at = await pg.run('kubectl run web --image nginx');
+  await pg.waitForLine('pod/web created', { after: at });
+  const seq = await waitForHop(page, 'kubectl', 'apiserver');
+  const flow = `${phys} g.flow[data-seq="${seq}"]`;
+  const hops = await page.locator(`${flow} g.hop`).evaluateAll((els) => els.map((e) => `${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`));
+  const node = await nodeOf(page, 'web');
+  assertEqual(hops.join(' '), `kubectl>apiserver apiserver>etcd apiserver>scheduler scheduler>apiserver apiserver>kubelet@${node}`, 'the command\'s path, from the store write and the binding');
+  assertEqual(await page.locator(`${flow} g.hop[data-from="scheduler"]`).getAttribute('data-label'), `bind pod/web → ${node}`, 'the scheduler\'s binding');
+  const caption = await page.locator('.flow-caption').textContent();
+  assert(caption.startsWith('kubectl → kube-apiserver: create pod/web'), `caption in words: ${caption}`);
+  await pg.screenshot('physical-wide-light-flow.png');
+  // The kubelet's part comes when the clock reaches it: the runtime pulls and starts.
+  await page.locator('#time-pause').click();
+  await waitForHop(page, `kubelet@${node}`, `runtime@${node}`, seq);
+  await pg.waitForPodStatus('web', 'Running');
+  // A read writes nothing: no new burst.
+  const last = Number(await page.locator(`${phys} g.flow`).getAttribute('data-seq'));
+  await page.locator('#time-pause').click();
+  const at2 = await pg.run('kubectl get pods');
+  await pg.waitForLine(/^web\s/, { after: at2 });
+  assertEqual(Number(await page.locator(`${phys} g.flow`).getAttribute('data-seq')), last, 'kubectl get draws no write');
+});
+
+test('physical: restarts and IP on hover, pods of one owner framed together', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  const at = await pg.run('kubectl create deployment web --image nginx --replicas 4');
+  await pg.waitForLine('deployment.apps/web created', { after: at });
+  await page.locator('button.speed[data-speed="20"]').click();
+  await waitRunning(page, 'web-', 4);
+  const title = await page.locator(`${phys} g.pod[data-pod^="web-"] title`).first().textContent();
+  assert(/RESTARTS 0/.test(title) && /IP 10\.244\.\d+\.\d+/.test(title), `hover text has restarts and IP: ${title}`);
+  const frames = await page.locator(`${phys} g.owner-frame[data-owner^="web-"]`).count();
+  assert(frames >= 1, 'web\'s pods sharing a node are framed together');
+});
+
+/** Pods drawn under a ReplicaSet in the logical view, by status. */
+function rsPods(page, rs) {
+  return page.$$eval(`#logical-view .owner[data-kind="ReplicaSet"][data-name="${rs}"] .pod-pill`, (els) => els.map((e) => e.getAttribute('data-status')));
+}
+
+test('logical: a rolling update moves pods from the old ReplicaSet to the new one', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  let at = await pg.run('kubectl create deployment web --image nginx:1.25 --replicas 3');
+  await pg.waitForLine('deployment.apps/web created', { after: at });
+  await page.locator('#tab-logical').click();
+  const dep = page.locator('#logical-view .owner[data-kind="Deployment"][data-name="web"]');
+  await dep.waitFor();
+  const oldRs = await dep.locator('.owner[data-kind="ReplicaSet"]').getAttribute('data-name');
+  await page.locator('button.speed[data-speed="20"]').click();
+  await page.waitForFunction((rs) => [...document.querySelectorAll(`#logical-view .owner[data-name="${rs}"] .pod-pill`)].filter((p) => p.getAttribute('data-status') === 'Running').length === 3, oldRs, { timeout: 30_000 });
+  await page.locator('button.speed[data-speed="1"]').click();
+  at = await pg.run('kubectl set image deployment/web nginx=nginx:1.26');
+  await pg.waitForLine('deployment.apps/web image updated', { after: at });
+  const newRs = await page.waitForFunction((old) => {
+    const rs = [...document.querySelectorAll('#logical-view .owner[data-kind="Deployment"][data-name="web"] .owner[data-kind="ReplicaSet"]')].find((e) => e.getAttribute('data-name') !== old);
+    return rs ? rs.getAttribute('data-name') : false;
+  }, oldRs).then((h) => h.jsonValue());
+  const newBox = page.locator(`#logical-view .owner[data-kind="ReplicaSet"][data-name="${newRs}"]`);
+  assertEqual(await newBox.getAttribute('data-revision'), '2', 'the new ReplicaSet is revision 2');
+  assert((await newBox.locator('.object-head').textContent()).includes('nginx:1.26'), 'with the new image');
+  // Watch the pods move: both sets hold pods at some moment, then the old one none.
+  const seen = [];
+  for (let i = 0; i < 200; i++) {
+    const [o, n] = [await rsPods(page, oldRs), await rsPods(page, newRs)];
+    seen.push(`${o.length}/${n.length}`);
+    if (o.length === 0 && n.filter((s) => s === 'Running').length === 3) break;
+    if (i === 10) await page.locator('button.speed[data-speed="5"]').click();
+    await page.waitForTimeout(150);
+  }
+  assert(seen.some((s) => { const [o, n] = s.split('/').map(Number); return o > 0 && n > 0; }), `pods under both ReplicaSets at some moment: ${seen.join(' ')}`);
+  assertEqual((await rsPods(page, oldRs)).length, 0, `old ReplicaSet emptied (${seen.join(' ')})`);
+  assertEqual((await rsPods(page, newRs)).filter((s) => s === 'Running').length, 3, 'three Running pods under the new ReplicaSet');
+  assert((await page.locator(`#logical-view .owner[data-name="${oldRs}"]`).getAttribute('class')).includes('idle'), 'the old ReplicaSet, scaled to 0, steps back');
+});
+
+test('logical: Ingress → Service → Endpoints → pods, and ConfigMap/Secret links from their users', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  await runAll(pg, [
+    'kubectl create configmap site --from-literal=color=blue',
+    'kubectl create secret generic creds --from-literal=pw=x',
+    'kubectl create deployment web --image nginx --replicas 2',
+    'kubectl set env deployment/web --from=configmap/site',
+    'kubectl expose deployment web --port 80',
+    'kubectl create ingress web --rule=web.example.com/*=web:80',
+
+  ]);
+  await page.locator('#tab-logical').click();
+  const def = page.locator('#logical-view .ns-region[data-namespace="default"]');
+  const route = def.locator('.ingress[data-ingress="web"] .route[data-service="web"]');
+  await route.waitFor();
+  assertEqual((await route.textContent()).replace(/\s+/g, ' '), 'web.example.com/ → service/web:80', 'the ingress rule to its service');
+  const svc = def.locator('.service[data-service="web"]');
+  assert((await svc.locator('.selector').textContent()).includes('app=web'), 'service selector labels');
+  await page.locator('button.speed[data-speed="20"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('#logical-view .service[data-service="web"] .pod-pill').length === 2 && /10\.244\./.test(document.querySelector('#logical-view .service[data-service="web"] .endpoints')?.textContent ?? ''), null, { timeout: 30_000 });
+  const site = def.locator('.config[data-kind="ConfigMap"][data-name="site"]');
+  assertEqual(await site.locator('.used-by .object-link').getAttribute('data-name'), 'web', 'configmap site used by deployment web');
+  assert((await def.locator('.config[data-kind="Secret"][data-name="creds"] .used-by').textContent()).includes('not used'), 'an unused secret says so');
+  await route.locator('.object-link').click();
+  await page.locator('#inspector[data-kind="Service"][data-name="web"]').waitFor();
+});
+
+test('physical: a stopped node goes NotReady and its pods are re-created on the other worker after the eviction timeout', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  const at = await pg.run('kubectl create deployment web --image nginx --replicas 4');
+  await pg.waitForLine('deployment.apps/web created', { after: at });
+  await page.locator('button.speed[data-speed="20"]').click();
+  const running = (node) => page.$$eval(`svg#physical-view g.node[data-node="${node}"] g.pod[data-pod^="web-"]`, (els) => els.filter((e) => e.getAttribute('data-status') === 'Running').map((e) => e.getAttribute('data-pod')));
+  await waitRunning(page, 'web-', 4);
+  const onNode01 = await running('node01');
+  assert(onNode01.length > 0, 'some web pods on node01 before the stop');
+  const stop = await pg.run('kubeplay node stop node01');
+  await pg.waitForLine('kubeplay: kubelet on node01 stopped', { after: stop });
+  await page.locator('button.speed[data-speed="60"]').click();
+  await page.locator(`${phys} g.node[data-node="node01"] g.badge.bad[data-badge="NotReady"]`).waitFor({ timeout: 20_000 });
+  await pg.screenshot('physical-wide-light-node01-notready.png');
+  // 300 s of not-ready toleration, then the taint manager evicts: 5 s at 60x.
+  await waitRunning(page, 'web-', 4, 'node02', 40_000);
+  const gone = await page.$$eval(`${phys} g.node[data-node="node01"] g.pod[data-pod^="web-"]`, (els) => els.map((e) => `${e.getAttribute('data-pod')}=${e.getAttribute('data-status')}`));
+  assert(gone.length === onNode01.length && gone.every((s) => s.endsWith('=Terminating')), `node01's pods are Terminating (the kubelet cannot confirm): ${gone.join(', ')}`);
+  await page.locator('#time-pause').click();
+  await pg.screenshot('physical-wide-light-pods-moved.png');
+});
+
+test('aggregation: above 300 pods both views count per node and owner, and stay responsive', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  const at = await pg.run('kubectl create deployment big --image nginx --replicas 350');
+  await pg.waitForLine('deployment.apps/big created', { after: at });
+  await page.locator(`${phys}.aggregated`).waitFor();
+  assertEqual(await page.locator(`${phys} g.pod`).count(), 0, 'no chip per pod');
+  const counted = await page.$$eval(`${phys} g.pod-group[data-owner^="big-"]`, (els) => els.reduce((a, e) => a + Number(e.getAttribute('data-count')), 0));
+  assertEqual(counted, 350, 'every pod of big counted once, on its node or pending');
+  assert((await page.locator('.view-note').textContent()).includes('300'), 'the note says why');
+  // Responsive: a command's round trip with 350 pods drawn.
+  const t0 = Date.now();
+  const at2 = await pg.run('kubectl get deploy big');
+  await pg.waitForLine(/^big\s/, { after: at2 });
+  assert(Date.now() - t0 < 3000, `a command answers quickly with 350 pods (${Date.now() - t0} ms)`);
+  await page.locator('#tab-logical').click();
+  const counts = page.locator('#logical-view .owner[data-kind="ReplicaSet"] .pod-pills.counts');
+  await counts.first().waitFor();
+  assertEqual(await counts.first().getAttribute('data-count'), '350', 'the ReplicaSet counts its 350 pods');
+  assertEqual(await page.locator('#logical-view .owner[data-kind="ReplicaSet"] .pod-pill').count(), 0, 'no pill per pod');
+  await pg.screenshot('logical-wide-light-aggregated.png');
+  await page.locator('#tab-physical').click();
+  await pg.screenshot('physical-wide-light-aggregated.png');
+});
+
+// Screenshots of the physical and logical views with a workload of each kind the
+// views link (Deployment with its ReplicaSet, Service, Ingress, ConfigMap, a
+// failing pod), light and dark, wide and narrow, for people to look at.
+for (const [layout, viewport] of [['wide', WIDE], ['narrow', NARROW]]) {
+  for (const colorScheme of ['light', 'dark']) {
+    test(`screenshots: physical and logical ${layout} ${colorScheme}`, async (t) => {
+      const pg = await t.open({ viewport, colorScheme });
+      const { page } = pg;
+      await runAll(pg, [
+        'kubectl create configmap site --from-literal=color=blue',
+        'kubectl create deployment web --image subicura/whoami:1 --replicas 3',
+        'kubectl set env deployment/web --from=configmap/site',
+        'kubectl expose deployment web --port 80',
+        'kubectl create ingress web --rule=web.example.com/*=web:80',
+        'kubectl run broken --image nginx:nope',
+
+      ]);
+      await page.locator('button.speed[data-speed="20"]').click();
+      await waitRunning(page, 'web-', 3);
+      await page.locator('#time-pause').click();
+      await page.waitForTimeout(400);
+      const bad = await page.$$eval('svg#physical-view text', (els) => {
+        const boxes = els.map((e) => ({ t: e.textContent, r: e.getBoundingClientRect() })).filter((b) => b.r.width > 0);
+        const out = [];
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i].r, b = boxes[j].r;
+          if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push(`${boxes[i].t} / ${boxes[j].t}`);
+        }
+        return out;
+      });
+      assert(bad.length === 0, `texts overlap in the physical view: ${bad.join('; ')}`);
+      await pg.screenshot(`physical-${layout}-${colorScheme}.png`);
+      await page.locator('#tab-logical').click();
+      await page.locator('#logical-view .ingress[data-ingress="web"]').waitFor();
+      await page.waitForTimeout(500);
+      await pg.screenshot(`logical-${layout}-${colorScheme}.png`);
+    });
+  }
+}

@@ -165,6 +165,20 @@ impl<'de, K: ApiKind + serde::de::DeserializeOwned> serde::Deserialize<'de> for 
     }
 }
 
+/// One write in the audit log: its resourceVersion, verb and object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Write {
+    pub rv: u64,
+    /// `create`, `update`, `delete`.
+    pub verb: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+}
+
+/// How many writes the audit log keeps.
+const AUDIT_LEN: usize = 1024;
+
 /// The cluster's API objects.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Store {
@@ -191,6 +205,11 @@ pub struct Store {
     pub ingresses: Table<Ingress>,
     pub ingressclasses: Table<IngressClass>,
     resource_version: u64,
+    /// The newest writes (not events), as the API server's audit log records them:
+    /// the physical view shows what a command wrote from here. Bounded; not part
+    /// of a snapshot.
+    #[serde(skip)]
+    audit: std::collections::VecDeque<Write>,
     /// Counts removals and deletion marks: the garbage collector and namespace
     /// controller only need to look again when it moved.
     deletions: u64,
@@ -217,6 +236,24 @@ impl Store {
     fn next_rv(&mut self) -> String {
         self.resource_version += 1;
         self.resource_version.to_string()
+    }
+
+    /// Notes the write that took the newest resourceVersion (events are not audited).
+    fn audit<K: ApiKind>(&mut self, verb: &'static str, key: &ObjectKey) {
+        if K::KIND == "Event" {
+            return;
+        }
+        if self.audit.len() == AUDIT_LEN {
+            self.audit.pop_front();
+        }
+        let write = Write { rv: self.resource_version, verb, kind: K::KIND, namespace: key.namespace.clone(), name: key.name.clone() };
+        self.audit.push_back(write);
+    }
+
+    /// The audited writes after resourceVersion `rv`, oldest first (as far back as
+    /// the log reaches).
+    pub fn writes_since(&self, rv: u64) -> impl Iterator<Item = &Write> {
+        self.audit.iter().filter(move |w| w.rv > rv)
     }
 
     pub fn get<K: ApiKind>(&self, namespace: &str, name: &str) -> Option<&K> {
@@ -275,6 +312,7 @@ impl Store {
         meta.generation = Some(1);
         let rv = self.next_rv();
         obj.metadata_mut().resource_version = Some(rv);
+        self.audit::<K>("create", &key);
         let rv = self.resource_version;
         K::table_mut(self).put(key, obj.clone(), rv);
         Ok(obj)
@@ -292,6 +330,7 @@ impl Store {
         change(&mut next);
         if &next != current {
             next.metadata_mut().resource_version = Some(self.next_rv());
+            self.audit::<K>("update", key);
             let rv = self.resource_version;
             K::table_mut(self).put(key.clone(), next, rv);
         }
@@ -327,6 +366,7 @@ impl Store {
             obj.metadata_mut().generation = Some(cur.generation.unwrap_or(1) + 1);
         }
         obj.metadata_mut().resource_version = Some(self.next_rv());
+        self.audit::<K>("update", &key);
         let rv = self.resource_version;
         K::table_mut(self).put(key, obj, rv);
         Ok(true)
@@ -339,6 +379,7 @@ impl Store {
         if removed.is_some() {
             self.resource_version = rv;
             self.deletions += 1;
+            self.audit::<K>("delete", key);
         }
         removed
     }

@@ -1,11 +1,13 @@
 //! The logical picture: namespaces as regions; in each, pods grouped under the
 //! chain of controllers that own them (Deployment → ReplicaSet → Pod, read generically
 //! from `ownerReferences`, so every workload kind the store holds appears without
-//! this module knowing it), and Services with the pods their selector picks.
+//! this module knowing it), Services with the pods their selector picks, Ingresses
+//! with the Services they route to, and the ConfigMaps, Secrets and claims pods use.
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::networking::v1::Ingress;
 use serde_json::Value;
 
 use super::physical::{controller_of, pod_view};
@@ -47,6 +49,36 @@ pub struct ServiceView {
     pub endpoints: Option<String>,
 }
 
+/// An Ingress: its class and each rule's host and path with the Service behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IngressView {
+    pub name: String,
+    pub class: Option<String>,
+    /// The ADDRESS column (the controller's address once it has one).
+    pub address: Option<String>,
+    pub routes: Vec<RouteView>,
+}
+
+/// `host/path → service:port`; `host` is `*` when the rule names none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteView {
+    pub host: String,
+    pub path: String,
+    pub service: String,
+    pub port: String,
+}
+
+/// A ConfigMap, Secret or PersistentVolumeClaim and the workloads whose pods use it
+/// (volumes, `envFrom`, `env[].valueFrom`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigView {
+    pub object: ObjectRef,
+    /// `2 keys`, `Opaque`, `Bound 1Gi`: a short description.
+    pub detail: String,
+    /// The topmost owner of each user (`Deployment/web`), or the pod itself.
+    pub used_by: Vec<ObjectRef>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NamespaceView {
     pub name: String,
@@ -56,6 +88,8 @@ pub struct NamespaceView {
     /// Pods no controller owns (`kubectl run`).
     pub pods: Vec<PodView>,
     pub services: Vec<ServiceView>,
+    pub ingresses: Vec<IngressView>,
+    pub config: Vec<ConfigView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,6 +188,124 @@ fn tree(
     }
 }
 
+fn ingress_view(i: &Ingress) -> IngressView {
+    let spec = i.spec.as_ref();
+    let backend = |b: &k8s_openapi::api::networking::v1::IngressBackend| {
+        let s = b.service.as_ref();
+        let port = s.and_then(|s| s.port.as_ref()).map(|p| match (&p.name, p.number) {
+            (Some(n), _) => n.clone(),
+            (None, Some(n)) => n.to_string(),
+            _ => String::new(),
+        });
+        (s.map(|s| s.name.clone()).unwrap_or_default(), port.unwrap_or_default())
+    };
+    let mut routes = Vec::new();
+    if let Some(b) = spec.and_then(|s| s.default_backend.as_ref()) {
+        let (service, port) = backend(b);
+        routes.push(RouteView { host: "*".into(), path: String::new(), service, port });
+    }
+    for rule in spec.and_then(|s| s.rules.as_ref()).into_iter().flatten() {
+        let host = rule.host.clone().unwrap_or_else(|| "*".into());
+        for p in rule.http.as_ref().map(|h| h.paths.as_slice()).unwrap_or(&[]) {
+            let (service, port) = backend(&p.backend);
+            routes.push(RouteView { host: host.clone(), path: p.path.clone().unwrap_or_else(|| "/".into()), service, port });
+        }
+    }
+    IngressView {
+        name: i.metadata.name.clone().unwrap_or_default(),
+        class: spec.and_then(|s| s.ingress_class_name.clone()),
+        address: i
+            .status
+            .as_ref()
+            .and_then(|s| s.load_balancer.as_ref()?.ingress.as_ref()?.first().cloned())
+            .and_then(|a| a.ip.or(a.hostname)),
+        routes,
+    }
+}
+
+/// The ConfigMaps, Secrets and claims a pod names: volumes, `envFrom`, and
+/// `env[].valueFrom` (the service account token's projected volume is left out:
+/// every pod has one).
+fn uses(p: &Pod) -> Vec<ObjectRef> {
+    let ns = p.metadata.namespace.as_deref().unwrap_or("");
+    let mut out = Vec::new();
+    let Some(spec) = p.spec.as_ref() else { return out };
+    for v in spec.volumes.iter().flatten() {
+        if let Some(cm) = &v.config_map {
+            out.push(ObjectRef::new("ConfigMap", ns, &cm.name));
+        }
+        if let Some(name) = v.secret.as_ref().and_then(|s| s.secret_name.as_deref()) {
+            out.push(ObjectRef::new("Secret", ns, name));
+        }
+        if let Some(pvc) = &v.persistent_volume_claim {
+            out.push(ObjectRef::new("PersistentVolumeClaim", ns, &pvc.claim_name));
+        }
+    }
+    for c in spec.init_containers.iter().flatten().chain(&spec.containers) {
+        for from in c.env_from.iter().flatten() {
+            if let Some(cm) = &from.config_map_ref {
+                out.push(ObjectRef::new("ConfigMap", ns, &cm.name));
+            }
+            if let Some(s) = &from.secret_ref {
+                out.push(ObjectRef::new("Secret", ns, &s.name));
+            }
+        }
+        for e in c.env.iter().flatten().filter_map(|e| e.value_from.as_ref()) {
+            if let Some(k) = &e.config_map_key_ref {
+                out.push(ObjectRef::new("ConfigMap", ns, &k.name));
+            }
+            if let Some(k) = &e.secret_key_ref {
+                out.push(ObjectRef::new("Secret", ns, &k.name));
+            }
+        }
+    }
+    out
+}
+
+/// The root of an owner chain: `Deployment/web` for a pod of its ReplicaSet.
+fn topmost(owner: &ObjectRef, owners: &BTreeMap<ObjectRef, OwnerFacts>) -> ObjectRef {
+    let mut me = owner.clone();
+    for _ in 0..8 {
+        match owners.get(&me).and_then(|f| f.parent.clone()).filter(|p| owners.contains_key(p)) {
+            Some(parent) => me = parent,
+            None => break,
+        }
+    }
+    me
+}
+
+/// ConfigMaps, Secrets and claims of the namespace with who uses them: those some
+/// pod uses, and in the learner's namespaces every one but the root CA bundle each
+/// namespace gets.
+fn config_views(c: &Cluster, ns: &str, used: &BTreeMap<ObjectRef, Vec<ObjectRef>>, system: bool) -> Vec<ConfigView> {
+    let mut out = Vec::new();
+    let mut add = |object: ObjectRef, detail: String, skip_unused: bool| {
+        let used_by = used.get(&object).cloned().unwrap_or_default();
+        if used_by.is_empty() && (system || skip_unused) {
+            return;
+        }
+        out.push(ConfigView { object, detail, used_by });
+    };
+    for cm in c.store.configmaps.list(Some(ns)) {
+        let name = cm.metadata.name.as_deref().unwrap_or("");
+        let data = cm.data.as_ref().map_or(0, |d| d.len()) + cm.binary_data.as_ref().map_or(0, |d| d.len());
+        add(ObjectRef::new("ConfigMap", ns, name), format!("DATA {data}"), name == crate::controllers::bootstrap::ROOT_CA_CONFIGMAP);
+    }
+    for s in c.store.secrets.list(Some(ns)) {
+        let data = s.data.as_ref().map_or(0, |d| d.len()) + s.string_data.as_ref().map_or(0, |d| d.len());
+        let type_ = s.type_.clone().unwrap_or_else(|| "Opaque".into());
+        add(ObjectRef::new("Secret", ns, s.metadata.name.as_deref().unwrap_or("")), format!("{type_} · DATA {data}"), false);
+    }
+    for pvc in c.store.persistentvolumeclaims.list(Some(ns)) {
+        let phase = pvc.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_else(|| "Pending".into());
+        let size = pvc.status.as_ref().and_then(|s| s.capacity.as_ref()?.get("storage").map(|q| q.0.clone()));
+        let class = pvc.spec.as_ref().and_then(|s| s.storage_class_name.clone());
+        let detail = [Some(phase), size, class].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+        add(ObjectRef::new("PersistentVolumeClaim", ns, pvc.metadata.name.as_deref().unwrap_or("")), detail, false);
+    }
+    out
+}
+
 fn namespace_view(c: &Cluster, ns: &str) -> NamespaceView {
     let mut owners: BTreeMap<ObjectRef, OwnerFacts> = BTreeMap::new();
     for plural in WORKLOADS {
@@ -167,10 +319,18 @@ fn namespace_view(c: &Cluster, ns: &str) -> NamespaceView {
     let mut labelled: Vec<(&BTreeMap<String, String>, PodView)> = Vec::new();
     let mut pods_of: BTreeMap<ObjectRef, Vec<PodView>> = BTreeMap::new();
     let mut standalone = Vec::new();
+    let mut used: BTreeMap<ObjectRef, Vec<ObjectRef>> = BTreeMap::new();
     static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
     for p in c.store.pods.list(Some(ns)) {
         let v = pod_view(p);
         labelled.push((p.metadata.labels.as_ref().unwrap_or(&NO_LABELS), v.clone()));
+        let user = controller_of(p, ns).unwrap_or_else(|| ObjectRef::pod(ns, &v.name));
+        for object in uses(p) {
+            let users = used.entry(object).or_default();
+            if !users.contains(&user) {
+                users.push(user.clone());
+            }
+        }
         match controller_of(p, ns) {
             Some(owner) => {
                 // An owner of a kind the store does not hold still groups its pods.
@@ -184,7 +344,27 @@ fn namespace_view(c: &Cluster, ns: &str) -> NamespaceView {
         owners.iter().filter(|(_, f)| f.parent.as_ref().is_none_or(|p| !owners.contains_key(p))).map(|(k, _)| k.clone()).collect();
     let owner_views = roots.iter().map(|r| tree(r, &owners, &mut pods_of, 0)).collect();
     let services = c.store.services.list(Some(ns)).map(|s| service_view(c, s, &labelled)).collect();
-    NamespaceView { name: ns.to_string(), system: ns.starts_with("kube-"), owners: owner_views, pods: standalone, services }
+    // Users are named by the top of their owner chain (the Deployment, not its ReplicaSet).
+    for users in used.values_mut() {
+        let mut tops: Vec<ObjectRef> = Vec::new();
+        for u in users.iter() {
+            let top = if owners.contains_key(u) { topmost(u, &owners) } else { u.clone() };
+            if !tops.contains(&top) {
+                tops.push(top);
+            }
+        }
+        *users = tops;
+    }
+    let system = ns.starts_with("kube-");
+    NamespaceView {
+        name: ns.to_string(),
+        system,
+        owners: owner_views,
+        pods: standalone,
+        services,
+        ingresses: c.store.ingresses.list(Some(ns)).map(ingress_view).collect(),
+        config: config_views(c, ns, &used, system),
+    }
 }
 
 impl LogicalView {
@@ -217,6 +397,42 @@ mod tests {
         assert!(k8s.pods.is_empty(), "the kubernetes service has no selector");
         let system = v.namespaces.iter().find(|n| n.name == "kube-system").unwrap();
         assert!(system.system);
+    }
+
+    #[test]
+    fn ingresses_route_to_services_and_config_is_linked_to_its_users() {
+        let mut sh = Shell::new(ClusterConfig::default());
+        for cmd in [
+            "kubectl create configmap site --from-literal=color=blue",
+            "kubectl create secret generic creds --from-literal=pw=x",
+            "kubectl create configmap spare --from-literal=a=b",
+            "kubectl create deployment web --image nginx --replicas 2",
+            "kubectl set env deployment/web --from=configmap/site",
+            "kubectl set env deployment/web --from=secret/creds",
+            "kubectl expose deployment web --port 80",
+            "kubectl create ingress web --rule=web.example.com/*=web:80",
+        ] {
+            let out = sh.execute(cmd);
+            assert!(out.lines.iter().all(|l| l.stream != crate::Stream::Stderr), "{cmd}: {:?}", out.lines);
+        }
+        let v = LogicalView::of(&sh.cluster);
+        let d = &v.namespaces[0];
+        assert_eq!(d.ingresses.len(), 1);
+        let ing = &d.ingresses[0];
+        assert_eq!(ing.class.as_deref(), Some("nginx"));
+        assert_eq!(ing.routes, vec![RouteView { host: "web.example.com".into(), path: "/".into(), service: "web".into(), port: "80".into() }]);
+        let site = d.config.iter().find(|c| c.object.name == "site").expect("configmap site");
+        assert_eq!(site.detail, "DATA 1");
+        assert_eq!(site.used_by, vec![ObjectRef::new("Deployment", "default", "web")]);
+        let creds = d.config.iter().find(|c| c.object.name == "creds").expect("secret creds");
+        assert_eq!(creds.used_by, vec![ObjectRef::new("Deployment", "default", "web")]);
+        let spare = d.config.iter().find(|c| c.object.name == "spare").expect("an unused configmap is still shown");
+        assert!(spare.used_by.is_empty());
+        assert!(d.config.iter().all(|c| c.object.name != "kube-root-ca.crt"), "the root CA bundle every namespace has is left out");
+        // The rolled-out ReplicaSet carries revision 2 and the Deployment both sets.
+        let web = d.owners.iter().find(|o| o.object.name == "web").unwrap();
+        let revisions: Vec<&str> = web.owners.iter().filter_map(|rs| rs.revision.as_deref()).collect();
+        assert_eq!(revisions.len(), 3, "one ReplicaSet per template: {revisions:?}");
     }
 
     #[test]

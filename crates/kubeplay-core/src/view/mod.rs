@@ -3,15 +3,17 @@
 //! event stream and the inspector's texts. The UI renders these and computes nothing
 //! about the cluster itself, so what it shows is what `kubectl` would say.
 
+mod activity;
 mod events;
 mod inspect;
 mod logical;
 mod physical;
 mod traffic;
 
+pub use activity::{activity, Component, Hop};
 pub use events::{events, events_for, EventView};
 pub use inspect::{inspect, Inspection};
-pub use logical::{LogicalView, NamespaceView, OwnerView, ServiceView};
+pub use logical::{ConfigView, IngressView, LogicalView, NamespaceView, OwnerView, RouteView, ServiceView};
 pub use physical::{Capacity, Health, NodeBadge, NodeView, PhysicalView, PodView, Tone};
 pub use traffic::{traffic_command, Column, RequestView, Station, StreamView, TargetKind, TrafficClient, TrafficTarget, TrafficView, PODS_SHOWN};
 
