@@ -151,13 +151,25 @@ fn command_button(label: String, aria: Option<String>, command: Option<String>, 
     html! { <button type="button" class="action" data-action={data} aria-label={aria} {disabled} {onclick}>{label}</button> }
 }
 
+/// A name cut in the middle to `max` characters: pods of one ReplicaSet differ
+/// only in their ends (`web-5dc…47sv4`).
+fn middle_name(name: &str, max: usize) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= max || max < 5 {
+        return short_name(name, max);
+    }
+    let tail = (max - 1) / 2;
+    let head = max - 1 - tail;
+    format!("{}…{}", chars[..head].iter().collect::<String>(), chars[chars.len() - tail..].iter().collect::<String>())
+}
+
 fn station_box(s: &Station, r: Rect, max_served: u64, failed_here: bool, tt: &TrafficTexts, on_inspect: &Callback<ObjectRef>) -> Html {
     let Rect { x, y, w, h } = r;
     let pod = s.column == Column::Pod;
     let served = s.served.unwrap_or(0);
     let count = served.to_string();
     let reserved = if pod { 8.0 * count.len() as f64 + 10.0 } else { 0.0 };
-    let name = short_name(&s.label, chars_for(w, reserved));
+    let name = middle_name(&s.label, chars_for(w, reserved));
     let detail = short_name(&s.detail, chars_for(w, 0.0) + 2);
     let class = classes!("station", format!("{:?}", s.column).to_lowercase(), (!s.ready).then_some("not-ready"), failed_here.then_some("failed-here"));
     let body = html! {
@@ -360,5 +372,17 @@ pub fn traffic_panel(props: &Props) -> Html {
                 <p class="muted small">{tt.hint}</p>
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::middle_name;
+
+    #[test]
+    fn names_keep_both_ends() {
+        assert_eq!(middle_name("web-5dcd9bdcdf-47sv4", 12), "web-5d…47sv4");
+        assert_eq!(middle_name("web", 12), "web");
+        assert_eq!(middle_name("web-5dcd9bdcdf-47sv4", 12).chars().count(), 12);
     }
 }
