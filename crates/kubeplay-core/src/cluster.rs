@@ -77,6 +77,9 @@ pub struct Cluster {
     pub network: crate::network::NetworkState,
     /// The HPA controller's memory: last sync and recent recommendations.
     pub(crate) autoscaler: crate::controllers::horizontal::Memory,
+    /// The environment each running container was created with (the kubelet's).
+    #[serde(default)]
+    pub container_env: crate::controllers::container_env::ResolvedEnv,
     /// Syncs known to change nothing until their inputs move (a cache, not state).
     #[serde(skip)]
     pub(crate) quiet: crate::controllers::quiet::Quiet,
@@ -112,6 +115,7 @@ impl Cluster {
             unpullable_images: BTreeSet::new(),
             network: Default::default(),
             autoscaler: Default::default(),
+            container_env: Default::default(),
             quiet: Default::default(),
             node_usage: Default::default(),
         }

@@ -131,6 +131,7 @@ fn node_is_ready(node: &Node) -> bool {
 
 /// Admits the pods newly bound to a ready node: the kubelet's sync of a new pod.
 pub fn reconcile(c: &mut Cluster) {
+    c.container_env.prune(&c.store);
     let new_pods: Vec<(ObjectKey, String, String, bool)> = c
         .store
         .pods
@@ -479,6 +480,18 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
     let now = c.now();
     let image = ctr.image.clone().unwrap_or_default();
     let r = ImageRef::parse(&image);
+    let env = match super::container_env::resolve(&c.store, pod, &ctr) {
+        Ok(env) => env,
+        Err(why) => {
+            // The container cannot be configured: the kubelet reports it and tries
+            // again at its next sync, so creating the ConfigMap later starts it.
+            kubelet_event(c, pod, "Warning", "Failed", format!("Error: {why}"));
+            set_container_state(c, &key, i, waiting("CreateContainerConfigError", Some(why)));
+            c.schedule(now.plus_ms(ERROR_RESYNC_MS), step_for(pod, Stage::Start { container: i }));
+            return;
+        }
+    };
+    c.container_env.record(pod, &ctr.name, env);
     let container_id = format!("containerd://{}{}", c.rng.uuid().replace('-', ""), c.rng.uuid().replace('-', ""));
     let image_id = r.repo_digest();
     kubelet_event(c, pod, "Normal", "Created", format!("Created container: {}", ctr.name));

@@ -3,6 +3,7 @@
 //! said so".
 
 pub mod bootstrap;
+pub mod container_env;
 pub mod deletion_rank;
 pub mod deployment;
 pub mod garbage_collector;

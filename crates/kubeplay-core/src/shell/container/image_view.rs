@@ -182,9 +182,16 @@ pub fn container_env(c: &Cluster, pod: &Pod, name: &str, image: &str) -> Vec<(St
     let r = ImageRef::parse(image);
     let mut env = vec![("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()), ("HOSTNAME".to_string(), pod_hostname(pod))];
     env.extend(image_env(&r.repository, &r.tag));
-    let ctr = pod.spec.as_ref().and_then(|s| s.containers.iter().find(|c| c.name == name));
-    for e in ctr.and_then(|c| c.env.clone()).unwrap_or_default() {
-        env.push((e.name, e.value.unwrap_or_default()));
+    // What the kubelet resolved when it created the container (ConfigMap and Secret
+    // values as they were then, `$(VAR)` expanded), not the sources' current data.
+    match c.container_env.of(pod, name) {
+        Some(resolved) => env.extend(resolved.iter().cloned()),
+        None => {
+            let ctr = pod.spec.as_ref().and_then(|s| s.containers.iter().find(|c| c.name == name));
+            for e in ctr.and_then(|c| c.env.clone()).unwrap_or_default() {
+                env.push((e.name, e.value.unwrap_or_default()));
+            }
+        }
     }
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     let links = service_link_env(c, ns, started_at(pod, name));
