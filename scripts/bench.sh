@@ -30,7 +30,7 @@ echo "== building the minimal Yew page (target/bench-minimal-dist) =="
 
 echo
 echo "== a, b. first load and ready time in headless Chromium =="
-node tests/e2e/bench.mjs --runs 5 --base /kubeplay/ \
+node tests/e2e/bench.mjs --runs 5 --base /kubeplay/ --frames \
   --site kubeplay=target/bench-dist \
   --site yew-minimal=target/bench-minimal-dist || status=1
 

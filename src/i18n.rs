@@ -94,6 +94,7 @@ pub struct Texts {
     /// `{ns}`: the box of pods without an owner.
     pub standalone_in: &'static str,
     pub aggregated_note: &'static str,
+    pub aggregated_note_logical: &'static str,
     // Logical view.
     pub logical_title: &'static str,
     pub namespace: &'static str,
@@ -190,6 +191,7 @@ pub static EN: Texts = Texts {
     pod_one: "1 pod",
     standalone_in: "no owner ({ns})",
     aggregated_note: "More than 300 pods: each box counts the pods one owner runs on that node.",
+    aggregated_note_logical: "More than 300 pods: each owner shows how many of its pods are in each state.",
     logical_title: "Namespaces, owners and services",
     namespace: "Namespace",
     system_namespace: "cluster's own",
@@ -277,6 +279,7 @@ pub static KO: Texts = Texts {
     pod_one: "파드 1개",
     standalone_in: "소유자 없음 ({ns})",
     aggregated_note: "파드가 300개를 넘어 상자마다 한 소유자가 그 노드에서 실행하는 파드 수를 보여 줍니다.",
+    aggregated_note_logical: "파드가 300개를 넘어 소유자마다 상태별 파드 수를 보여 줍니다.",
     logical_title: "네임스페이스, 소유자, 서비스",
     namespace: "네임스페이스",
     system_namespace: "클러스터 자체용",

@@ -221,6 +221,7 @@ pub fn logical_view(props: &Props) -> Html {
     let cx = Ctx { t: props.lang.texts(), aggregated: total > AGGREGATE_ABOVE, selected: &props.selected, on_inspect: &props.on_inspect };
     html! {
         <div id="logical-view">
+            if cx.aggregated { <p class="view-note">{cx.t.aggregated_note_logical}</p> }
             { for props.view.namespaces.iter().map(|n| {
                 let title = html! { <><span class="kind">{cx.t.namespace}</span><span class="object-name">{n.name.clone()}</span></> };
                 if n.system {

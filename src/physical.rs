@@ -159,9 +159,12 @@ fn group_chip(g: &GroupBox, t: &Texts, on_inspect: &Callback<ObjectRef>) -> Html
     }
 }
 
+/// Keyed by where it is drawn, so a frame whose chips moved is drawn afresh and
+/// fades in once the chips' move is over, instead of jumping ahead of them.
 fn owner_frame(f: &OwnerFrame) -> Html {
+    let at = f.rects.iter().map(|r| format!("{},{},{}", r.x, r.y, r.w)).collect::<Vec<_>>().join(";");
     html! {
-        <g class="owner-frame" data-owner={f.owner.name.clone()} aria-hidden="true">
+        <g key={format!("{}/{}@{at}", f.owner.kind, f.owner.name)} class="owner-frame" data-owner={f.owner.name.clone()} aria-hidden="true">
             { for f.rects.iter().map(|r| html! {
                 <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="8" />
             }) }

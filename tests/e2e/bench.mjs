@@ -4,8 +4,10 @@
 //  - ready time: from navigation start until input#console-input has
 //    data-ready="true", median of N runs, each in a fresh browser context.
 //
+//  - with --frames: frame time of the views with 30, 300 and 3,000 pods.
+//
 //   node tests/e2e/bench.mjs --site kubeplay=target/bench-dist \
-//        --site yew-minimal=target/bench-minimal-dist [--runs 5] [--base /kubeplay/]
+//        --site yew-minimal=target/bench-minimal-dist [--runs 5] [--base /kubeplay/] [--frames]
 //
 // The first site is the one measured against the budgets; the others are
 // reference points, and the ratio of ready times to the first one is shown.
@@ -20,7 +22,7 @@ const BUDGET_GZ_BYTES = 800 * 1000; // design.md: first load at most 800 KB gz
 const BUDGET_READY_MS = 1000;       // design.md: ready to type under 1 s
 
 function parseArgs(argv) {
-  const opts = { sites: [], runs: 5, base: '/kubeplay/', out: path.join(ROOT, 'target', 'bench', 'browser.json') };
+  const opts = { sites: [], runs: 5, frames: false, base: '/kubeplay/', out: path.join(ROOT, 'target', 'bench', 'browser.json') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -32,6 +34,7 @@ function parseArgs(argv) {
       if (!name || !dir) throw new Error('--site wants NAME=DIR');
       opts.sites.push({ name, dir });
     } else if (a === '--runs') opts.runs = Number(val());
+    else if (a === '--frames') opts.frames = true;
     else if (a === '--base') opts.base = val();
     else if (a === '--out') opts.out = val();
     else throw new Error(`unknown argument ${a}`);
@@ -118,13 +121,95 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+// ---- Frame time of the views with 30, 300 and 3,000 pods ----
+// For each size, on a fresh page with the clock paused: the time from Enter on
+// `kubectl create deployment bench --replicas N` until its output line is drawn
+// (model + render), then the time to redraw each view (tab click → render, style
+// and layout done, median of 5), then, with the clock running at 1×, the intervals
+// between animation frames over 2 s (median, p95, max): what a person feels.
+const FRAME_SIZES = [30, 300, 3000];
+
+async function framesFor(browser, url, pods) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}?seed=7`);
+    await page.waitForSelector(READY, { state: 'attached', timeout: 30_000 });
+    await page.locator('#time-pause').click();
+    const command = `kubectl create deployment bench --image nginx --replicas ${pods}`;
+    await page.locator('#console-input').fill(command);
+    const t0 = Date.now();
+    await page.locator('#console-input').press('Enter');
+    await page.waitForFunction(() => [...document.querySelectorAll('#console-output .line')].some((l) => l.textContent.startsWith('deployment.apps/bench created')), null, { timeout: 300_000 });
+    const createMs = Date.now() - t0;
+    const redraw = await page.evaluate(async () => {
+      const painted = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const out = { logical: [], physical: [] };
+      // The click's work: the app's update and render (Yew renders in the task
+      // that handled the click, or a microtask after it), then style and layout.
+      for (let i = 0; i < 5; i++) {
+        for (const tab of ['logical', 'physical']) {
+          await painted();
+          const t = performance.now();
+          document.querySelector(`#tab-${tab}`).click();
+          await new Promise((r) => setTimeout(r, 0));
+          document.body.getBoundingClientRect();
+          out[tab].push(performance.now() - t);
+        }
+      }
+      return out;
+    });
+    const drawn = await page.evaluate(() => ({
+      chips: document.querySelectorAll('svg#physical-view g.pod').length,
+      boxes: document.querySelectorAll('svg#physical-view g.pod-group').length,
+    }));
+    await page.locator('#time-pause').click();
+    const running = await page.evaluate(() => new Promise((resolve) => {
+      const deltas = [];
+      let last = performance.now();
+      const end = last + 2000;
+      const step = (t) => {
+        deltas.push(t - last);
+        last = t;
+        if (t < end) requestAnimationFrame(step);
+        else resolve(deltas);
+      };
+      requestAnimationFrame(step);
+    }));
+    return { pods, createMs, redraw, drawn, running };
+  } finally {
+    await context.close();
+  }
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))];
+};
+
+async function frameTimes(browser, url) {
+  const rows = [];
+  for (const pods of FRAME_SIZES) rows.push(await framesFor(browser, url, pods));
+  return rows;
+}
+
+function printFrames(rows) {
+  console.log('\n== frame time of the views (1280x720, fresh page per size) ==');
+  console.log('  pods   drawn                 create+draw   physical redraw   logical redraw   frames at 1x: median / p95 / max');
+  for (const r of rows) {
+    const drawn = r.drawn.boxes ? `${r.drawn.boxes} owner boxes` : `${r.drawn.chips} pod chips`;
+    console.log(`  ${String(r.pods).padStart(4)}   ${drawn.padEnd(20)}  ${`${r.createMs} ms`.padStart(11)}   ${`${median(r.redraw.physical).toFixed(1)} ms`.padStart(15)}   ${`${median(r.redraw.logical).toFixed(1)} ms`.padStart(14)}   ${median(r.running).toFixed(1)} / ${pct(r.running, 0.95).toFixed(1)} / ${Math.max(...r.running).toFixed(1)} ms`);
+  }
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const browser = await launchBrowser();
   const chromiumVersion = browser.version();
   console.log(`# browser: Chromium ${chromiumVersion}, ${opts.runs} runs per site, fresh context each run`);
   const results = [];
-  for (const site of opts.sites) {
+  let frames = null;
+  for (const [i, site] of opts.sites.entries()) {
     const server = await startServer({ dir: site.dir, base: opts.base, port: 0 });
     try {
       const load = await firstLoad(browser, site, server.url);
@@ -132,6 +217,7 @@ async function main() {
       const runs = [];
       for (let i = 0; i < opts.runs; i++) runs.push(await readyOnce(browser, server.url));
       results.push({ name: site.name, dir: site.dir, load, readyRuns: runs, readyMedian: median(runs) });
+      if (opts.frames && i === 0) frames = await frameTimes(browser, server.url);
     } finally {
       await server.close();
     }
@@ -161,8 +247,10 @@ async function main() {
   const readyOk = first.readyMedian < BUDGET_READY_MS;
   console.log(`  budget < ${BUDGET_READY_MS} ms: ${readyOk ? 'within' : 'OVER'}`);
 
+  if (frames) printFrames(frames);
+
   fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-  fs.writeFileSync(opts.out, JSON.stringify({ when: new Date().toISOString(), chromium: chromiumVersion, results }, null, 2));
+  fs.writeFileSync(opts.out, JSON.stringify({ when: new Date().toISOString(), chromium: chromiumVersion, results, frames }, null, 2));
   console.log(`\n(figures saved in ${path.relative(process.cwd(), opts.out)})`);
 }
 

@@ -567,6 +567,7 @@ test('aggregation: above 300 pods both views count per node and owner, and stay 
   await counts.first().waitFor();
   assertEqual(await counts.first().getAttribute('data-count'), '350', 'the ReplicaSet counts its 350 pods');
   assertEqual(await page.locator('#logical-view .owner[data-kind="ReplicaSet"] .pod-pill').count(), 0, 'no pill per pod');
+  assert((await page.locator('#logical-view .view-note').textContent()).includes('300'), 'the logical view says why too');
   await pg.screenshot('logical-wide-light-aggregated.png');
   await page.locator('#tab-physical').click();
   await pg.screenshot('physical-wide-light-aggregated.png');
