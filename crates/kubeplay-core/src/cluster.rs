@@ -83,6 +83,10 @@ pub struct Cluster {
     /// Syncs known to change nothing until their inputs move (a cache, not state).
     #[serde(skip)]
     pub(crate) quiet: crate::controllers::quiet::Quiet,
+    /// The store revision up to which the kubelets compared running containers with
+    /// their pods' specs (a cache, not state).
+    #[serde(skip)]
+    pub(crate) redefined_seen: u64,
     /// The scheduler's cache of what each node's pods request (derived, not state).
     #[serde(skip)]
     pub(crate) node_usage: BTreeMap<String, crate::controllers::scheduler::NodeUsage>,
@@ -117,6 +121,7 @@ impl Cluster {
             autoscaler: Default::default(),
             container_env: Default::default(),
             quiet: Default::default(),
+            redefined_seen: 0,
             node_usage: Default::default(),
         }
     }

@@ -132,6 +132,7 @@ fn node_is_ready(node: &Node) -> bool {
 /// Admits the pods newly bound to a ready node: the kubelet's sync of a new pod.
 pub fn reconcile(c: &mut Cluster) {
     c.container_env.prune(&c.store);
+    restart_redefined_containers(c);
     let new_pods: Vec<(ObjectKey, String, String, bool)> = c
         .store
         .pods
@@ -158,6 +159,62 @@ pub fn reconcile(c: &mut Cluster) {
         let delay = if host_network { SANDBOX_HOST_NETWORK_MS } else { SANDBOX_MS };
         c.schedule(now.plus_ms(delay), step(&key, &uid, Stage::SandboxReady));
     }
+}
+
+/// A pod update changed a running container's image (`kubectl set image pod/x`, an
+/// edit): the hash of the container's spec no longer matches the one it was created
+/// from, so the kubelet kills it and creates the new definition, whatever the restart
+/// policy (kuberuntime `computePodActions`). Only pods written since the last look
+/// are compared.
+fn restart_redefined_containers(c: &mut Cluster) {
+    let since = std::mem::replace(&mut c.redefined_seen, c.store.revision());
+    let changed: Vec<ObjectKey> = if since == 0 {
+        c.store.pods.keys().cloned().collect()
+    } else {
+        c.store.pods.index().keys_changed_since(since).cloned().collect()
+    };
+    let mut redefined = Vec::new();
+    for key in changed {
+        let Some(pod) = c.store.pods.get(&key) else { continue };
+        if pod.metadata.deletion_timestamp.is_some() || !c.kubelet_running(&node_of(pod)) {
+            continue;
+        }
+        let statuses = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref());
+        for (i, ctr) in pod.spec.iter().flat_map(|s| s.containers.iter()).enumerate() {
+            let Some(cs) = statuses.and_then(|s| s.get(i)).filter(|cs| cs.state.as_ref().is_some_and(|s| s.running.is_some())) else { continue };
+            let wanted = ImageRef::parse(ctr.image.as_deref().unwrap_or_default()).canonical();
+            if ImageRef::parse(&cs.image).canonical() != wanted {
+                redefined.push((pod.clone(), i, ctr.name.clone()));
+            }
+        }
+    }
+    for (pod, i, name) in redefined {
+        kubelet_event(c, &pod, "Normal", "Killing", format!("Container {name} definition changed, will be restarted"));
+        let key = ObjectKey::of(&pod.metadata);
+        let now = c.now();
+        c.store.modify::<Pod>(&key, |p| {
+            if let Some(cs) = container_status_mut(p, i) {
+                let started = cs.state.as_ref().and_then(|s| s.running.as_ref()).and_then(|r| r.started_at.clone());
+                cs.state = Some(ContainerState {
+                    terminated: Some(ContainerStateTerminated {
+                        exit_code: 0,
+                        reason: Some("Completed".into()),
+                        started_at: started,
+                        finished_at: Some(now.to_k8s()),
+                        container_id: cs.container_id.clone(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                });
+                cs.ready = false;
+                cs.started = Some(false);
+            }
+            derive_pod_status(p, now);
+        });
+        c.schedule(now, step_for(&pod, Stage::Restart { container: i }));
+    }
+    // This sync's own writes need no second look.
+    c.redefined_seen = c.store.revision();
 }
 
 fn step(key: &ObjectKey, uid: &str, stage: Stage) -> TimedWork {

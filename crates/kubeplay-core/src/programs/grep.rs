@@ -1,6 +1,7 @@
 //! GNU grep: basic (default), extended (`-E`) or fixed (`-F`) patterns, translated
-//! to `regex-lite` syntax; `-i -v -c -n -w -x -o -q -l -h -H -e`, exit status 0 (a
-//! line selected), 1 (none) or 2 (trouble).
+//! to `regex-lite` syntax; `-i -v -c -n -w -x -o -q -l -h -H -e`, context lines
+//! (`-A -B -C NUM`, `-` after the name/number, `--` between groups), exit status 0
+//! (a line selected), 1 (none) or 2 (trouble).
 
 use regex_lite::Regex;
 
@@ -134,6 +135,9 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
         opt('H', "with-filename", false),
         opt('e', "regexp", true),
         opt('s', "no-messages", false),
+        opt('A', "after-context", true),
+        opt('B', "before-context", true),
+        opt('C', "context", true),
         opt('\u{1}', "color", false),
         opt('\u{2}', "colour", false),
     ];
@@ -149,6 +153,19 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
             for l in lines {
                 p.eprintln(&l);
             }
+            return 2;
+        }
+    };
+    let context = |flag: char| -> Result<usize, String> {
+        match parsed.opts.iter().rev().find(|(c, _)| *c == flag) {
+            Some((_, v)) => v.parse::<usize>().map_err(|_| v.clone()),
+            None => Ok(0),
+        }
+    };
+    let (after, before) = match (context('A'), context('B'), context('C')) {
+        (Ok(a), Ok(b), Ok(c)) => (if parsed.has('A') { a } else { c }, if parsed.has('B') { b } else { c }),
+        (Err(v), _, _) | (_, Err(v), _) | (_, _, Err(v)) => {
+            p.eprintln(&format!("grep: {v}: invalid context length argument"));
             return 2;
         }
     };
@@ -209,11 +226,33 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
     let show_names = (operands.len() > 1 || parsed.has('H')) && !parsed.has('h');
     let invert = parsed.has('v');
     let mut any = false;
+    // Context lines print only when whole lines do (not with -c, -l, -q, -o).
+    let with_context = (after > 0 || before > 0) && !parsed.has('c') && !parsed.has('l') && !parsed.has('o');
+    let mut printed_group = false;
     for (name, text) in &inputs {
         let shown = if name == "-" { "(standard input)" } else { name.as_str() };
         let mut count = 0;
-        for (no, line) in text.lines().enumerate() {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut last_printed: Option<usize> = None;
+        let mut after_left = 0;
+        let prefix = |no: usize, sep: char| {
+            let mut prefix = String::new();
+            if show_names {
+                prefix.push_str(shown);
+                prefix.push(sep);
+            }
+            if parsed.has('n') {
+                prefix.push_str(&format!("{}{sep}", no + 1));
+            }
+            prefix
+        };
+        for (no, line) in lines.iter().enumerate() {
             if re.is_match(line) == invert {
+                if with_context && after_left > 0 {
+                    p.println(&format!("{}{line}", prefix(no, '-')));
+                    last_printed = Some(no);
+                    after_left -= 1;
+                }
                 continue;
             }
             count += 1;
@@ -224,14 +263,20 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
             if parsed.has('c') || parsed.has('l') {
                 continue;
             }
-            let mut prefix = String::new();
-            if show_names {
-                prefix.push_str(shown);
-                prefix.push(':');
+            if with_context {
+                let start = no.saturating_sub(before).max(last_printed.map_or(0, |l| l + 1));
+                let adjacent = last_printed.is_some_and(|l| l + 1 >= start);
+                if printed_group && !adjacent {
+                    p.println("--");
+                }
+                for (j, ctx) in lines.iter().enumerate().take(no).skip(start) {
+                    p.println(&format!("{}{ctx}", prefix(j, '-')));
+                }
+                printed_group = true;
+                last_printed = Some(no);
+                after_left = after;
             }
-            if parsed.has('n') {
-                prefix.push_str(&format!("{}:", no + 1));
-            }
+            let prefix = prefix(no, ':');
             if parsed.has('o') && !invert {
                 let found: Vec<String> = re.find_iter(line).filter(|m| !m.as_str().is_empty()).map(|m| format!("{prefix}{}", m.as_str())).collect();
                 for f in found {
@@ -277,5 +322,21 @@ mod tests {
         assert_eq!(basic("[]a]"), "[\\]a]");
         assert!(Regex::new(&basic("[[:digit:]]\\+")).unwrap().is_match("a12"));
         assert_eq!(from_basic("[unclosed"), Err(Unmatched));
+    }
+
+    fn run(args: &str, input: &str) -> (i32, String) {
+        let mut sh = crate::shell::Shell::new(Default::default());
+        let out = sh.execute(&format!("printf '{input}' | grep {args}"));
+        let text: String = out.lines.iter().map(|l| format!("{}\n", l.text)).collect();
+        (out.exit_code, text)
+    }
+
+    #[test]
+    fn context_lines_and_group_separators() {
+        let text = r"a\nx1\nb\nc\nd\ne\nx2\nf\n";
+        assert_eq!(run("-A1 x", text), (0, "x1\nb\n--\nx2\nf\n".into()));
+        assert_eq!(run("-B 1 -n x", text), (0, "1-a\n2:x1\n--\n6-e\n7:x2\n".into()));
+        assert_eq!(run("-C 3 x", text), (0, "a\nx1\nb\nc\nd\ne\nx2\nf\n".into()));
+        assert_eq!(run("-A z x", text), (2, "grep: z: invalid context length argument\n".into()));
     }
 }
