@@ -135,6 +135,16 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         use_callback((), move |_: (), _| d.dispatch(Action::ClearScreen))
     };
+    // Tab: the shell completes against the live session (the shell is shared by
+    // every state, so an older handle completes the same way).
+    let on_complete = {
+        let st = state.clone();
+        use_callback((), move |(line, cursor, listing): (String, usize, bool), _| st.complete(&line, cursor, listing))
+    };
+    let on_completions = {
+        let d = state.dispatcher();
+        use_callback((), move |(typed, listing): (String, Vec<String>), _| d.dispatch(Action::ShowCompletions { typed, listing }))
+    };
     let on_time = {
         let d = state.dispatcher();
         use_callback((), move |c: TimeCommand, _| {
@@ -251,7 +261,7 @@ pub fn app() -> Html {
             <main id="playground" class={classes!(inspector_open.then_some("inspecting"))}>
                 <section id="console-panel" aria-label={t.console}>
                     <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy()}
-                        prompt={AttrValue::from(state.prompt.clone())} {on_submit} {on_paste} {on_interrupt} {on_clear}
+                        prompt={AttrValue::from(state.prompt.clone())} {on_submit} {on_paste} {on_interrupt} {on_clear} {on_complete} {on_completions}
                         output_label={t.console_output} input_label={t.command_line} />
                 </section>
                 <section id="cluster-panel" aria-label={t.cluster_views} ref={panel_ref} data-view={format!("{:?}", state.tab).to_lowercase()}>

@@ -152,6 +152,10 @@ pub struct Props {
     pub on_paste: Callback<Vec<String>>,
     pub on_interrupt: Callback<String>,
     pub on_clear: Callback<()>,
+    /// Tab: `(line, cursor, second Tab in a row)` → the completed line.
+    pub on_complete: Callback<(String, usize, bool), kubeplay_core::shell::complete::TabResult>,
+    /// A second Tab's list of candidates: `(line as typed, listing)`.
+    pub on_completions: Callback<(String, Vec<String>)>,
     /// Accessible names, in the page's language.
     #[prop_or(AttrValue::Static("Console output"))]
     pub output_label: AttrValue,
@@ -163,6 +167,8 @@ pub struct Props {
 pub fn console(props: &Props) -> Html {
     let prompt = use_reducer(PromptState::default);
     let input_ref = use_node_ref();
+    // Whether the previous key was Tab (readline lists on the second one).
+    let last_tab = use_mut_ref(|| false);
     let scroll_ref = use_node_ref();
 
     // Keep the newest line in view.
@@ -201,9 +207,32 @@ pub fn console(props: &Props) -> Html {
         let on_clear = props.on_clear.clone();
         let input_ref = input_ref.clone();
         let busy = props.busy;
+        let on_complete = props.on_complete.clone();
+        let on_completions = props.on_completions.clone();
+        let last_tab = last_tab.clone();
         Callback::from(move |e: KeyboardEvent| {
             let ctrl = e.ctrl_key() || e.meta_key();
             let key = e.key();
+            let second_tab = std::mem::replace(&mut *last_tab.borrow_mut(), key == "Tab");
+            if key == "Tab" && !ctrl && !e.shift_key() {
+                e.prevent_default();
+                if busy || prompt.search.is_some() {
+                    return;
+                }
+                let input = input_ref.cast::<HtmlInputElement>();
+                let cursor = input.as_ref().and_then(|i| i.selection_start().ok().flatten()).unwrap_or(0) as usize;
+                let done = on_complete.emit((prompt.text.clone(), cursor, second_tab));
+                if done.line != prompt.text {
+                    if let Some(i) = &input {
+                        i.set_value(&done.line);
+                        let _ = i.set_selection_range(done.cursor as u32, done.cursor as u32);
+                    }
+                    prompt.dispatch(PromptAction::Edit(done.line));
+                } else if !done.listing.is_empty() {
+                    on_completions.emit((prompt.text.clone(), done.listing));
+                }
+                return;
+            }
             if prompt.search.is_some() {
                 match (key.as_str(), ctrl) {
                     ("r", true) => {

@@ -65,6 +65,8 @@ pub enum InspectorVerb {
 
 /// The load the inspector's button sends to a Service (requests per second).
 pub const LOAD_RPS: u32 = 50;
+/// The width bash lays completion lists out in (the console wraps longer lines).
+const COMPLETION_COLUMNS: usize = 80;
 
 pub enum Action {
     /// The user pressed Enter on a command line.
@@ -95,6 +97,8 @@ pub enum Action {
     Run(String),
     /// The Service the traffic view's target points at (its pods are drawn).
     FocusTraffic(Option<ObjectKey>),
+    /// A second Tab over several candidates: bash prints the line, then the list.
+    ShowCompletions { typed: String, listing: Vec<String> },
 }
 
 #[derive(Clone)]
@@ -287,6 +291,11 @@ impl Playground {
         self
     }
 
+    /// Tab at `cursor` (a char index) of the typed line; `listing`: a second Tab.
+    pub fn complete(&self, line: &str, cursor: usize, listing: bool) -> kubeplay_core::shell::complete::TabResult {
+        self.shell.borrow().complete(line, cursor, listing, COMPLETION_COLUMNS)
+    }
+
     /// A command is still running (`sleep`, `kubectl delete` waiting): the prompt
     /// and the inspector's buttons wait.
     pub fn busy(&self) -> bool {
@@ -456,6 +465,16 @@ impl Reducible for Playground {
                 push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{shown_prompt}{partial}^C") });
                 next.lines = Rc::new(lines);
                 Rc::new(next.next())
+            }
+            Action::ShowCompletions { typed, listing } => {
+                let mut next = (*self).clone();
+                let mut lines = (*self.lines).clone();
+                push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{}{typed}", self.prompt) });
+                for l in listing {
+                    push_capped(&mut lines, ConsoleLine { kind: LineKind::Stdout, text: l });
+                }
+                next.lines = Rc::new(lines);
+                Rc::new(next)
             }
             Action::ClearScreen => {
                 let mut next = self.next();

@@ -1,7 +1,9 @@
 // The shell in the page: here-documents typed line by line behind the `> `
-// prompt, pasted scripts, history that survives a reload with Ctrl+R, and watch
-// stopped by Ctrl+C.
-import { test, assert, assertEqual } from './harness.mjs';
+// prompt, pasted scripts, history that survives a reload with Ctrl+R, watch
+// stopped by Ctrl+C, Tab completion, and a container shell (exec -it).
+import { test, assert, assertEqual, PROMPT } from './harness.mjs';
+
+const PROMPT_LINE = (typed) => PROMPT + typed;
 
 test('a here-document typed line by line shows > and runs once complete', async (t) => {
   const pg = await t.open();
@@ -55,4 +57,48 @@ test('watch redraws until Ctrl+C', async (t) => {
   await pg.waitForLine('^C', { after: at });
   const next = await pg.run('echo done');
   await pg.waitForLine('done', { after: next });
+});
+
+test('Tab completes kubectl verbs, resource types and names; a second Tab lists', async (t) => {
+  const pg = await t.open();
+  await pg.input.click();
+  await pg.input.pressSequentially('kubectl ge');
+  await pg.input.press('Tab');
+  assertEqual(await pg.input.inputValue(), 'kubectl get ', 'single verb completed with a space');
+  await pg.input.pressSequentially('nam');
+  await pg.input.press('Tab');
+  assertEqual(await pg.input.inputValue(), 'kubectl get namespaces ', 'resource type completed');
+  await pg.input.pressSequentially('kube-p');
+  await pg.input.press('Tab');
+  assertEqual(await pg.input.inputValue(), 'kubectl get namespaces kube-public ', 'object name completed');
+  await pg.input.fill('kubectl de');
+  await pg.input.press('End');
+  const before = (await pg.lines()).length;
+  await pg.input.press('Tab');
+  assertEqual(await pg.input.inputValue(), 'kubectl de', 'ambiguous: nothing inserted');
+  await pg.input.press('Tab');
+  await pg.waitForLine(PROMPT_LINE('kubectl de'), { after: before - 1 });
+  await pg.waitForLine(/^describe +\(Show details of a specific resource or group of resources\)$/, { after: before - 1 });
+  assertEqual(await pg.input.inputValue(), 'kubectl de', 'line kept after the list');
+});
+
+test('kubectl exec -it gives the container shell its prompt until exit', async (t) => {
+  const pg = await t.open();
+  await pg.run('kubectl run box --image=busybox -- sleep 3600');
+  const w = await pg.run('kubectl wait --for=condition=Ready pod/box --timeout=60s');
+  await pg.waitForLine('pod/box condition met', { after: w, timeout: 30_000 });
+  await pg.run('kubectl exec -it box -- sh');
+  await pg.page.waitForFunction(() => document.querySelector('.ps1')?.textContent === '/ #');
+  const before = (await pg.lines()).length;
+  await pg.input.pressSequentially('hostname');
+  await pg.input.press('Enter');
+  await pg.waitForLine('/ # hostname', { after: before - 1 });
+  await pg.waitForLine('box', { after: before - 1 });
+  await pg.input.pressSequentially('curl web');
+  await pg.input.press('Enter');
+  await pg.waitForLine('sh: curl: not found', { after: before - 1, stderr: true });
+  await pg.input.pressSequentially('exit');
+  await pg.input.press('Enter');
+  await pg.waitForLine('command terminated with exit code 127', { after: before - 1, stderr: true });
+  await pg.page.waitForFunction(() => document.querySelector('.ps1')?.textContent === 'controlplane:~$');
 });

@@ -27,6 +27,21 @@ pub(super) struct ApiResource {
     categories: &'static str,
 }
 
+impl ApiResource {
+    /// `pods`, `deployments.apps`: how `api-resources -o name` prints it.
+    fn qualified_name(&self) -> String {
+        if self.group.is_empty() { self.name.to_string() } else { format!("{}.{}", self.name, self.group) }
+    }
+}
+
+/// `kubectl api-resources -o name --verbs=VERB`: what `kubectl get <Tab>` offers
+/// (completion.go `compGetResourceList`).
+pub(crate) fn names_with_verb(verb: &str) -> Vec<String> {
+    let mut chosen: Vec<&ApiResource> = API_RESOURCES.iter().filter(|r| r.verbs.split(',').any(|v| v == verb)).collect();
+    chosen.sort_by(|a, b| a.group.cmp(b.group).then(a.name.cmp(b.name)));
+    chosen.into_iter().map(ApiResource::qualified_name).collect()
+}
+
 const ALL_VERBS: &str = "create,delete,deletecollection,get,list,patch,update,watch";
 /// Namespaces have no `deletecollection`.
 const NO_COLLECTION_DELETE: &str = "create,delete,get,list,patch,update,watch";
@@ -209,8 +224,7 @@ pub fn run(args: &[String], io: &Io, out: &mut Output) -> i32 {
     }
     if output == "name" {
         for r in chosen {
-            let group = if r.group.is_empty() { String::new() } else { format!(".{}", r.group) };
-            out.out(&format!("{}{group}", r.name));
+            out.out(&r.qualified_name());
         }
         return 0;
     }

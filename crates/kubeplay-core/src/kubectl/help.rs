@@ -15,6 +15,9 @@ use crate::output::Output;
 /// Every command path (`get`, `create deployment`) and its help text.
 static TEXTS: &[(&str, &str)] = include!("help/index.rs");
 const SHARED_FLAGS: &str = include_str!("help/_flags.txt");
+/// `PATH<TAB>NAME<TAB>SHORT` per (sub)command: what `kubectl __complete PATH ""`
+/// lists (imported by `scripts/import-kubectl-completion.sh`).
+const COMMAND_SHORTS: &str = include_str!("help/_commands.txt");
 pub(crate) const ROOT_HELP: &str = include_str!("root_help.txt");
 
 /// The command groups that only hold subcommands: what they print when called
@@ -334,3 +337,52 @@ mod tests {
         assert_eq!(run("help").0, ROOT_HELP);
     }
 }
+
+/// The subcommands of `path` (`""` for the root) with their short descriptions, as
+/// Tab lists them.
+pub fn subcommands(path: &str) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+    COMMAND_SHORTS.lines().filter_map(move |l| {
+        let mut parts = l.splitn(3, '\t');
+        let (p, name, short) = (parts.next()?, parts.next()?, parts.next().unwrap_or(""));
+        (p == path).then_some((name, short))
+    })
+}
+
+/// A flag as its help text lists it, with the first line of its usage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagUsage {
+    pub long: &'static str,
+    pub short: Option<char>,
+    pub takes_value: bool,
+    pub usage: &'static str,
+}
+
+fn flag_usages_of(raw: &'static str) -> Vec<FlagUsage> {
+    let lines: Vec<&'static str> = expanded_lines(raw).collect();
+    let defs = listed_flags(raw);
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(spec) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(':')) else { continue };
+        let Some(def) = defs.iter().find(|d| spec.contains(&format!("--{}=", d.long))) else { continue };
+        let usage = lines.get(i + 1).map(|u| u.trim_start_matches('\t').trim_end()).unwrap_or("");
+        out.push(FlagUsage { long: def.long, short: def.short, takes_value: def.kind == FlagKind::Value, usage });
+    }
+    out
+}
+
+/// A command's own flags and the global ones (`kubectl options`), each sorted by
+/// name as pflag visits them.
+pub fn flag_usages(path: &str) -> (Vec<FlagUsage>, Vec<FlagUsage>) {
+    let sorted = |mut v: Vec<FlagUsage>| {
+        v.sort_by(|a, b| a.long.cmp(b.long));
+        v
+    };
+    let own = if path.is_empty() { "options" } else { path };
+    let mut local = raw(own).map(flag_usages_of).unwrap_or_default();
+    local.push(FlagUsage { long: "help", short: Some('h'), takes_value: false, usage: HELP_USAGE });
+    let global = if path.is_empty() { Vec::new() } else { raw("options").map(flag_usages_of).unwrap_or_default() };
+    (sorted(local), sorted(global))
+}
+
+/// cobra's `-h` usage names the command (`help for get`); kept per call site.
+const HELP_USAGE: &str = "help for";

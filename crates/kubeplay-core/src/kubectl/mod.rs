@@ -6,6 +6,7 @@ mod api_resources;
 pub mod apply;
 mod cluster_info;
 mod completion;
+pub mod complete;
 pub mod config;
 pub mod create;
 mod create_deployment;
@@ -149,6 +150,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "api-versions" => api_resources::api_versions(&rest, io, out),
         "cluster-info" => cluster_info::run(cluster, &rest, io, out),
         "completion" => completion::run(&rest, io, out),
+        "__complete" | "__completeNoDesc" => complete::run(cluster, io.kubeconfig, &args[i + 1..], verb == "__complete", out),
         "explain" => explain::run(&rest, io, out),
         "options" => {
             out.out(&help::text("options").unwrap_or_default());
@@ -167,7 +169,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
 }
 
 /// The first argument that is not a global flag or its value.
-fn first_verb_index(args: &[String]) -> Option<usize> {
+pub(super) fn first_verb_index(args: &[String]) -> Option<usize> {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];

@@ -8,6 +8,7 @@
 
 pub mod builtins;
 pub mod commands;
+pub mod complete;
 pub mod container;
 mod exec;
 mod expand;
