@@ -1,7 +1,7 @@
 //! The console: scrollback and a bash-like prompt. Line editing keys follow bash's
 //! readline (Enter, Up/Down through history, Ctrl+R reverse search, Ctrl+A/E/U/K/W,
-//! Ctrl+C, Ctrl+L); pasting several lines runs them in order; text is always
-//! rendered as text.
+//! Ctrl+C, Ctrl+L, Tab completion — on an empty line Tab moves the focus on);
+//! pasting several lines runs them in order; text is always rendered as text.
 
 use std::rc::Rc;
 
@@ -214,7 +214,9 @@ pub fn console(props: &Props) -> Html {
             let ctrl = e.ctrl_key() || e.meta_key();
             let key = e.key();
             let second_tab = std::mem::replace(&mut *last_tab.borrow_mut(), key == "Tab");
-            if key == "Tab" && !ctrl && !e.shift_key() {
+            // Tab completes what is typed; on an empty prompt it moves the focus on,
+            // so keyboard users can leave the console.
+            if key == "Tab" && !ctrl && !e.shift_key() && !prompt.text.is_empty() {
                 e.prevent_default();
                 if busy || prompt.search.is_some() {
                     return;
