@@ -41,6 +41,9 @@ pub enum Foreground {
     /// `kubectl exec`: a process in a container, which the terminal's shell runs
     /// (an interactive shell keeps the terminal until `exit`); never polled.
     Exec(crate::shell::container::ExecRequest),
+    /// `kubectl cp`: the terminal's shell copies between the node and the container;
+    /// never polled.
+    Copy(crate::kubectl::cp::CopyRequest),
     /// `kubectl run -i`: waits for the pod's container to run, then attaches.
     Attach(crate::kubectl::run::AttachWait),
     /// `kubectl logs -f`: the containers' new lines until they stop.
@@ -78,7 +81,7 @@ impl Foreground {
             Foreground::Drain(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::Wait(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::RolloutStatus(w) => progress.exit = w.poll(cluster, &mut progress.out),
-            Foreground::Exec(_) => progress.exit = Some(0),
+            Foreground::Exec(_) | Foreground::Copy(_) => progress.exit = Some(0),
             Foreground::Attach(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::Logs(follow) => progress.exit = follow.poll(cluster, &mut progress.out),
             Foreground::Timeout { inner, until } => {
@@ -99,7 +102,7 @@ impl Foreground {
             Foreground::Drain(wait) => wait.deadline(),
             Foreground::Wait(wait) => wait.deadline(),
             Foreground::RolloutStatus(w) => w.deadline(),
-            Foreground::Exec(_) => SimTime::default(),
+            Foreground::Exec(_) | Foreground::Copy(_) => SimTime::default(),
             Foreground::Attach(wait) => wait.deadline,
             Foreground::Logs(f) => f.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
             Foreground::Timeout { inner, until } => inner.deadline().min(*until),

@@ -277,6 +277,10 @@ const CASES: &[Case] = &[
     same(&["kubectl logs x --since=abc"]),
     same(&["kubectl logs x --tail=abc"]),
     same(&["kubectl logs x y z"]),
+    same(&["kubectl cp a b"]),
+    same(&["kubectl cp a:x b:y"]),
+    same(&["kubectl cp a"]),
+    same(&["kubectl cp /nope pod:/tmp"]),
     // Tab completion (`kubectl __complete`, cobra): what the client decides alone.
     same(&["kubectl __complete ''"]),
     same(&["kubectl __complete ge"]),
@@ -295,7 +299,6 @@ const CASES: &[Case] = &[
     same(&["kubectl __complete run x --image ''"]),
     same(&["kubectl __complete exec -"]),
     same(&["kubectl __complete logs --ta"]),
-    same(&["kubectl __complete completion ''"]),
     same(&["kubectl __complete help ''"]),
     same(&["kubectl __complete set ''"]),
     same(&["kubectl __complete scale ''"]),

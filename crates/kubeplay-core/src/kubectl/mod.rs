@@ -6,6 +6,7 @@ mod api_resources;
 pub mod apply;
 mod cluster_info;
 mod completion;
+pub mod cp;
 pub mod complete;
 pub mod config;
 pub mod create;
@@ -150,6 +151,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "api-versions" => api_resources::api_versions(&rest, io, out),
         "cluster-info" => cluster_info::run(cluster, &rest, io, out),
         "completion" => completion::run(&rest, io, out),
+        "cp" => return cp::run(cluster, &rest, io, out),
         "__complete" | "__completeNoDesc" => complete::run(cluster, io.kubeconfig, &args[i + 1..], verb == "__complete", out),
         "explain" => explain::run(&rest, io, out),
         "options" => {

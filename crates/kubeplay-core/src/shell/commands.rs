@@ -212,6 +212,11 @@ fn kubectl(p: &mut Process, args: &[String]) -> i32 {
             p.print_output(&out);
             return code;
         }
+        Some(crate::foreground::Foreground::Copy(req)) => {
+            let code = sh.copy(&req, &mut out);
+            p.print_output(&out);
+            return code;
+        }
         Some(crate::foreground::Foreground::Attach(wait)) => {
             sh.pending_attach = Some(wait.request.clone());
             p.effect = Some(Effect::Foreground(crate::foreground::Foreground::Attach(wait)));

@@ -8,6 +8,7 @@
 //! when the session ends.
 
 pub mod commands;
+pub mod copy;
 pub mod image_view;
 
 use std::collections::BTreeMap;
