@@ -48,6 +48,8 @@ pub enum Foreground {
     Attach(crate::kubectl::run::AttachWait),
     /// `kubectl logs -f`: the containers' new lines until they stop.
     Logs(crate::kubectl::logs::LogFollow),
+    /// `kubectl port-forward`: listening until Ctrl+C or the pod goes away.
+    PortForward(crate::kubectl::port_forward::PortForward),
     /// `timeout DURATION CMD`: the command, ended with status 124 at `until`.
     Timeout { inner: Box<Foreground>, until: SimTime },
 }
@@ -84,6 +86,7 @@ impl Foreground {
             Foreground::Exec(_) | Foreground::Copy(_) => progress.exit = Some(0),
             Foreground::Attach(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::Logs(follow) => progress.exit = follow.poll(cluster, &mut progress.out),
+            Foreground::PortForward(pf) => progress.exit = pf.poll(cluster, &mut progress.out),
             Foreground::Timeout { inner, until } => {
                 progress = inner.poll(cluster);
                 if progress.exit.is_none() && cluster.now() >= *until {
@@ -105,6 +108,7 @@ impl Foreground {
             Foreground::Exec(_) | Foreground::Copy(_) => SimTime::default(),
             Foreground::Attach(wait) => wait.deadline,
             Foreground::Logs(f) => f.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
+            Foreground::PortForward(pf) => pf.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
             Foreground::Timeout { inner, until } => inner.deadline().min(*until),
         }
     }
@@ -119,7 +123,7 @@ impl Foreground {
                 return code;
             }
             let endless = match &self {
-                Foreground::Watch(_) | Foreground::Logs(_) => true,
+                Foreground::Watch(_) | Foreground::Logs(_) | Foreground::PortForward(_) => true,
                 Foreground::RolloutStatus(w) => w.endless(),
                 _ => false,
             };

@@ -278,6 +278,8 @@ const CASES: &[Case] = &[
     same(&["kubectl logs x --tail=abc"]),
     same(&["kubectl logs x y z"]),
     same(&["kubectl cp a b"]),
+    same(&["kubectl port-forward x"]),
+    same(&["kubectl port-forward"]),
     same(&["kubectl cp a:x b:y"]),
     same(&["kubectl cp a"]),
     same(&["kubectl cp /nope pod:/tmp"]),

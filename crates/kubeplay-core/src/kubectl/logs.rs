@@ -138,7 +138,7 @@ fn timed_log(c: &Cluster, pod: &Pod, container: &str, previous: bool, from: Opti
 
 /// The pods `deploy/x`, `rs/x`, `sts/x`, `ds/x`, `job/x` or `pod/x` stand for,
 /// first the one logs reads (kubectl's `AttachablePodForObject`).
-fn pods_of(c: &Cluster, ns: &str, target: &str) -> Result<Vec<Pod>, String> {
+pub(super) fn pods_of(c: &Cluster, ns: &str, target: &str) -> Result<Vec<Pod>, String> {
     let (kind, name) = target.split_once('/').unwrap_or(("pods", target));
     let Some(rt) = super::resources::resolve(kind) else {
         return Err(format!("error: the server doesn't have a resource type \"{kind}\""));

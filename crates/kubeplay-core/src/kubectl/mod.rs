@@ -7,6 +7,7 @@ pub mod apply;
 mod cluster_info;
 mod completion;
 pub mod cp;
+pub mod port_forward;
 pub mod complete;
 pub mod config;
 pub mod create;
@@ -152,6 +153,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "cluster-info" => cluster_info::run(cluster, &rest, io, out),
         "completion" => completion::run(&rest, io, out),
         "cp" => return cp::run(cluster, &rest, io, out),
+        "port-forward" => return port_forward::run(cluster, &rest, io, out),
         "__complete" | "__completeNoDesc" => complete::run(cluster, io.kubeconfig, &args[i + 1..], verb == "__complete", out),
         "explain" => explain::run(&rest, io, out),
         "options" => {
