@@ -7,14 +7,16 @@
 //! scrapes of a container before it reports it, so a fresh pod has no metrics for
 //! 15–30 s; values move a little from one window to the next, as real ones do.
 //!
-//! Load comes from two places: `Cluster::add_load` (a Service receiving N requests
-//! per second, fed by the traffic model), and pods that run a request loop against
-//! a Service, as the HPA walkthrough's load generator does
-//! (`while sleep 0.01; do wget -q -O- http://php-apache; done`).
+//! Load comes from the requests each pod actually served, as the request model
+//! recorded them (`NetworkState::served`): a load generator pod's loop, `kubeplay
+//! traffic --rate`/`kubeplay load`, single curls. A metrics window reports the
+//! requests of the window before it. `Cluster::add_load` (a Service receiving N
+//! requests per second, spread over its ready pods) remains for callers that want
+//! a load without sending requests.
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Node, Pod, Service};
+use k8s_openapi::api::core::v1::{Container, Node, Pod};
 
 use crate::api::selectors::map_selects;
 use crate::api::ObjectKey;
@@ -176,14 +178,29 @@ fn is_ready(pod: &Pod) -> bool {
         .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
-/// Requests per second arriving at each pod: every Service's load spread evenly
-/// over its ready endpoints (kube-proxy picks at random, so evenly on average).
-fn requests_per_pod(c: &Cluster) -> BTreeMap<ObjectKey, f64> {
-    let mut per_service: BTreeMap<ObjectKey, f64> = c.load.clone();
-    for (svc, rps) in load_generators(c) {
-        *per_service.entry(svc).or_default() += rps;
-    }
+/// Requests per second each pod served in the metrics window before the current
+/// one (what metrics-server's last scrape saw).
+fn served_per_pod(c: &Cluster) -> BTreeMap<ObjectKey, f64> {
+    let (start, _) = window(c.now());
+    let from = start.plus_ms(-RESOLUTION_MS);
+    let pods = c.store.pods.index();
     let mut out = BTreeMap::new();
+    for (uid, traffic) in &c.network.served {
+        let Some(key) = pods.key_of_uid(uid) else { continue };
+        let n = traffic.recent.iter().rev().take_while(|at| **at >= from).filter(|at| **at < start).count();
+        if n > 0 {
+            out.insert(key.clone(), n as f64 * 1000.0 / RESOLUTION_MS as f64);
+        }
+    }
+    out
+}
+
+/// Requests per second arriving at each pod: what it served, plus every
+/// `add_load` Service's rate spread evenly over its ready endpoints (kube-proxy
+/// picks at random, so evenly on average).
+fn requests_per_pod(c: &Cluster) -> BTreeMap<ObjectKey, f64> {
+    let per_service: BTreeMap<ObjectKey, f64> = c.load.clone();
+    let mut out = served_per_pod(c);
     for (svc_key, rps) in per_service {
         let Some(svc) = c.store.services.get(&svc_key) else { continue };
         let selector = svc.spec.as_ref().and_then(|s| s.selector.as_ref());
@@ -201,38 +218,6 @@ fn requests_per_pod(c: &Cluster) -> BTreeMap<ObjectKey, f64> {
         let share = rps / ready.len() as f64;
         for k in ready {
             *out.entry(k).or_default() += share;
-        }
-    }
-    out
-}
-
-/// Pods that loop requests at a Service (`while ...; do wget ... http://svc; done`):
-/// a closed loop of one request at a time, about 100 per second.
-fn load_generators(c: &Cluster) -> Vec<(ObjectKey, f64)> {
-    let mut out = Vec::new();
-    for p in c.store.pods.list(None) {
-        if p.metadata.deletion_timestamp.is_some() {
-            continue;
-        }
-        let ns = p.metadata.namespace.clone().unwrap_or_default();
-        for ctr in p.spec.iter().flat_map(|s| s.containers.iter()) {
-            if started_at(p, &ctr.name).is_none() {
-                continue;
-            }
-            let words = command_words(ctr);
-            let looping = words.iter().any(|w| w == "while" || w.ends_with("while"));
-            let fetches = words.iter().any(|w| w.ends_with("wget") || w.ends_with("curl"));
-            if !(looping && fetches) {
-                continue;
-            }
-            let Some(url) = words.iter().find_map(|w| w.trim_matches(|c| c == '"' || c == '\'' || c == ';').strip_prefix("http://").map(str::to_string)) else { continue };
-            let host = url.split(['/', ':']).next().unwrap_or("").to_string();
-            let mut parts = host.split('.');
-            let svc = parts.next().unwrap_or("").to_string();
-            let svc_ns = parts.next().filter(|s| *s != "svc").map(str::to_string).unwrap_or_else(|| ns.clone());
-            if c.store.get::<Service>(&svc_ns, &svc).is_some() {
-                out.push((ObjectKey::new(&svc_ns, &svc), 100.0));
-            }
         }
     }
     out

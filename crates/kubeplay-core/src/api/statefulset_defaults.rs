@@ -62,6 +62,15 @@ impl Admit for StatefulSet {
         }
     }
 
+    /// The status is the controller's; a spec change is a new generation
+    /// (statefulset strategy `PrepareForUpdate`).
+    fn prepare_for_update(&mut self, old: &Self) {
+        self.status = old.status.clone();
+        if self.spec != old.spec {
+            self.metadata.generation = Some(old.metadata.generation.unwrap_or(0) + 1);
+        }
+    }
+
     fn default_create(&mut self, _rng: &mut SimRng) {
         let spec = self.spec.get_or_insert_with(Default::default);
         spec.replicas.get_or_insert(1);

@@ -92,20 +92,17 @@ fn get_scale(c: &Cluster, kind: &str, ns: &str, name: &str) -> Result<(i32, Labe
     }
 }
 
+/// Writes the target's `spec.replicas` through the scale subresource, i.e. as an
+/// API update: the spec changes, so `metadata.generation` moves and the workload
+/// controller sees a new desired state (`observedGeneration` catches up).
 fn set_scale(c: &mut Cluster, kind: &str, ns: &str, name: &str, replicas: i32) {
     let key = ObjectKey::new(ns, name);
-    match kind {
-        "Deployment" => {
-            c.store.modify::<Deployment>(&key, |d| d.spec.get_or_insert_with(Default::default).replicas = Some(replicas));
-        }
-        "ReplicaSet" => {
-            c.store.modify::<ReplicaSet>(&key, |d| d.spec.get_or_insert_with(Default::default).replicas = Some(replicas));
-        }
-        "StatefulSet" => {
-            c.store.modify::<StatefulSet>(&key, |d| d.spec.get_or_insert_with(Default::default).replicas = Some(replicas));
-        }
-        _ => {}
-    }
+    let _ = match kind {
+        "Deployment" => c.update::<Deployment>(&key, |d| d.spec.get_or_insert_with(Default::default).replicas = Some(replicas)).map(|_| ()),
+        "ReplicaSet" => c.update::<ReplicaSet>(&key, |d| d.spec.get_or_insert_with(Default::default).replicas = Some(replicas)).map(|_| ()),
+        "StatefulSet" => c.update::<StatefulSet>(&key, |d| d.spec.get_or_insert_with(Default::default).replicas = Some(replicas)).map(|_| ()),
+        _ => Ok(()),
+    };
 }
 
 fn event(c: &mut Cluster, hpa: &HorizontalPodAutoscaler, type_: &'static str, reason: &'static str, message: String) {

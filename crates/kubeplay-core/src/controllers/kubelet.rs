@@ -591,6 +591,11 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
     if let Lifetime::ExitsAfter { ms, code } = life {
         c.schedule(now.plus_ms(ms), step_for(pod, Stage::Exited { container: i, code }));
     }
+    if let Some(url) = crate::network::traffic::request_loop_url(&command) {
+        // The loop's requests go through the cluster network like any other: DNS,
+        // kube-proxy, the serving pods' logs and CPU.
+        crate::network::traffic::start_request_loop(c, key.clone(), &url);
+    }
     let count = pod.spec.as_ref().map(|s| s.containers.len()).unwrap_or(0);
     let next_waiting = c.store.pods.get(&key).and_then(|p| {
         p.status.as_ref()?.container_statuses.as_ref()?.get(i + 1).map(|cs| cs.state.as_ref().and_then(|s| s.waiting.as_ref()).is_some())

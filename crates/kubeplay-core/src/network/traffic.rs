@@ -156,9 +156,51 @@ pub fn stop(c: &mut Cluster, id: u32) -> bool {
     true
 }
 
+/// A container's request loop (`while sleep 0.01; do wget -q -O- http://php-apache;
+/// done`, the HPA walkthrough's load generator): the URL it fetches. Such a loop
+/// sends one request at a time, about [`LOOP_RATE`] a second.
+pub fn request_loop_url(command: &[String]) -> Option<String> {
+    let words: Vec<&str> = command.iter().flat_map(|c| c.split(|ch: char| ch.is_whitespace() || ch == ';')).filter(|w| !w.is_empty()).collect();
+    let looping = words.contains(&"while") && words.contains(&"done");
+    let fetches = words.iter().any(|w| w.ends_with("wget") || w.ends_with("curl"));
+    if !(looping && fetches) {
+        return None;
+    }
+    words.iter().map(|w| w.trim_matches(|c| c == '"' || c == '\'')).find(|w| w.starts_with("http://")).map(str::to_string)
+}
+
+/// Requests per second of a closed request loop with a 10 ms sleep.
+pub const LOOP_RATE: u32 = 100;
+
+/// Starts the stream of a container's request loop from its pod (the kubelet calls
+/// this when it starts the container); a stream already running from that pod to
+/// that URL is kept.
+pub fn start_request_loop(c: &mut Cluster, pod: ObjectKey, url: &str) {
+    let client = Client::Pod(pod);
+    if c.network.generators.running.values().any(|g| g.client == client && g.url == url) {
+        return;
+    }
+    let _ = start(c, client, url, None, LOOP_RATE, None);
+}
+
+/// Whether a generator's client still exists to send: a pod that is gone, being
+/// deleted or no longer running sends nothing more.
+fn client_alive(c: &Cluster, client: &Client) -> bool {
+    match client {
+        Client::Pod(k) => c.store.pods.get(k).is_some_and(|p| {
+            p.metadata.deletion_timestamp.is_none() && p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+        }),
+        _ => true,
+    }
+}
+
 /// A generator's timer: send what is due, then wait for the next period.
 pub fn run_step(c: &mut Cluster, id: u32) {
     let Some(g) = c.network.generators.running.get(&id).cloned() else { return };
+    if !client_alive(c, &g.client) {
+        stop(c, id);
+        return;
+    }
     let elapsed = c.now().millis_since(g.started).max(0) as u64;
     let due = elapsed * g.rate as u64 / 1000;
     for _ in g.sent..due {
