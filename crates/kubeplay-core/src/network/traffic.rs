@@ -134,11 +134,8 @@ pub fn start(c: &mut Cluster, client: Client, url: &str, host: Option<String>, r
         return Err(format!("the rate must be between 1 and {MAX_RATE} requests per second"));
     }
     let now = c.now();
-    if let Some(svc) = &load_for {
-        // The metrics pipeline's hook for traffic (`Cluster::add_load`): the rate
-        // becomes the pods' CPU use, which `kubectl top` and the HPA read.
-        c.add_load(&svc.namespace, &svc.name, rate as f64);
-    }
+    // No rate is declared to the metrics pipeline: the requests the stream sends
+    // are what the serving pods' CPU is made of (`metrics::served_per_pod`).
     let gens = &mut c.network.generators;
     gens.next_id += 1;
     let id = gens.next_id;
@@ -147,13 +144,9 @@ pub fn start(c: &mut Cluster, client: Client, url: &str, host: Option<String>, r
     Ok(id)
 }
 
-/// Stops a stream (and the load it declared); `false` if there was none with that id.
+/// Stops a stream; `false` if there was none with that id.
 pub fn stop(c: &mut Cluster, id: u32) -> bool {
-    let Some(g) = c.network.generators.running.remove(&id) else { return false };
-    if let Some(svc) = g.load_for {
-        c.add_load(&svc.namespace, &svc.name, 0.0);
-    }
-    true
+    c.network.generators.running.remove(&id).is_some()
 }
 
 /// A container's request loop (`while sleep 0.01; do wget -q -O- http://php-apache;
