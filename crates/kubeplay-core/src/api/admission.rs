@@ -113,6 +113,42 @@ impl Admit for Pod {
         }
         Some(requested.unwrap_or_else(|| spec.and_then(|s| s.termination_grace_period_seconds).unwrap_or(30)))
     }
+
+    /// `ValidatePodUpdate`: a pod's spec is fixed once created, except its
+    /// containers' images, `activeDeadlineSeconds`, added tolerations and
+    /// `terminationGracePeriodSeconds`. (The real error goes on with a `cmp.Diff`
+    /// of the internal PodSpec, which is not reproduced.)
+    fn validate_update(&self, old: &Self) -> Result<(), ApiError> {
+        let (Some(new), Some(was)) = (self.spec.as_ref(), old.spec.as_ref()) else { return Ok(()) };
+        let mut masked = new.clone();
+        for (list, old_list) in [(&mut masked.containers, &was.containers)] {
+            for (c, o) in list.iter_mut().zip(old_list) {
+                c.image = o.image.clone();
+            }
+        }
+        if let (Some(list), Some(old_list)) = (masked.init_containers.as_mut(), was.init_containers.as_ref()) {
+            for (c, o) in list.iter_mut().zip(old_list) {
+                c.image = o.image.clone();
+            }
+        }
+        masked.active_deadline_seconds = was.active_deadline_seconds;
+        masked.termination_grace_period_seconds = was.termination_grace_period_seconds;
+        let old_tolerations = was.tolerations.clone().unwrap_or_default();
+        if old_tolerations.iter().all(|t| new.tolerations.iter().flatten().any(|n| n == t)) {
+            masked.tolerations = was.tolerations.clone();
+        }
+        if &masked == was {
+            return Ok(());
+        }
+        Err(ApiError::invalid(
+            "Pod",
+            self.metadata.name.as_deref().unwrap_or(""),
+            vec![FieldError {
+                field: "spec".into(),
+                detail: "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into(),
+            }],
+        ))
+    }
 }
 
 impl Admit for Secret {

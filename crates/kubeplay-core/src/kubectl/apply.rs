@@ -207,6 +207,7 @@ pub fn write<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster
             }
             let mut obj: K = decode(&v).map_err(|e| format!("Error from server (BadRequest): error when replacing \"{src}\": {e}"))?;
             redefault(c, &mut obj);
+            obj.validate_update(&live).map_err(|e| wrap(e, "replacing", src))?;
             let changed = c.store.update(obj).map_err(|e| wrap(e, "replacing", src))?;
             Ok(Written::Replaced { changed })
         }
@@ -227,6 +228,7 @@ pub fn write<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster
             three_way(&mut merged, original.as_ref(), &modified);
             let mut obj: K = serde_json::from_value(merged).map_err(|e| format!("Error from server (BadRequest): error when applying patch to \"{src}\": {e}"))?;
             redefault(c, &mut obj);
+            obj.validate_update(&live).map_err(|e| wrap(e, "patching", src))?;
             let changed = c.store.update(obj).map_err(|e| wrap(e, "patching", src))?;
             Ok(if changed { Written::Configured { warning } } else { Written::Unchanged })
         }

@@ -135,6 +135,10 @@ pub fn edit_all(cluster: &mut Cluster, infos: &[Info], p: &Parsed, out: &mut Out
                     super::record::record(&mut value, cause);
                 }
                 if let Err(e) = write_and_print(cluster, info, value, what, p, out) {
+                    // Wrapped by fmt.Errorf, the server's error prints as its bare
+                    // status message (`Pod "x" is invalid: …`), not kubectl's
+                    // "The Pod …" form of an unwrapped one.
+                    let e = e.strip_prefix("The ").filter(|rest| rest.contains(" is invalid: ")).unwrap_or(&e);
                     errors.push(format!("{failed}{e}"));
                 }
             }
