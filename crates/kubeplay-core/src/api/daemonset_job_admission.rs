@@ -73,8 +73,24 @@ impl Admit for DaemonSet {
         }
         spec.revision_history_limit.get_or_insert(10);
         self.status.get_or_insert_with(Default::default);
+        // The v1 form of the internal `spec.templateGeneration` (DaemonSet strategy
+        // `PrepareForCreate` sets it to 1); kept when already there, as on updates.
+        let annotations = self.metadata.annotations.get_or_insert_with(Default::default);
+        annotations.entry(TEMPLATE_GENERATION.into()).or_insert_with(|| "1".into());
+    }
+
+    /// `PrepareForUpdate`: a changed pod template bumps the template generation.
+    fn prepare_for_update(&mut self, old: &Self) {
+        let template = |ds: &DaemonSet| ds.spec.as_ref().map(|s| s.template.clone());
+        let old_gen: i64 = old.metadata.annotations.as_ref().and_then(|a| a.get(TEMPLATE_GENERATION)).and_then(|v| v.parse().ok()).unwrap_or(1);
+        let gen = if template(self) != template(old) { old_gen + 1 } else { old_gen };
+        self.metadata.annotations.get_or_insert_with(Default::default).insert(TEMPLATE_GENERATION.into(), gen.to_string());
     }
 }
+
+/// `appsv1.DeprecatedTemplateGeneration`: the annotation carrying a DaemonSet's
+/// template generation.
+pub const TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
 
 /// `ValidateJobSpec` parts a learner trips over.
 fn job_spec_errors(spec: &JobSpec, path: &str) -> Vec<FieldError> {
@@ -136,6 +152,13 @@ impl Admit for Job {
                 match_labels: Some([("batch.kubernetes.io/controller-uid".to_string(), uid)].into()),
                 match_expressions: None,
             });
+        }
+        // SetDefaults_Job: a Job without labels takes its template's.
+        let template_labels = spec.template.metadata.as_ref().and_then(|m| m.labels.clone()).filter(|l| !l.is_empty());
+        if self.metadata.labels.as_ref().is_none_or(|l| l.is_empty()) {
+            if let Some(labels) = template_labels {
+                self.metadata.labels = Some(labels);
+            }
         }
         self.status.get_or_insert_with(Default::default);
     }

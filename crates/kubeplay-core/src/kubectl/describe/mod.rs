@@ -17,12 +17,14 @@
 //! line are described by [`generic`] (kubectl's describer for custom resources).
 
 mod configmap;
+mod daemonset;
 mod deployment;
 mod replicaset;
 mod workload;
 pub mod events;
 pub mod fields;
 mod generic;
+mod job;
 mod namespace;
 mod node;
 mod pod;
@@ -58,8 +60,10 @@ pub type Describer = fn(&Cluster, &Target, &Settings) -> Result<String, ApiError
 
 /// Describers by API group and kind (describe.go `describerMap`).
 pub static DESCRIBERS: &[(&str, &str, Describer)] = &[
+    ("apps", "DaemonSet", daemonset::describe),
     ("apps", "Deployment", deployment::describe),
     ("apps", "ReplicaSet", replicaset::describe),
+    ("batch", "Job", job::describe),
     ("", "ConfigMap", configmap::describe),
     ("", "Namespace", namespace::describe),
     ("", "Node", node::describe),
