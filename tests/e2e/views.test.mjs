@@ -544,6 +544,12 @@ test('physical: a stopped node goes NotReady and its pods are re-created on the 
   const gone = await page.$$eval(`${phys} g.node[data-node="node01"] g.pod[data-pod^="web-"]`, (els) => els.map((e) => `${e.getAttribute('data-pod')}=${e.getAttribute('data-status')}`));
   assert(gone.length === onNode01.length && gone.every((s) => s.endsWith('=Terminating')), `node01's pods are Terminating (the kubelet cannot confirm): ${gone.join(', ')}`);
   await page.locator('#time-pause').click();
+  // Chips glide to their new node (CSS transitions): shoot once they have arrived.
+  // (Bounded: a paused clock may hold an animation, which must not hang the test.)
+  await page.evaluate(() => Promise.race([
+    Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => {}))),
+    new Promise((resolve) => setTimeout(resolve, 2000)),
+  ]));
   await pg.screenshot('physical-wide-light-pods-moved.png');
 });
 

@@ -94,30 +94,31 @@ pub fn reconcile(c: &mut Cluster) {
     let dirty = quiet::dirty_owners(&c.store.daemonsets, &[c.store.pods.index()], since)
         .filter(|_| c.store.nodes.index().revision() <= since);
     let Some(dirty) = dirty else {
-        let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
         for ds in sets {
-            sync(c, &ds, &nodes);
+            sync(c, &ds);
         }
         return;
     };
-    if dirty.is_empty() {
-        return;
-    }
-    let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
     for ds in sets.iter().filter(|d| dirty.contains(&ObjectKey::of(&d.metadata))) {
-        sync(c, ds, &nodes);
+        sync(c, ds);
     }
 }
 
-fn sync(c: &mut Cluster, ds: &DaemonSet, nodes: &[Node]) {
+/// What one sync decided: read from the store only, so the nodes are looked at in
+/// place (a join of node 300 must not copy 299 nodes for every DaemonSet).
+struct Plan {
+    to_create: Vec<String>,
+    to_delete: Vec<ObjectKey>,
+    status: DaemonSetStatus,
+}
+
+fn plan(c: &Cluster, ds: &DaemonSet, hash: &str) -> Plan {
     let uid = ds.metadata.uid.clone().unwrap_or_default();
     let ns = ds.metadata.namespace.clone().unwrap_or_default();
-    let name = ds.metadata.name.clone().unwrap_or_default();
-    let hash = revision_hash(ds);
-    let mut by_node: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
+    let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
     for p in c.store.pods.controlled_by(&uid).filter(|p| p.metadata.namespace.as_deref() == Some(ns.as_str())) {
         if let Some(n) = pinned_node(p) {
-            by_node.entry(n).or_default().push(p.clone());
+            by_node.entry(n).or_default().push(p);
         }
     }
     let mut to_create: Vec<String> = Vec::new();
@@ -125,10 +126,10 @@ fn sync(c: &mut Cluster, ds: &DaemonSet, nodes: &[Node]) {
     let mut status = DaemonSetStatus { observed_generation: ds.metadata.generation, ..Default::default() };
     let mut old_available: Vec<ObjectKey> = Vec::new();
     let mut unavailable = 0;
-    for node in nodes {
+    for node in c.store.nodes.list(None) {
         let node_name = node.metadata.name.clone().unwrap_or_default();
         let pods = by_node.remove(&node_name).unwrap_or_default();
-        let live: Vec<&Pod> = pods.iter().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
+        let live: Vec<&Pod> = pods.into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
         // A failed daemon pod is deleted and replaced (`podsShouldBeOnNode`).
         let (failed, live): (Vec<&Pod>, Vec<&Pod>) = live
             .into_iter()
@@ -155,7 +156,7 @@ fn sync(c: &mut Cluster, ds: &DaemonSet, nodes: &[Node]) {
                 to_delete.extend(extra.iter().map(|p| ObjectKey::of(&p.metadata)));
                 status.current_number_scheduled += 1;
                 let ready = pod_is_ready(pod);
-                let updated = hash_of(pod) == Some(hash.as_str());
+                let updated = hash_of(pod) == Some(hash);
                 if ready {
                     status.number_ready += 1;
                     *status.number_available.get_or_insert(0) += 1;
@@ -186,6 +187,14 @@ fn sync(c: &mut Cluster, ds: &DaemonSet, nodes: &[Node]) {
         to_delete.extend(old_available.into_iter().take(budget));
     }
     status.number_unavailable = Some(status.desired_number_scheduled - status.number_available.unwrap_or(0)).filter(|n| *n > 0);
+    Plan { to_create, to_delete, status }
+}
+
+fn sync(c: &mut Cluster, ds: &DaemonSet) {
+    let ns = ds.metadata.namespace.clone().unwrap_or_default();
+    let name = ds.metadata.name.clone().unwrap_or_default();
+    let hash = revision_hash(ds);
+    let Plan { to_create, to_delete, status } = plan(c, ds, &hash);
     for key in to_delete {
         if c.delete::<Pod>(&key.namespace, &key.name, DeleteOptions::default()).is_err() {
             continue;
