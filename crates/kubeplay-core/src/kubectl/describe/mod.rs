@@ -17,6 +17,7 @@
 //! line are described by [`generic`] (kubectl's describer for custom resources).
 
 mod configmap;
+mod cronjob;
 mod daemonset;
 mod deployment;
 mod replicaset;
@@ -63,6 +64,7 @@ pub static DESCRIBERS: &[(&str, &str, Describer)] = &[
     ("apps", "DaemonSet", daemonset::describe),
     ("apps", "Deployment", deployment::describe),
     ("apps", "ReplicaSet", replicaset::describe),
+    ("batch", "CronJob", cronjob::describe),
     ("batch", "Job", job::describe),
     ("", "ConfigMap", configmap::describe),
     ("", "Namespace", namespace::describe),
