@@ -208,6 +208,7 @@ pub fn write<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster
             let mut obj: K = decode(&v).map_err(|e| format!("Error from server (BadRequest): error when replacing \"{src}\": {e}"))?;
             redefault(c, &mut obj);
             obj.validate_update(&live).map_err(|e| wrap(e, "replacing", src))?;
+            obj.prepare_for_update(&live);
             let changed = c.store.update(obj).map_err(|e| wrap(e, "replacing", src))?;
             Ok(Written::Replaced { changed })
         }
@@ -229,6 +230,7 @@ pub fn write<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster
             let mut obj: K = serde_json::from_value(merged).map_err(|e| format!("Error from server (BadRequest): error when applying patch to \"{src}\": {e}"))?;
             redefault(c, &mut obj);
             obj.validate_update(&live).map_err(|e| wrap(e, "patching", src))?;
+            obj.prepare_for_update(&live);
             let changed = c.store.update(obj).map_err(|e| wrap(e, "patching", src))?;
             Ok(if changed { Written::Configured { warning } } else { Written::Unchanged })
         }
