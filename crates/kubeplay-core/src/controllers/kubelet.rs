@@ -194,20 +194,7 @@ fn restart_redefined_containers(c: &mut Cluster) {
         let now = c.now();
         c.store.modify::<Pod>(&key, |p| {
             if let Some(cs) = container_status_mut(p, i) {
-                let started = cs.state.as_ref().and_then(|s| s.running.as_ref()).and_then(|r| r.started_at.clone());
-                cs.state = Some(ContainerState {
-                    terminated: Some(ContainerStateTerminated {
-                        exit_code: 0,
-                        reason: Some("Completed".into()),
-                        started_at: started,
-                        finished_at: Some(now.to_k8s()),
-                        container_id: cs.container_id.clone(),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                });
-                cs.ready = false;
-                cs.started = Some(false);
+                mark_terminated(cs, 0, "Completed", now);
             }
             derive_pod_status(p, now);
         });
@@ -606,6 +593,25 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
     }
 }
 
+/// A container's status once its process ended (`code`, `reason`) at `now`: the
+/// running instance's start and id are kept, and it is no longer ready.
+pub fn mark_terminated(cs: &mut ContainerStatus, code: i32, reason: &str, now: SimTime) {
+    let started = cs.state.as_ref().and_then(|s| s.running.as_ref()).and_then(|r| r.started_at.clone());
+    cs.state = Some(ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: code,
+            reason: Some(reason.into()),
+            started_at: started,
+            finished_at: Some(now.to_k8s()),
+            container_id: cs.container_id.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    cs.ready = false;
+    cs.started = Some(false);
+}
+
 fn container_exited(c: &mut Cluster, pod: &Pod, i: usize, code: i32) {
     let key = ObjectKey::of(&pod.metadata);
     let now = c.now();
@@ -616,21 +622,7 @@ fn container_exited(c: &mut Cluster, pod: &Pod, i: usize, code: i32) {
     let oom = code == 137 && pod.spec.as_ref().and_then(|s| s.containers.get(i)).is_some_and(crate::metrics::exceeds_memory_limit);
     c.store.modify::<Pod>(&key, |p| {
         if let Some(cs) = container_status_mut(p, i) {
-            let started = cs.state.as_ref().and_then(|s| s.running.as_ref()).and_then(|r| r.started_at.clone());
-            let container_id = cs.container_id.clone();
-            cs.state = Some(ContainerState {
-                terminated: Some(ContainerStateTerminated {
-                    exit_code: code,
-                    reason: Some(if code == 0 { "Completed" } else if oom { "OOMKilled" } else { "Error" }.into()),
-                    started_at: started,
-                    finished_at: Some(now.to_k8s()),
-                    container_id,
-                    ..Default::default()
-                }),
-                ..Default::default()
-            });
-            cs.ready = false;
-            cs.started = Some(false);
+            mark_terminated(cs, code, if code == 0 { "Completed" } else if oom { "OOMKilled" } else { "Error" }, now);
         }
         derive_pod_status(p, now);
     });

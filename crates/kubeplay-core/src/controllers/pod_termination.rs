@@ -6,7 +6,7 @@
 //! as PID 1, which ignores it — then SIGKILL, and finally deletes the pod object.
 //! While the node is down nothing happens: the pod stays `Terminating`.
 
-use k8s_openapi::api::core::v1::{ContainerState, ContainerStateTerminated, Node, Pod};
+use k8s_openapi::api::core::v1::{Node, Pod};
 
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
@@ -139,20 +139,10 @@ fn stop_containers(p: &mut Pod, now: SimTime, killed: bool) {
     let Some(st) = p.status.as_mut() else { return };
     let mut any_failed = false;
     for cs in st.container_statuses.iter_mut().flatten() {
-        if let Some(running) = cs.state.as_ref().and_then(|s| s.running.clone()) {
+        if cs.state.as_ref().is_some_and(|s| s.running.is_some()) {
             let code = if killed { 137 } else { 0 };
             any_failed |= code != 0;
-            cs.state = Some(ContainerState {
-                terminated: Some(ContainerStateTerminated {
-                    exit_code: code,
-                    reason: Some(if killed { "Error" } else { "Completed" }.into()),
-                    started_at: running.started_at,
-                    finished_at: Some(now.to_k8s()),
-                    container_id: cs.container_id.clone(),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            });
+            super::kubelet::mark_terminated(cs, code, if killed { "Error" } else { "Completed" }, now);
         }
         cs.ready = false;
         cs.started = Some(false);
