@@ -56,7 +56,15 @@ pub enum Stage {
     /// Back-off expired: try pulling again.
     PullRetry { container: usize, attempt: u32 },
     /// The container's main process exited.
-    Exited { container: usize, code: i32 },
+    /// `instance`: the container id of the run whose process ends (a timer set when it
+    /// started); a later run of the container (restarted after a kill or an image
+    /// change) is not ended by it. `None`: whatever run is current.
+    Exited {
+        container: usize,
+        code: i32,
+        #[serde(default)]
+        instance: Option<String>,
+    },
     /// The restart back-off expired: run the container again.
     Restart { container: usize },
 }
@@ -333,7 +341,12 @@ pub fn run_step(c: &mut Cluster, step: PodStep) {
             c.schedule(now.plus_ms(backoff_ms(attempt)), step_for(&pod, Stage::PullRetry { container, attempt: attempt + 1 }));
         }
         Stage::PullRetry { container, attempt } => begin_pull(c, &pod, container, attempt),
-        Stage::Exited { container, code } => container_exited(c, &pod, container, code),
+        Stage::Exited { container, code, instance } => {
+            let current = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).and_then(|cs| cs.get(container)).and_then(|cs| cs.container_id.clone());
+            if instance.is_none() || instance == current {
+                container_exited(c, &pod, container, code);
+            }
+        }
         Stage::Restart { container } => {
             c.store.modify::<Pod>(&key, |p| {
                 if let Some(cs) = container_status_mut(p, container) {
@@ -368,7 +381,7 @@ pub fn kill_container(c: &mut Cluster, key: &ObjectKey, container: Option<&str>)
         return Err(format!("container {name} in pod {} is not running", key.name));
     }
     let now = c.now();
-    c.schedule(now, step_for(&pod, Stage::Exited { container: index, code: 137 }));
+    c.schedule(now, step_for(&pod, Stage::Exited { container: index, code: 137, instance: None }));
     Ok(name)
 }
 
@@ -404,7 +417,7 @@ pub fn main_process_exited(c: &mut Cluster, key: &ObjectKey, container: &str, co
     let Some(pod) = c.store.pods.get(key).cloned() else { return };
     let Some(i) = pod.spec.as_ref().and_then(|s| s.containers.iter().position(|x| x.name == container)) else { return };
     let now = c.now();
-    c.schedule(now, step_for(&pod, Stage::Exited { container: i, code }));
+    c.schedule(now, step_for(&pod, Stage::Exited { container: i, code, instance: None }));
     c.advance_to(now);
 }
 
@@ -576,7 +589,7 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
         lifetime(long_running, &command)
     };
     if let Lifetime::ExitsAfter { ms, code } = life {
-        c.schedule(now.plus_ms(ms), step_for(pod, Stage::Exited { container: i, code }));
+        c.schedule(now.plus_ms(ms), step_for(pod, Stage::Exited { container: i, code, instance: Some(container_id.clone()) }));
     }
     if let Some(url) = crate::network::traffic::request_loop_url(&command) {
         // The loop's requests go through the cluster network like any other: DNS,
