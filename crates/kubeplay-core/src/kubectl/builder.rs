@@ -8,11 +8,10 @@
 use serde_json::Value;
 
 use super::flags::Parsed;
-use super::get::parse_requests;
+use super::selection::Selection;
 use super::manifest;
 use super::resources::{ResourceType, Want};
 use super::Io;
-use crate::api::selectors::parse_selector;
 use crate::api::{ApiError, ObjectKey};
 use crate::cluster::Cluster;
 
@@ -64,27 +63,7 @@ impl Found {
 /// type, no names) printed before anything is done.
 pub fn visit(cluster: &Cluster, p: &Parsed, args: &[String], io: &Io, empty: EmptySelector) -> Result<Found, String> {
     let namespace = p.namespace().to_string();
-    let selector = p.value("selector").map(parse_selector).transpose().map_err(|m| format!("error: {m}"))?;
-    let all = p.bool("all") || empty == EmptySelector::SelectsAll;
-    let mut keys: Vec<(&'static ResourceType, ObjectKey)> = Vec::new();
-    if !args.is_empty() {
-        for req in parse_requests(args)? {
-            let scoped = |ns: &str| if req.rt.namespaced { ns.to_string() } else { String::new() };
-            if req.names.is_empty() {
-                if selector.is_none() && !all {
-                    return Err("error: resource(s) were provided, but no name was specified".into());
-                }
-                let ns = req.rt.namespaced.then_some(namespace.as_str());
-                for item in (req.rt.list)(cluster, ns, Want::Cells) {
-                    if selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&item.labels))) {
-                        keys.push((req.rt, item.key));
-                    }
-                }
-            } else {
-                keys.extend(req.names.iter().map(|n| (req.rt, ObjectKey::new(&scoped(&namespace), n))));
-            }
-        }
-    }
+    let mut keys = Selection::parse(p, args)?.keys(cluster, p.bool("all") || empty == EmptySelector::SelectsAll)?;
     for doc in manifest::read(io, p.values("filename"), p.bool("recursive"))? {
         let ns = if doc.rt.namespaced { doc.namespace().unwrap_or_else(|| namespace.clone()) } else { String::new() };
         keys.push((doc.rt, ObjectKey::new(&ns, &doc.name())));

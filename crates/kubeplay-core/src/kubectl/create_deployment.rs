@@ -9,6 +9,7 @@ use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy}
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, PodTemplateSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
+use super::create::GENERATOR_FLAGS;
 use super::flags::{self, flag, FlagDef, FlagKind};
 use super::print_flags::{check_output, print_object, DryRun};
 use super::{usage_error, Io};
@@ -18,19 +19,8 @@ use crate::names::SimRng;
 use crate::output::Output;
 use crate::printers::go_json::to_go_json_compact;
 
-const FLAGS: &[FlagDef] = &[
-    flag("image", None, FlagKind::Value),
-    flag("port", None, FlagKind::Value),
-    flag("replicas", Some('r'), FlagKind::Value),
-    flag("dry-run", None, FlagKind::Value),
-    flag("output", Some('o'), FlagKind::Value),
-    flag("save-config", None, FlagKind::Bool),
-    flag("validate", None, FlagKind::Value),
-    flag("field-manager", None, FlagKind::Value),
-    flag("show-managed-fields", None, FlagKind::Bool),
-    flag("allow-missing-template-keys", None, FlagKind::Bool),
-    flag("template", None, FlagKind::Value),
-];
+/// `create deployment`'s own flags, beside the generators' common ones.
+const FLAGS: &[FlagDef] = &[flag("port", None, FlagKind::Value), flag("replicas", Some('r'), FlagKind::Value)];
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -99,7 +89,7 @@ fn build(name: &str, namespace: Option<String>, images: &[String], command: &[St
 }
 
 pub fn run(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
+    let p = match flags::parse(args, &[GENERATOR_FLAGS, FLAGS].concat(), io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return usage_error("create deployment", e.message(), out),
     };

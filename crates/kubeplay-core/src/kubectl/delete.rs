@@ -6,12 +6,11 @@
 //! the objects are gone — a pod's graceful termination, a namespace emptying.
 
 use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use super::get::parse_requests;
+use super::selection::Selection;
 use super::resources::{ResourceType, Want};
 use super::manifest;
 use super::{usage_error, Io, Outcome};
 use crate::api::deletion::{DeleteOptions, Propagation};
-use crate::api::selectors::parse_selector;
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
 use crate::foreground::{Awaited, Foreground};
@@ -111,38 +110,16 @@ fn grace_period(p: &Parsed) -> Result<(Option<i64>, bool), String> {
 fn delete(cluster: &mut Cluster, p: &Parsed, files: &[Target], out: &mut Output) -> Result<Outcome, String> {
     let propagation = propagation(p)?;
     let (grace_seconds, forced) = grace_period(p)?;
-    let namespace = p.namespace().to_string();
-    let all_ns = p.bool("all-namespaces");
-    let selector = p.value("selector").map(parse_selector).transpose().map_err(|m| format!("error: {m}"))?;
-    let mut targets: Vec<Target> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
     if p.args.is_empty() && files.is_empty() {
         return Err(super::NO_RESOURCES.into());
     }
-    if !p.args.is_empty() {
-        let requests = parse_requests(&p.args)?;
-        for req in &requests {
-            if req.names.is_empty() {
-                if selector.is_none() && !p.bool("all") {
-                    return Err("error: resource(s) were provided, but no name was specified".into());
-                }
-                let ns = if all_ns || !req.rt.namespaced { None } else { Some(namespace.as_str()) };
-                for item in (req.rt.list)(cluster, ns, Want::Cells) {
-                    if selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&item.labels))) {
-                        targets.push(Target { rt: req.rt, key: item.key });
-                    }
-                }
-            } else {
-                if selector.is_some() || p.bool("all") {
-                    return Err("error: name cannot be provided when a selector is specified".into());
-                }
-                for name in &req.names {
-                    let ns = if req.rt.namespaced { namespace.clone() } else { String::new() };
-                    targets.push(Target { rt: req.rt, key: ObjectKey::new(&ns, name) });
-                }
-            }
-        }
+    let selection = Selection::parse(p, &p.args)?;
+    let selecting = selection.selector.is_some() || p.bool("all");
+    if selecting && selection.requests.iter().any(|r| !r.names.is_empty()) {
+        return Err("error: name cannot be provided when a selector is specified".into());
     }
+    let mut targets: Vec<Target> = selection.keys(cluster, p.bool("all"))?.into_iter().map(|(rt, key)| Target { rt, key }).collect();
     targets.extend(files.iter().map(|t| Target { rt: t.rt, key: t.key.clone() }));
     let dry_run = p.value("dry-run").is_some_and(|v| v != "none");
     if forced {
@@ -169,10 +146,10 @@ fn delete(cluster: &mut Cluster, p: &Parsed, files: &[Target], out: &mut Output)
         }
     }
     if !deleted_any && errors.is_empty() && targets.is_empty() && !p.bool("ignore-not-found") {
-        if all_ns || namespace.is_empty() {
+        if selection.all_namespaces || selection.namespace.is_empty() {
             out.err("No resources found");
         } else {
-            out.err(&format!("No resources found in {namespace} namespace."));
+            out.err(&format!("No resources found in {} namespace.", selection.namespace));
         }
     }
     cluster.settle();

@@ -10,6 +10,7 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod};
 
 use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
+use super::selection::node_names;
 use super::{usage_error, Io, Outcome};
 use crate::api::deletion::DeleteOptions;
 use crate::api::selectors::parse_selector;
@@ -50,13 +51,7 @@ fn nodes(c: &Cluster, verb: &str, p: &Parsed, out: &mut Output) -> Result<Vec<St
             out.err(&format!("error: {e}"));
             1
         })?;
-        let names: Vec<String> = c
-            .store
-            .nodes
-            .list(None)
-            .filter(|n| reqs.iter().all(|r| r.matches(&n.metadata.labels.clone().unwrap_or_default())))
-            .filter_map(|n| n.metadata.name.clone())
-            .collect();
+        let names: Vec<String> = node_names(c, &reqs);
         if names.is_empty() {
             out.err("No resources found");
         }

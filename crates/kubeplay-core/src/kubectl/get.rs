@@ -7,12 +7,12 @@
 use serde_json::Value;
 
 use super::flags::{self, flag, FlagDef, FlagKind};
-use super::resources::{self, Item, ResourceType, Want, ALL_CATEGORY};
+use super::resources::{Item, ResourceType, Want};
+use super::selection::Selection;
 use super::{usage_error, Io};
 use super::watch::TableWatch;
 use super::Outcome;
 use crate::api::field_selectors::{check_fields, matches as field_matches, parse_field_selector};
-use crate::api::selectors::parse_selector;
 use crate::foreground::Foreground;
 use crate::cluster::Cluster;
 use crate::output::Output;
@@ -37,12 +37,6 @@ const FLAGS: &[FlagDef] = &[
     flag("allow-missing-template-keys", None, FlagKind::Bool),
     flag("sort-by", None, FlagKind::Value),
 ];
-
-/// One requested kind and, optionally, the names asked for.
-pub(super) struct Request {
-    pub rt: &'static ResourceType,
-    pub names: Vec<String>,
-}
 
 /// The objects fetched for one request: a list (sortable as a whole) or named ones.
 struct Group {
@@ -83,22 +77,15 @@ fn get(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output, foregr
         no_headers: p.bool("no-headers"),
     };
     let printer = Printer::from_flags(&print_flags, &|path| read_file(io.fs, io.cwd, path));
-    let all_ns = p.bool("all-namespaces");
-    let namespace = p.namespace().to_string();
-    let selector = match p.value("selector").map(parse_selector).transpose() {
+    let selection = match Selection::parse(&p, &p.args) {
         Ok(s) => s,
-        Err(msg) => {
-            out.err(&format!("error: {msg}"));
-            return 1;
-        }
-    };
-    let requests = match parse_requests(&p.args) {
-        Ok(r) => r,
         Err(msg) => {
             out.err(&msg);
             return 1;
         }
     };
+    let requests = &selection.requests;
+    let (all_ns, namespace) = (selection.all_namespaces, selection.namespace.clone());
     let sort_by = p.value("sort-by").filter(|s| !s.is_empty());
     if requests.iter().any(|r| r.rt.plural == "endpoints") {
         // The API server's deprecation warning header (v1.33+).
@@ -123,22 +110,19 @@ fn get(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output, foregr
     let want = if needs_json { Want::CellsAndJson } else { Want::Cells };
     let mut groups: Vec<Group> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
-    for req in &requests {
+    for req in requests {
         let mut items = Vec::new();
         if req.names.is_empty() {
-            let ns = if all_ns || !req.rt.namespaced { None } else { Some(namespace.as_str()) };
-            items = (req.rt.list)(cluster, ns, want);
+            items = selection.listed(cluster, req.rt, want);
         } else {
             for name in &req.names {
-                match (req.rt.get)(cluster, &namespace, name, want) {
-                    Ok(item) => items.push(item),
+                match (req.rt.get)(cluster, &selection.namespace, name, want) {
+                    Ok(item) if selection.selects(&item.labels) => items.push(item),
+                    Ok(_) => {}
                     Err(e) if p.bool("ignore-not-found") => drop(e),
                     Err(e) => errors.push(e.to_string()),
                 }
             }
-        }
-        if let Some(sel) = &selector {
-            items.retain(|i| sel.iter().all(|r| r.matches(&i.labels)));
         }
         if let Some(fields) = &fields {
             if let Err(why) = check_fields(req.rt.kind, fields) {
@@ -350,38 +334,3 @@ fn print_tables(
     }
 }
 
-/// Parses `pods`, `pods,svc`, `pod/x`, `pods a b`, `all` into requests.
-pub(super) fn parse_requests(args: &[String]) -> Result<Vec<Request>, String> {
-    let unknown = |t: &str| format!("error: the server doesn't have a resource type \"{t}\"");
-    if args[0].contains('/') {
-        let mut reqs: Vec<Request> = Vec::new();
-        for a in args {
-            let Some((t, name)) = a.split_once('/') else {
-                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
-            };
-            let rt = resources::resolve(t).ok_or_else(|| unknown(t))?;
-            match reqs.iter_mut().find(|r| std::ptr::eq(r.rt, rt)) {
-                Some(r) => r.names.push(name.to_string()),
-                None => reqs.push(Request { rt, names: vec![name.to_string()] }),
-            }
-        }
-        return Ok(reqs);
-    }
-    let mut reqs = Vec::new();
-    for t in args[0].split(',').filter(|t| !t.is_empty()) {
-        if t == "all" {
-            reqs.extend(ALL_CATEGORY.iter().filter_map(|p| resources::by_plural(p)).map(|rt| Request { rt, names: Vec::new() }));
-            continue;
-        }
-        let rt = resources::resolve(t).ok_or_else(|| unknown(t))?;
-        reqs.push(Request { rt, names: Vec::new() });
-    }
-    let names: Vec<String> = args[1..].to_vec();
-    if !names.is_empty() {
-        if reqs.len() > 1 {
-            return Err("error: arguments in resource/name form must have a single resource and name".into());
-        }
-        reqs[0].names = names;
-    }
-    Ok(reqs)
-}

@@ -10,12 +10,10 @@ use serde_json::Value;
 
 use super::apply::Write;
 use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use super::get::parse_requests;
+use super::selection::Selection;
 use super::manifest::Document;
-use super::resources::{ResourceType, Want};
+use super::resources::Want;
 use super::{usage_error, Io, Outcome};
-use crate::api::selectors::parse_selector;
-use crate::api::ObjectKey;
 use crate::cluster::Cluster;
 use crate::output::Output;
 
@@ -130,27 +128,7 @@ fn edit(cluster: &mut Cluster, field: Field, p: &Parsed, out: &mut Output) -> Re
         let what = if field == Field::Labels { "label" } else { "annotation" };
         return Err(format!("error: at least one {what} update is required"));
     }
-    let selector = p.value("selector").map(parse_selector).transpose().map_err(|m| format!("error: {m}"))?;
-    let namespace = p.namespace().to_string();
-    let mut targets: Vec<(&'static ResourceType, ObjectKey)> = Vec::new();
-    for req in parse_requests(&resources)? {
-        if req.names.is_empty() {
-            if selector.is_none() && !p.bool("all") {
-                return Err("error: resource(s) were provided, but no name was specified".into());
-            }
-            let ns = if p.bool("all-namespaces") || !req.rt.namespaced { None } else { Some(namespace.as_str()) };
-            for item in (req.rt.list)(cluster, ns, Want::Cells) {
-                if selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&item.labels))) {
-                    targets.push((req.rt, item.key));
-                }
-            }
-        } else {
-            for n in req.names {
-                let ns = if req.rt.namespaced { namespace.clone() } else { String::new() };
-                targets.push((req.rt, ObjectKey::new(&ns, &n)));
-            }
-        }
-    }
+    let targets = Selection::parse(p, &resources)?.keys(cluster, p.bool("all"))?;
     let dry_run = p.value("dry-run").is_some_and(|v| v != "none");
     let mut code = 0;
     for (rt, key) in targets {

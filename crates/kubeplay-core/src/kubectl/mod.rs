@@ -35,6 +35,7 @@ pub mod resources;
 pub mod run;
 mod autoscale;
 mod builder;
+mod selection;
 mod record;
 pub mod rollout;
 pub(crate) mod scale;

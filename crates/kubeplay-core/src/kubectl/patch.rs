@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::apply::{three_way, Write};
 use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
-use super::get::parse_requests;
+use super::selection::parse_requests;
 use super::manifest::Document;
 use super::resources::Want;
 use super::{usage_error, Io, Outcome};

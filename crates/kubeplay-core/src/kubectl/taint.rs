@@ -8,6 +8,7 @@
 use k8s_openapi::api::core::v1::{Node, Taint};
 
 use super::flags::{self, flag, FlagDef, FlagKind};
+use super::selection::node_names;
 use super::{usage_error, Io, Outcome};
 use crate::api::selectors::parse_selector;
 use crate::api::ObjectKey;
@@ -200,13 +201,7 @@ pub fn run(c: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> O
     }
     if p.bool("all") || p.is_set("selector") {
         let reqs = parse_selector(p.value("selector").unwrap_or("")).unwrap_or_default();
-        names = c
-            .store
-            .nodes
-            .list(None)
-            .filter(|n| reqs.iter().all(|r| r.matches(&n.metadata.labels.clone().unwrap_or_default())))
-            .filter_map(|n| n.metadata.name.clone())
-            .collect();
+        names = node_names(c, &reqs);
     } else if names.is_empty() {
         out.err("error: at least one resource name must be specified since 'all' parameter is not set");
         return Outcome::code(1);

@@ -5,7 +5,7 @@
 
 use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
 use super::{usage_error, Io};
-use crate::api::selectors::{all_match, parse_selector};
+use crate::api::selectors::{all_match, parse_selector, Requirement};
 use crate::cluster::Cluster;
 use crate::controllers::resources::{bytes, millis};
 use crate::metrics::{self, Usage};
@@ -59,6 +59,18 @@ fn fail(out: &mut Output, msg: &str) -> i32 {
     1
 }
 
+/// Flags, NAME and `-l` read and checked, and the Metrics API there: what both
+/// subcommands do before they fetch metrics.
+fn prepare(c: &Cluster, args: &[String], defs: &[FlagDef], sub: &str, io: &Io, out: &mut Output) -> Result<(Parsed, Option<String>, Option<Vec<Requirement>>), i32> {
+    let p = flags::parse(args, defs, io.kubeconfig).map_err(|e| usage_error(&format!("top {sub}"), e.message(), out))?;
+    let name = validate(&p, sub, out)?;
+    let selector = p.value("selector").filter(|s| !s.is_empty()).map(parse_selector).transpose().map_err(|msg| fail(out, &msg))?;
+    if !metrics::api_available(c) {
+        return Err(fail(out, "Metrics API not available"));
+    }
+    Ok((p, name, selector))
+}
+
 /// What `--sort-by`, NAME and `-l` have in common for both subcommands.
 fn validate(p: &Parsed, sub: &str, out: &mut Output) -> Result<Option<String>, i32> {
     if p.args.len() > 1 {
@@ -99,21 +111,10 @@ fn line(cells: &[String]) -> String {
 }
 
 fn top_node(c: &Cluster, args: &[String], io: &Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, NODE_FLAGS, io.kubeconfig) {
-        Ok(p) => p,
-        Err(e) => return usage_error("top node", e.message(), out),
-    };
-    let name = match validate(&p, "node", out) {
-        Ok(n) => n,
+    let (p, name, selector) = match prepare(c, args, NODE_FLAGS, "node", io, out) {
+        Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let selector = match p.value("selector").filter(|s| !s.is_empty()).map(parse_selector).transpose() {
-        Ok(s) => s,
-        Err(msg) => return fail(out, &msg),
-    };
-    if !metrics::api_available(c) {
-        return fail(out, "Metrics API not available");
-    }
     let mut rows: Vec<(String, Usage)> = metrics::node_metrics(c)
         .into_iter()
         .filter(|(n, _)| name.as_deref().is_none_or(|x| x == n))
@@ -156,21 +157,10 @@ fn top_node(c: &Cluster, args: &[String], io: &Io, out: &mut Output) -> i32 {
 }
 
 fn top_pod(c: &Cluster, args: &[String], io: &Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, POD_FLAGS, io.kubeconfig) {
-        Ok(p) => p,
-        Err(e) => return usage_error("top pod", e.message(), out),
-    };
-    let name = match validate(&p, "pod", out) {
-        Ok(n) => n,
+    let (p, name, selector) = match prepare(c, args, POD_FLAGS, "pod", io, out) {
+        Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let selector = match p.value("selector").filter(|s| !s.is_empty()).map(parse_selector).transpose() {
-        Ok(s) => s,
-        Err(msg) => return fail(out, &msg),
-    };
-    if !metrics::api_available(c) {
-        return fail(out, "Metrics API not available");
-    }
     let all = p.bool("all-namespaces");
     let namespace = p.namespace().to_string();
     let mut rows: Vec<metrics::PodMetrics> = metrics::pod_metrics(c, if all { None } else { Some(&namespace) })

@@ -6,10 +6,9 @@
 //! unless `condition=Type=Value`).
 
 use super::flags::{self, flag, FlagDef, FlagKind};
-use super::get::parse_requests;
+use super::selection::{Selection, NO_NAME_GIVEN};
 use super::resources::{ResourceType, Want};
 use super::{usage_error, Io, Outcome};
-use crate::api::selectors::parse_selector;
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
 use crate::foreground::Foreground;
@@ -142,41 +141,29 @@ pub fn run(c: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> O
         out.err(super::NO_RESOURCES);
         return Outcome::code(1);
     }
-    let requests = match parse_requests(&p.args) {
-        Ok(r) => r,
+    let selection = match Selection::parse(&p, &p.args) {
+        Ok(s) => s,
         Err(msg) => {
             out.err(&msg);
             return Outcome::code(1);
         }
     };
-    let selector = match p.value("selector").map(parse_selector).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            out.err(&format!("error: {e}"));
-            return Outcome::code(1);
-        }
-    };
-    let namespace = p.namespace().to_string();
-    let all_ns = p.bool("all-namespaces");
     let mut targets = Vec::new();
-    for req in &requests {
+    for req in &selection.requests {
         let target = |key: ObjectKey, uid: Option<String>| Target { plural: req.rt.plural, prefix: req.rt.name_prefix(), key, uid };
         if req.names.is_empty() {
-            if selector.is_none() && !p.bool("all") {
-                out.err("error: resource(s) were provided, but no name was specified");
+            if selection.selector.is_none() && !p.bool("all") {
+                out.err(NO_NAME_GIVEN);
                 return Outcome::code(1);
             }
-            let ns = if all_ns || !req.rt.namespaced { None } else { Some(namespace.as_str()) };
-            for item in (req.rt.list)(c, ns, Want::CellsAndJson) {
-                if selector.as_ref().is_none_or(|s| s.iter().all(|r| r.matches(&item.labels))) {
-                    let uid = item.json.as_ref().and_then(|j| j["metadata"]["uid"].as_str().map(String::from));
-                    targets.push(target(item.key, uid));
-                }
+            for item in selection.listed(c, req.rt, Want::CellsAndJson) {
+                let uid = item.json.as_ref().and_then(|j| j["metadata"]["uid"].as_str().map(String::from));
+                targets.push(target(item.key, uid));
             }
             continue;
         }
         for name in &req.names {
-            match (req.rt.get)(c, &namespace, name, Want::CellsAndJson) {
+            match (req.rt.get)(c, &selection.namespace, name, Want::CellsAndJson) {
                 Ok(item) => {
                     let uid = item.json.as_ref().and_then(|j| j["metadata"]["uid"].as_str().map(String::from));
                     targets.push(target(item.key, uid));

@@ -9,26 +9,14 @@ use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use serde_json::json;
 
-use super::{create_generated, dry_meta, meta};
+use super::{create_generated, dry_meta, meta, GENERATOR_FLAGS};
 use crate::cluster::Cluster;
 use crate::kubectl::config::Kubeconfig;
 use crate::kubectl::flags::{flag, FlagDef, FlagKind, Parsed};
 use crate::output::Output;
 
-const COMMON: &[FlagDef] = &[
-    flag("output", Some('o'), FlagKind::Value),
-    flag("dry-run", None, FlagKind::Value),
-    flag("image", None, FlagKind::Value),
-    flag("save-config", None, FlagKind::Bool),
-    flag("validate", None, FlagKind::Value),
-    flag("field-manager", None, FlagKind::Value),
-    flag("show-managed-fields", None, FlagKind::Bool),
-    flag("allow-missing-template-keys", None, FlagKind::Bool),
-    flag("template", None, FlagKind::Value),
-];
-
 fn parse(sub: &str, args: &[String], extra: &[FlagDef], kc: &Kubeconfig, out: &mut Output) -> Result<(Parsed, String), i32> {
-    let defs: Vec<FlagDef> = COMMON.iter().chain(extra).copied().collect();
+    let defs: Vec<FlagDef> = GENERATOR_FLAGS.iter().chain(extra).copied().collect();
     super::name_arg(sub, args, &defs, kc, out)
 }
 

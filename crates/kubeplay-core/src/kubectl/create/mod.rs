@@ -10,11 +10,24 @@ mod config;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::config::Kubeconfig;
-use super::flags::{self, FlagDef, Parsed};
+use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
 use super::{apply, resources, usage_error, Io, Outcome};
 use crate::api::Admit;
 use crate::cluster::Cluster;
 use crate::output::Output;
+
+/// The flags every `create` generator with an image takes (`create deployment|job|cronjob`).
+pub(crate) const GENERATOR_FLAGS: &[FlagDef] = &[
+    flag("output", Some('o'), FlagKind::Value),
+    flag("dry-run", None, FlagKind::Value),
+    flag("image", None, FlagKind::Value),
+    flag("save-config", None, FlagKind::Bool),
+    flag("validate", None, FlagKind::Value),
+    flag("field-manager", None, FlagKind::Value),
+    flag("show-managed-fields", None, FlagKind::Bool),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
+    flag("template", None, FlagKind::Value),
+];
 
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
     // The kind is the first word that is not a flag or a global flag's value (`-n dev`).

@@ -35,10 +35,9 @@ mod serviceaccount;
 pub mod writer;
 
 use super::flags::{self, flag, FlagDef, FlagKind};
-use super::get::parse_requests;
+use super::selection::Selection;
 use super::resources::{ResourceType, Want};
 use super::{usage_error, Io};
-use crate::api::selectors::parse_selector;
 use crate::api::ApiError;
 use crate::cluster::Cluster;
 use crate::output::Output;
@@ -102,40 +101,28 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output) ->
         out.err("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
         return 1;
     }
-    let namespace = p.namespace().to_string();
-    let all_ns = p.bool("all-namespaces");
     let settings = Settings { show_events: p.value("show-events").is_none_or(|v| v == "true") };
-    let selector = match p.value("selector").map(parse_selector).transpose() {
+    let selection = match Selection::parse(&p, &p.args) {
         Ok(s) => s,
-        Err(msg) => {
-            out.err(&format!("error: {msg}"));
-            return 1;
-        }
-    };
-    let requests = match parse_requests(&p.args) {
-        Ok(r) => r,
         Err(msg) => {
             out.err(&msg);
             return 1;
         }
     };
+    let (requests, namespace, all_ns) = (&selection.requests, &selection.namespace, selection.all_namespaces);
     let mut infos: Vec<Info> = Vec::new();
     let mut errors: Vec<ApiError> = Vec::new();
-    for req in &requests {
-        let ns_of = |rt: &ResourceType| if rt.namespaced { namespace.clone() } else { String::new() };
+    for req in requests {
         if req.names.is_empty() {
-            let ns = if all_ns || !req.rt.namespaced { None } else { Some(namespace.as_str()) };
-            for item in (req.rt.list)(cluster, ns, Want::Cells) {
-                if selector.as_ref().is_some_and(|sel| !sel.iter().all(|r| r.matches(&item.labels))) {
-                    continue;
-                }
-                infos.push(Info { rt: req.rt, namespace: item.key.namespace.clone(), name: item.key.name.clone() });
+            for item in selection.listed(cluster, req.rt, Want::Cells) {
+                infos.push(Info { rt: req.rt, namespace: item.key.namespace, name: item.key.name });
             }
         } else {
             for name in &req.names {
-                match (req.rt.get)(cluster, &namespace, name, Want::Cells) {
-                    Ok(item) if selector.as_ref().is_none_or(|sel| sel.iter().all(|r| r.matches(&item.labels))) => {
-                        infos.push(Info { rt: req.rt, namespace: ns_of(req.rt), name: name.clone() });
+                match (req.rt.get)(cluster, namespace, name, Want::Cells) {
+                    Ok(item) if selection.selects(&item.labels) => {
+                        let key = selection.key(req.rt, name);
+                        infos.push(Info { rt: req.rt, namespace: key.namespace, name: key.name });
                     }
                     Ok(_) => {}
                     Err(e) => errors.push(e),
@@ -146,7 +133,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output) ->
     if !errors.is_empty() && p.args.len() == 2 {
         // `describe TYPE NAME`: kubectl retries NAME as a prefix. With `TYPE/NAME`
         // arguments the retry can match nothing, so only the error is left.
-        return describe_matching(cluster, requests[0].rt, &namespace, &p.args, &settings, &errors, out);
+        return describe_matching(cluster, requests[0].rt, namespace, &p.args, &settings, &errors, out);
     }
     let mut messages: Vec<String> = errors.iter().map(ApiError::to_string).collect();
     let mut first = true;

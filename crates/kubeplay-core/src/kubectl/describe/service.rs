@@ -114,42 +114,30 @@ pub fn format_endpoint_slices(slices: &[&EndpointSlice], port: Option<&str>) -> 
     let mut list: Vec<String> = Vec::new();
     let mut more = false;
     let mut count = 0;
+    // One endpoint seen: the list stops growing at MAX, but ready ones go on counting.
+    let mut visit = |e: &k8s_openapi::api::discovery::v1::Endpoint, port: Option<i32>| {
+        if list.len() == MAX {
+            more = true;
+        }
+        if !e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true) {
+            return;
+        }
+        if !more {
+            let addr = e.addresses.first().cloned().unwrap_or_default();
+            list.push(match port {
+                None => addr,
+                Some(port) if addr.contains(':') => format!("[{addr}]:{port}"),
+                Some(port) => format!("{addr}:{port}"),
+            });
+        }
+        count += 1;
+    };
     for s in slices {
-        let ready = |e: &k8s_openapi::api::discovery::v1::Endpoint| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(true);
         match s.ports.as_ref().filter(|p| !p.is_empty()) {
-            None => {
-                for e in &s.endpoints {
-                    if list.len() == MAX {
-                        more = true;
-                    }
-                    if !ready(e) {
-                        continue;
-                    }
-                    if !more {
-                        list.push(e.addresses.first().cloned().unwrap_or_default());
-                    }
-                    count += 1;
-                }
-            }
+            None => s.endpoints.iter().for_each(|e| visit(e, None)),
             Some(ports) => {
-                for p in ports {
-                    if port.is_some_and(|want| p.name.as_deref().unwrap_or("") != want) {
-                        continue;
-                    }
-                    for e in &s.endpoints {
-                        if list.len() == MAX {
-                            more = true;
-                        }
-                        if !ready(e) {
-                            continue;
-                        }
-                        if !more {
-                            let addr = e.addresses.first().cloned().unwrap_or_default();
-                            let host = if addr.contains(':') { format!("[{addr}]") } else { addr };
-                            list.push(format!("{host}:{}", p.port.unwrap_or(0)));
-                        }
-                        count += 1;
-                    }
+                for p in ports.iter().filter(|p| port.is_none_or(|want| p.name.as_deref().unwrap_or("") == want)) {
+                    s.endpoints.iter().for_each(|e| visit(e, Some(p.port.unwrap_or(0))));
                 }
             }
         }
