@@ -80,6 +80,12 @@ pub struct Cluster {
     /// The environment each running container was created with (the kubelet's).
     #[serde(default)]
     pub container_env: crate::controllers::container_env::ResolvedEnv,
+    /// Each container instance's files as sessions and its main process left them.
+    #[serde(default)]
+    pub container_files: crate::controllers::container_files::ContainerFiles,
+    /// The kubelets' probe workers (results in a row, on hold).
+    #[serde(default)]
+    pub(crate) probes: crate::controllers::prober::Workers,
     /// Syncs known to change nothing until their inputs move (a cache, not state).
     #[serde(skip)]
     pub(crate) quiet: crate::controllers::quiet::Quiet,
@@ -120,6 +126,8 @@ impl Cluster {
             network: Default::default(),
             autoscaler: Default::default(),
             container_env: Default::default(),
+            container_files: Default::default(),
+            probes: Default::default(),
             quiet: Default::default(),
             redefined_seen: 0,
             node_usage: Default::default(),

@@ -148,6 +148,34 @@ pub static CATALOGUE: &[ImageRepo] = &[
         binaries: &["stress"],
         long_running: true,
     },
+    // The images of the docs' "Configure Liveness, Readiness and Startup Probes" task:
+    // busybox for `liveness-exec`, agnhost (whose `liveness` subcommand serves
+    // /healthz) for `liveness-http`, goproxy for `tcp-liveness-readiness`.
+    ImageRepo {
+        repository: "registry.k8s.io/busybox",
+        tags: &["1.27.2", "latest"],
+        size_bytes: 1_144_547,
+        port: None,
+        binaries: &["sh", "ls", "cat", "echo", "env", "hostname", "ps", "sleep", "wget", "nslookup"],
+        long_running: false,
+    },
+    ImageRepo {
+        repository: "registry.k8s.io/e2e-test-images/agnhost",
+        tags: &["2.40", "2.39", "2.45", "2.47", "2.52"],
+        size_bytes: 51_155_161,
+        // What it serves depends on its subcommand (`network::servers::server_of_container`).
+        port: None,
+        binaries: &["sh", "ls", "cat", "echo", "env", "hostname", "ps", "sleep", "agnhost"],
+        long_running: false,
+    },
+    ImageRepo {
+        repository: "registry.k8s.io/goproxy",
+        tags: &["0.1"],
+        size_bytes: 2_950_656,
+        port: Some(8080),
+        binaries: &["goproxy"],
+        long_running: true,
+    },
     // Images of the control plane and add-ons, pre-pulled on the nodes.
     ImageRepo { repository: "registry.k8s.io/kube-apiserver", tags: &["v1.34.5"], size_bytes: 30_114_327, port: None, binaries: &[], long_running: true },
     ImageRepo { repository: "registry.k8s.io/kube-controller-manager", tags: &["v1.34.5"], size_bytes: 27_646_507, port: None, binaries: &[], long_running: true },

@@ -36,6 +36,7 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
         for p in c.ports.iter_mut().flatten() {
             p.protocol.get_or_insert_with(|| "TCP".into());
         }
+        super::probes::default_container_probes(c);
     }
 }
 
@@ -157,6 +158,7 @@ pub fn validate_pod_spec(spec: Option<&PodSpec>, path: &str) -> Vec<FieldError> 
         if c.image.as_deref().unwrap_or("").trim().is_empty() {
             errs.push(FieldError { field: format!("{path}.containers[{i}].image"), detail: "Required value".into() });
         }
+        errs.extend(super::probes::container_probe_errors(c, &format!("{path}.containers[{i}]")));
     }
     errs
 }

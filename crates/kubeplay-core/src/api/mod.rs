@@ -13,6 +13,7 @@ pub mod go_values;
 pub mod hpa_defaults;
 pub mod index;
 pub mod kinds;
+pub mod probes;
 pub mod selectors;
 pub mod statefulset_defaults;
 pub mod storage_defaults;

@@ -67,6 +67,12 @@ pub enum Stage {
     },
     /// The restart back-off expired: run the container again.
     Restart { container: usize },
+    /// A probe worker's tick ([`super::kubelet_probes`]); `manual`: an extra run
+    /// that sets no next tick.
+    Probe { container: usize, kind: super::prober::ProbeKind, manual: bool },
+    /// The main process of container instance `instance` reaches its step `mark`
+    /// ([`super::process::marks`]), e.g. `rm -f /tmp/healthy` 30 s in.
+    ProcessMark { container: usize, instance: String, mark: usize },
 }
 
 /// A stage for a given pod.
@@ -140,6 +146,8 @@ fn node_is_ready(node: &Node) -> bool {
 /// Admits the pods newly bound to a ready node: the kubelet's sync of a new pod.
 pub fn reconcile(c: &mut Cluster) {
     c.container_env.prune(&c.store);
+    c.container_files.prune(&c.store);
+    c.probes.prune(&c.store);
     restart_redefined_containers(c);
     let new_pods: Vec<(ObjectKey, String, String, bool)> = c
         .store
@@ -166,6 +174,9 @@ pub fn reconcile(c: &mut Cluster) {
         c.store.modify::<Pod>(&key, |p| admit(p, now, host_ip.clone()));
         let delay = if host_network { SANDBOX_HOST_NETWORK_MS } else { SANDBOX_MS };
         c.schedule(now.plus_ms(delay), step(&key, &uid, Stage::SandboxReady));
+        if let Some(pod) = c.store.pods.get(&key).cloned() {
+            super::kubelet_probes::start_workers(c, &pod);
+        }
     }
 }
 
@@ -233,7 +244,7 @@ fn waiting(reason: &str, message: Option<String>) -> ContainerState {
     }
 }
 
-fn condition(type_: &str, ok: bool, now: SimTime, reason: Option<&str>) -> PodCondition {
+pub(super) fn condition(type_: &str, ok: bool, now: SimTime, reason: Option<&str>) -> PodCondition {
     PodCondition {
         type_: type_.into(),
         status: if ok { "True" } else { "False" }.into(),
@@ -342,9 +353,23 @@ pub fn run_step(c: &mut Cluster, step: PodStep) {
         }
         Stage::PullRetry { container, attempt } => begin_pull(c, &pod, container, attempt),
         Stage::Exited { container, code, instance } => {
-            let current = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).and_then(|cs| cs.get(container)).and_then(|cs| cs.container_id.clone());
-            if instance.is_none() || instance == current {
+            let status = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).and_then(|cs| cs.get(container));
+            let current = status.and_then(|cs| cs.container_id.clone());
+            // A run ends once: a kill and the process's own end may both be due.
+            let running = status.and_then(|cs| cs.state.as_ref()).is_some_and(|s| s.running.is_some());
+            if running && (instance.is_none() || instance == current) {
                 container_exited(c, &pod, container, code);
+            }
+        }
+        Stage::Probe { container, kind, manual } => super::kubelet_probes::run(c, &pod, container, kind, manual),
+        Stage::ProcessMark { container, instance, mark } => {
+            let Some(name) = pod.spec.as_ref().and_then(|s| s.containers.get(container)).map(|x| x.name.clone()) else { return };
+            if super::container_files::container_id(&pod, &name).as_deref() == Some(instance.as_str()) {
+                let marks = super::process::marks(&super::container_files::command_line(&pod, &name));
+                if let Some(m) = marks.get(mark) {
+                    let now = c.now();
+                    c.container_files.apply(&pod, &name, &m.effect, now);
+                }
             }
         }
         Stage::Restart { container } => {
@@ -421,7 +446,7 @@ pub fn main_process_exited(c: &mut Cluster, key: &ObjectKey, container: &str, co
     c.advance_to(now);
 }
 
-fn step_for(pod: &Pod, stage: Stage) -> TimedWork {
+pub(super) fn step_for(pod: &Pod, stage: Stage) -> TimedWork {
     step(&ObjectKey::of(&pod.metadata), pod.metadata.uid.as_deref().unwrap_or(""), stage)
 }
 
@@ -438,7 +463,7 @@ fn node_of(pod: &Pod) -> String {
     pod.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap_or_default()
 }
 
-fn kubelet_event(c: &mut Cluster, pod: &Pod, type_: &'static str, reason: &'static str, message: String) {
+pub(super) fn kubelet_event(c: &mut Cluster, pod: &Pod, type_: &'static str, reason: &'static str, message: String) {
     let now = c.now();
     let mut involved = reference_to(pod);
     involved.resource_version = None;
@@ -515,7 +540,7 @@ fn begin_pull(c: &mut Cluster, pod: &Pod, container: usize, attempt: u32) {
     }
 }
 
-fn container_status_mut(p: &mut Pod, i: usize) -> Option<&mut ContainerStatus> {
+pub(super) fn container_status_mut(p: &mut Pod, i: usize) -> Option<&mut ContainerStatus> {
     p.status.as_mut()?.container_statuses.as_mut()?.get_mut(i)
 }
 
@@ -553,6 +578,10 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
     let image_id = r.repo_digest();
     kubelet_event(c, pod, "Normal", "Created", format!("Created container: {}", ctr.name));
     kubelet_event(c, pod, "Normal", "Started", format!("Started container {}", ctr.name));
+    // A startup probe holds `started` back; a readiness probe holds `ready` back
+    // until it passes.
+    let started = ctr.startup_probe.is_none();
+    let ready = started && ctr.readiness_probe.is_none();
     c.store.modify::<Pod>(&key, |p| {
         if let Some(cs) = container_status_mut(p, i) {
             // A restarted container's previous run becomes its lastState (which
@@ -564,8 +593,8 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
                 running: Some(ContainerStateRunning { started_at: Some(now.to_k8s()) }),
                 ..Default::default()
             });
-            cs.ready = true;
-            cs.started = Some(true);
+            cs.ready = ready;
+            cs.started = Some(started);
             cs.container_id = Some(container_id.clone());
             cs.image_id = image_id.clone();
             cs.image = if r.implicit_tag || !image.contains('/') { r.canonical() } else { image.clone() };
@@ -574,8 +603,15 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
     });
     let mut command = ctr.command.clone().unwrap_or_default();
     command.extend(ctr.args.clone().unwrap_or_default());
+    for (index, mark) in super::process::marks(&command).iter().enumerate().filter(|(_, m)| m.at_ms > 0) {
+        c.schedule(now.plus_ms(mark.at_ms), step_for(pod, Stage::ProcessMark { container: i, instance: container_id.clone(), mark: index }));
+    }
+    super::kubelet_probes::container_started(c, pod, i);
     let long_running = r.resolve().is_some_and(|x| x.long_running);
-    let life = if crate::metrics::exceeds_memory_limit(&ctr) {
+    let life = if crate::network::servers::server_of_container(&ctr).is_some() {
+        // A server (also one a multi-purpose image's subcommand starts) serves on.
+        Lifetime::Forever
+    } else if crate::metrics::exceeds_memory_limit(&ctr) {
         // The stress tool allocates past the cgroup's memory limit: the kernel's
         // OOM killer ends it (SIGKILL, exit code 137) within a second or two.
         Lifetime::ExitsAfter { ms: OOM_KILL_MS, code: 137 }
@@ -663,7 +699,7 @@ fn container_exited(c: &mut Cluster, pod: &Pod, i: usize, code: i32) {
 }
 
 /// Phase and readiness follow from the container states (kubelet `getPhase`).
-fn derive_pod_status(p: &mut Pod, now: SimTime) {
+pub(super) fn derive_pod_status(p: &mut Pod, now: SimTime) {
     let policy = p.spec.as_ref().and_then(|s| s.restart_policy.clone()).unwrap_or_else(|| "Always".into());
     let Some(st) = p.status.as_mut() else { return };
     let statuses = st.container_statuses.clone().unwrap_or_default();

@@ -4,6 +4,7 @@
 
 pub mod bootstrap;
 pub mod container_env;
+pub mod container_files;
 pub mod deletion_rank;
 pub mod deployment;
 pub mod garbage_collector;
@@ -20,6 +21,9 @@ pub mod ownership;
 pub mod persistent_volumes;
 pub mod quiet;
 pub mod pod_termination;
+pub mod kubelet_probes;
+pub mod process;
+pub mod prober;
 pub mod readiness;
 pub mod replicaset;
 pub mod resources;

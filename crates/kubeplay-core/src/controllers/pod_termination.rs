@@ -85,7 +85,7 @@ pub fn reconcile(c: &mut Cluster) {
 
 /// Servers shipped as images stop on SIGTERM; a command the user gave (a shell,
 /// `sleep`) runs as PID 1 without handlers and ignores it.
-fn handles_sigterm(ctr: &k8s_openapi::api::core::v1::Container) -> bool {
+pub(crate) fn handles_sigterm(ctr: &k8s_openapi::api::core::v1::Container) -> bool {
     let has_command = ctr.command.as_ref().is_some_and(|c| !c.is_empty()) || ctr.args.as_ref().is_some_and(|a| !a.is_empty());
     let image = ctr.image.clone().unwrap_or_default();
     let long_running = ImageRef::parse(&image).resolve().is_some_and(|r| r.long_running);

@@ -337,14 +337,37 @@ fn via_ingress(c: &mut Cluster, node: &str, req: &Outgoing, trip: &mut Trip) -> 
     }
 }
 
+/// A kubelet's HTTP probe of `pod`: a GET from its node (the `cni0` address) straight
+/// to `host:port`, answered by whatever listens there. Not a request of the traffic
+/// log, but servers log it (`"kube-probe/1.34"`).
+pub fn probe_http(c: &mut Cluster, pod: &ObjectKey, host: &str, port: u16, path: &str, extra_headers: Vec<(String, String)>) -> Delivery {
+    let node = c.store.pods.get(pod).and_then(|p| p.spec.as_ref()?.node_name.clone()).unwrap_or_default();
+    let src = node_source_ip(c, &node, Some(&node));
+    let mut headers = vec![("Host".to_string(), format!("{host}:{port}")), ("User-Agent".to_string(), "kube-probe/1.34".to_string()), ("Accept".to_string(), "*/*".to_string())];
+    for (k, v) in extra_headers {
+        match headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&k)) {
+            Some(slot) => slot.1 = v,
+            None => headers.push((k, v)),
+        }
+    }
+    headers.push(("Connection".to_string(), "close".to_string()));
+    let req = Outgoing { method: "GET".into(), ip: host.to_string(), port, path: path.to_string(), headers, url: format!("http://{host}:{port}{path}"), client_ip: src.clone() };
+    let mut trip = Trip { hops: Vec::new(), answered: None };
+    to_pod(c, pod, port, &req, Some(src), &mut trip)
+}
+
+/// A kubelet's TCP probe: does a running container of `pod` listen on `port`?
+pub fn probe_tcp(c: &Cluster, pod: &ObjectKey, port: u16) -> bool {
+    c.store.pods.get(pod).is_some_and(|p| listener(p, port).is_some())
+}
+
 /// The container of `pod` listening on `port`, if it runs.
 fn listener(pod: &Pod, port: u16) -> Option<(String, Server, SimTime)> {
     let spec = pod.spec.as_ref()?;
     let statuses = pod.status.as_ref()?.container_statuses.clone().unwrap_or_default();
     for ctr in &spec.containers {
-        let image = ctr.image.clone().unwrap_or_default();
-        let Some((server, p)) = servers::server_of(&image) else { continue };
-        if p != port || ctr.command.as_ref().is_some_and(|c| !c.is_empty()) {
+        let Some((server, p)) = servers::server_of_container(ctr) else { continue };
+        if p != port {
             continue;
         }
         let running = statuses.iter().find(|s| s.name == ctr.name).and_then(|s| s.state.as_ref()?.running.as_ref()?.started_at.clone());

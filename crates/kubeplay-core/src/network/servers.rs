@@ -47,6 +47,12 @@ pub enum Server {
     /// `traefik/whoami`: echoes host, addresses and the request.
     TraefikWhoami,
     Bootcamp { v: u8 },
+    /// `agnhost liveness`: `/healthz` answers 200 for the first 10 seconds after the
+    /// server started, then 500 (the docs' `liveness-http` example).
+    AgnhostLiveness,
+    /// goproxy (elazarl/goproxy): an HTTP proxy refusing requests that are not for
+    /// another host.
+    GoProxy,
     /// Listens, but does not speak HTTP (redis, CoreDNS over TCP).
     NotHttp,
 }
@@ -63,9 +69,29 @@ pub fn server_of(image: &str) -> Option<(Server, u16)> {
         "traefik/whoami" => Server::TraefikWhoami,
         "gcr.io/google-samples/kubernetes-bootcamp" => Server::Bootcamp { v: 1 },
         "jocatalin/kubernetes-bootcamp" => Server::Bootcamp { v: if r.tag == "v2" { 2 } else { 1 } },
+        "registry.k8s.io/goproxy" => Server::GoProxy,
         _ => Server::NotHttp,
     };
     Some((server, port))
+}
+
+/// The server a container runs and its port: the image's own when the pod gives no
+/// command, or what a multi-purpose image's subcommand starts (`agnhost liveness`
+/// listens on 8080). A command or arguments of the user's own replace the server.
+pub fn server_of_container(ctr: &k8s_openapi::api::core::v1::Container) -> Option<(Server, u16)> {
+    if ctr.command.as_ref().is_some_and(|c| !c.is_empty()) {
+        return None;
+    }
+    let image = ctr.image.as_deref().unwrap_or_default();
+    let r = ImageRef::parse(image);
+    if r.resolve().is_some_and(|repo| repo.repository == "registry.k8s.io/e2e-test-images/agnhost") {
+        let sub = ctr.args.as_ref().and_then(|a| a.first()).map(String::as_str);
+        return (sub == Some("liveness")).then_some((Server::AgnhostLiveness, 8080));
+    }
+    if ctr.args.as_ref().is_some_and(|a| !a.is_empty()) {
+        return None;
+    }
+    server_of(image)
 }
 
 /// The nginx release behind each tag of the catalogue.
@@ -230,8 +256,37 @@ pub fn answer(server: &Server, req: &HttpRequest, ctx: &ServerContext) -> (HttpR
             );
             (HttpResponse { status: 200, reason: "OK", headers, body }, Some(log))
         }
+        Server::AgnhostLiveness => {
+            let up = ctx.at.millis_since(ctx.started_at);
+            let (status, reason, body) = match req.path.split('?').next().unwrap_or("") {
+                "/healthz" if up > 10_000 => (500, "Internal Server Error", format!("error: {}", go_float(up as f64 / 1000.0))),
+                "/healthz" => (200, "OK", "ok".to_string()),
+                "/started" => (200, "OK", crate::controllers::kubelet::go_duration(up)),
+                _ => (404, "Not Found", "404 page not found\n".to_string()),
+            };
+            (go_text_response(status, reason, body, date, false), None)
+        }
+        Server::GoProxy => {
+            let body = "This is a proxy server. Does not respond to non-proxy requests.\n".to_string();
+            (go_text_response(500, "Internal Server Error", body, date, true), None)
+        }
         Server::NotHttp => (HttpResponse { status: 0, reason: "", headers: Vec::new(), body: String::new() }, None),
     }
+}
+
+/// An answer of Go's net/http with a plain-text body (`http.Error` adds nosniff).
+fn go_text_response(status: u16, reason: &'static str, body: String, date: String, error: bool) -> HttpResponse {
+    let mut headers = vec![h("Content-Type", "text/plain; charset=utf-8")];
+    if error {
+        headers.push(h("X-Content-Type-Options", "nosniff"));
+    }
+    headers.extend([h("Date", date), h("Content-Length", body.len().to_string())]);
+    HttpResponse { status, reason, headers, body }
+}
+
+/// How Go's `%v` prints a float64 (shortest form that reads back).
+fn go_float(x: f64) -> String {
+    format!("{x}")
 }
 
 /// What a container prints when it starts, by image and command (the lines
@@ -299,7 +354,7 @@ pub fn startup_lines(image: &str, command: &[String], hostname: &str, pod_ip: &s
         }
         Server::TraefikWhoami => vec![format!("{t} Starting up on port {port}")],
         Server::Bootcamp { .. } => vec![format!("Kubernetes Bootcamp App Started At: {} | Running On:  {hostname} ", iso_millis(started)), String::new()],
-        Server::NotHttp => Vec::new(),
+        Server::AgnhostLiveness | Server::GoProxy | Server::NotHttp => Vec::new(),
     }
 }
 

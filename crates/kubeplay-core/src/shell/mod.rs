@@ -79,8 +79,6 @@ pub struct Shell {
     container: Option<Box<container::ContainerSession>>,
     /// `kubectl run -i` waiting for its pod: attach once the wait succeeds.
     pending_attach: Option<container::ExecRequest>,
-    /// Containers' files as sessions in them left them, by container instance.
-    container_files: BTreeMap<String, Vfs>,
 }
 
 /// The environment of a root login on a kubeadm node.
@@ -122,7 +120,6 @@ impl Shell {
             suspended: None,
             container: None,
             pending_attach: None,
-            container_files: BTreeMap::new(),
         }
     }
 

@@ -58,7 +58,7 @@ impl ImageView {
         let own: &[&'static str] = repo.map(|x| x.binaries).unwrap_or(&[]);
         let userland = if !own.contains(&"sh") {
             Userland::Scratch
-        } else if matches!(r.repository.as_str(), "busybox" | "alpine" | "polinux/stress" | "subicura/whoami") || r.tag.contains("alpine") {
+        } else if matches!(r.repository.as_str(), "busybox" | "alpine" | "polinux/stress" | "subicura/whoami" | "registry.k8s.io/busybox" | "registry.k8s.io/e2e-test-images/agnhost") || r.tag.contains("alpine") {
             Userland::Busybox
         } else {
             Userland::Debian

@@ -20,7 +20,8 @@ use crate::api::deletion::{DeleteOptions, Propagation};
 use crate::api::ObjectKey;
 use crate::output::Output;
 use crate::vfs::Vfs;
-use image_view::{container_env, container_fs, main_process, pod_hostname, ImageView};
+use crate::controllers::container_files::{instance_key, ContainerFiles};
+use image_view::{container_env, main_process, pod_hostname, ImageView};
 
 /// The shell program running in the container.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,13 +128,6 @@ fn tilde(cwd: &str) -> String {
     }
 }
 
-/// One instance of a container (its files last until it restarts): pod uid,
-/// container name, container ID.
-fn instance_key(pod: &Pod, container: &str) -> String {
-    let id = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).and_then(|cs| cs.iter().find(|c| c.name == container)).and_then(|c| c.container_id.clone()).unwrap_or_default();
-    format!("{}/{container}/{id}", pod.metadata.uid.clone().unwrap_or_default())
-}
-
 /// Why a container cannot be entered: kubectl's error lines.
 pub type EnterError = Vec<String>;
 
@@ -175,10 +169,7 @@ impl Shell {
             env.push(("TERM".into(), "xterm".into()));
         }
         let fs_key = instance_key(&pod, &req.container);
-        let fs = match self.container_files.get(&fs_key) {
-            Some(kept) => kept.clone(),
-            None => container_fs(&self.cluster, &pod, &req.container, &view),
-        };
+        let fs = ContainerFiles::current(&self.cluster, &pod, &req.container);
         let main = main_process(&pod, &req.container, &view);
         let restart_always = pod.spec.as_ref().and_then(|s| s.restart_policy.as_deref()).is_none_or(|r| r == "Always");
         let mut vars: BTreeMap<String, Var> = env.iter().map(|(k, v)| (k.clone(), Var { value: v.clone(), exported: true })).collect();
@@ -222,7 +213,7 @@ impl Shell {
         let session = *self.container.take()?;
         let node = session.node.clone();
         let files = std::mem::replace(&mut self.fs, node.fs);
-        self.container_files.insert(session.fs_key.clone(), files);
+        self.cluster.container_files.keep(session.fs_key.clone(), session.pod.clone(), files);
         self.cwd = node.cwd;
         self.vars = node.vars;
         self.aliases = node.aliases;
