@@ -10,7 +10,7 @@ use crate::shell::commands::Process;
 
 /// A POSIX basic regular expression in Rust regex syntax: `\( \) \{ \} \| \+ \?`
 /// are the operators, the bare characters are literals.
-fn from_basic(bre: &str) -> Result<String, Unmatched> {
+pub(crate) fn from_basic(bre: &str) -> Result<String, Unmatched> {
     let mut out = String::new();
     let chars: Vec<char> = bre.chars().collect();
     let mut i = 0;

@@ -12,4 +12,5 @@ pub mod getopt;
 pub mod grep;
 pub mod jq;
 pub mod text;
+pub mod sed;
 pub mod timeout;

@@ -174,6 +174,7 @@ pub const COMMANDS: &[Command] = &[
     program("tr", "/usr/bin/tr", crate::programs::text::tr),
     program("base64", "/usr/bin/base64", crate::programs::text::base64),
     program("grep", "/usr/bin/grep", crate::programs::grep::grep),
+    program("sed", "/usr/bin/sed", crate::programs::sed::sed),
     program("awk", "/usr/bin/awk", crate::programs::awk::awk),
     program("jq", "/usr/bin/jq", crate::programs::jq::jq),
     program("timeout", "/usr/bin/timeout", crate::programs::timeout::timeout),

@@ -447,7 +447,12 @@ impl Lexer {
         Ok(parts)
     }
 
+    /// A quote still open at the end: more lines may close it (bash shows `> `), unless
+    /// the input has ended.
     fn unterminated(&self, quote: char) -> ParseError {
+        if !self.at_eof {
+            return ParseError::Incomplete;
+        }
         ParseError::Syntax(format!("unexpected EOF while looking for matching `{quote}'"))
     }
 
@@ -1077,7 +1082,8 @@ mod tests {
         assert_eq!(parse("ls \\", &aliases, false), Err(ParseError::Incomplete));
         assert_eq!(parse("ls |", &aliases, true), Err(ParseError::Syntax("syntax error: unexpected end of file".into())));
         assert_eq!(words("echo a \\\nb").len(), 3);
-        assert_eq!(parse("echo 'x", &aliases, false), Err(ParseError::Syntax("unexpected EOF while looking for matching `''".into())));
+        assert_eq!(parse("echo 'x", &aliases, true), Err(ParseError::Syntax("unexpected EOF while looking for matching `''".into())));
+        assert_eq!(parse("echo 'x", &aliases, false), Err(ParseError::Incomplete), "a quote open across lines waits for more");
         assert_eq!(parse("for i in 1; do echo; done", &aliases, true), Err(ParseError::Unsupported("for".into())));
         assert_eq!(parse("done", &aliases, true), Err(ParseError::Syntax("syntax error near unexpected token `done'".into())));
     }
