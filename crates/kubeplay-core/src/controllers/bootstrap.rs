@@ -102,7 +102,7 @@ pub fn default_cluster(c: &mut Cluster) {
     }
     for (i, seed) in NODES.iter().enumerate() {
         let joined = born.plus_ms(i as i64 * 90 * SimTime::SECOND);
-        create(c, node(seed, joined));
+        create(c, node(seed, joined, c.now()));
     }
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         let cm = ConfigMap { metadata: meta(ROOT_CA_CONFIGMAP, Some(ns), born), data: Some(root_ca_data()), ..Default::default() };
@@ -184,12 +184,13 @@ pub fn add_worker(c: &mut Cluster) -> String {
     let cidr = format!("10.{}.{}.0/24", 244 + n / 256, n % 256);
     let seed = NodeSeed { name: &name, ip: &ip, cidr: &cidr, control_plane: false };
     let now = c.now();
-    create(c, node(&seed, now));
+    create(c, node(&seed, now, now));
     c.settle();
     name
 }
 
-fn node(seed: &NodeSeed, created: SimTime) -> Node {
+/// A node joined at `created`, as its kubelet last reported it by `now`.
+fn node(seed: &NodeSeed, created: SimTime, now: SimTime) -> Node {
     let mut l = vec![
         ("beta.kubernetes.io/arch", "amd64"),
         ("beta.kubernetes.io/os", "linux"),
@@ -254,7 +255,7 @@ fn node(seed: &NodeSeed, created: SimTime) -> Node {
             ]),
             allocatable: quantities(&allocatable),
             capacity: quantities(&capacity),
-            conditions: Some(super::node_lifecycle::kubelet_conditions(ready_since)),
+            conditions: Some(super::node_lifecycle::kubelet_conditions(ready_since, super::node_lifecycle::last_report(ready_since, now))),
             images: Some(images),
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),

@@ -27,6 +27,9 @@ use crate::time::SimTime;
 pub const NODE_MONITOR_GRACE_MS: i64 = 50_000;
 /// `--node-monitor-period`: how often the controller looks at heartbeats.
 pub const NODE_MONITOR_PERIOD_MS: i64 = 5_000;
+/// The kubelet's `nodeStatusReportFrequency`: with nothing changed it still posts
+/// its node status (the conditions' `lastHeartbeatTime`) every 5 minutes.
+pub const NODE_STATUS_REPORT_MS: i64 = 300_000;
 
 pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
@@ -37,6 +40,9 @@ pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub struct Machines {
     stopped: BTreeMap<String, SimTime>,
     deferred: BTreeMap<String, Vec<PodStep>>,
+    /// The earliest status report a running kubelet owes (None: not yet looked).
+    #[serde(default)]
+    next_report: Option<SimTime>,
 }
 
 impl Machines {
@@ -132,15 +138,23 @@ fn detection_time(since: SimTime) -> SimTime {
     SimTime((overdue.div_euclid(NODE_MONITOR_PERIOD_MS) + 1) * NODE_MONITOR_PERIOD_MS)
 }
 
-/// The conditions a healthy kubelet posts, all changed at `since`.
-pub fn kubelet_conditions(since: SimTime) -> Vec<NodeCondition> {
-    let t = since.to_k8s();
+/// The last status report at or before `now` of a kubelet that has reported every
+/// [`NODE_STATUS_REPORT_MS`] since `first` (`first` itself when that is later).
+pub fn last_report(first: SimTime, now: SimTime) -> SimTime {
+    let periods = now.millis_since(first).max(0) / NODE_STATUS_REPORT_MS;
+    first.plus_ms(periods * NODE_STATUS_REPORT_MS)
+}
+
+/// The conditions a healthy kubelet posts, all changed at `since` and last
+/// reported at `heartbeat`.
+pub fn kubelet_conditions(since: SimTime, heartbeat: SimTime) -> Vec<NodeCondition> {
+    let (t, beat) = (since.to_k8s(), heartbeat.to_k8s());
     let cond = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
         type_: type_.into(),
         status: status.into(),
         reason: Some(reason.into()),
         message: Some(message.into()),
-        last_heartbeat_time: Some(t.clone()),
+        last_heartbeat_time: Some(beat.clone()),
         last_transition_time: Some(t.clone()),
     };
     vec![
@@ -190,7 +204,8 @@ pub fn reconcile(c: &mut Cluster) {
     // deadlines come as wake-ups: with no node written since the last round, the
     // heartbeat pass has nothing to do.
     let since = c.quiet.advance("node-lifecycle", c.store.revision());
-    if since == 0 || c.store.nodes.index().revision() > since {
+    let report_due = c.machines.next_report.is_none_or(|t| c.now() >= t);
+    if since == 0 || c.store.nodes.index().revision() > since || report_due {
         monitor_nodes(c);
     }
     collect_orphaned_pods(c);
@@ -204,6 +219,8 @@ fn monitor_nodes(c: &mut Cluster) {
         .map(|n| (n.metadata.name.clone().unwrap_or_default(), ready_status(n).map(String::from)))
         .collect();
     let now = c.now();
+    // Recomputed below from every running kubelet's next report.
+    c.machines.next_report = Some(SimTime(i64::MAX));
     for (name, ready) in &nodes {
         match c.machines.stopped.get(name).copied() {
             Some(since) => {
@@ -215,10 +232,35 @@ fn monitor_nodes(c: &mut Cluster) {
                 }
             }
             None if ready.as_deref() != Some("True") => kubelet_posts_ready(c, name),
-            None => {}
+            None => kubelet_reports_status(c, name),
         }
         sync_condition_taints(c, name);
     }
+}
+
+/// A running kubelet's periodic status post: with nothing to change it renews the
+/// conditions' heartbeat every [`NODE_STATUS_REPORT_MS`]. Reports are background
+/// work, not timers: a headless `get -w` or the UI's step must not wait for them,
+/// so the first settle after one is due writes it, stamped with its own instant.
+fn kubelet_reports_status(c: &mut Cluster, node: &str) {
+    let now = c.now();
+    let Some(beat) = c.store.get::<Node>("", node).and_then(heartbeat) else { return };
+    let report = last_report(beat, now);
+    if report > beat {
+        c.store.modify::<Node>(&ObjectKey::new("", node), |n| {
+            for cond in n.status.get_or_insert_with(Default::default).conditions.iter_mut().flatten() {
+                cond.last_heartbeat_time = Some(report.to_k8s());
+            }
+        });
+    }
+    let next = report.plus_ms(NODE_STATUS_REPORT_MS);
+    c.machines.next_report = c.machines.next_report.map(|t| t.min(next)).or(Some(next));
+}
+
+/// When the node's kubelet last posted its Ready condition.
+fn heartbeat(node: &Node) -> Option<SimTime> {
+    let conditions = node.status.as_ref()?.conditions.as_ref()?;
+    conditions.iter().find(|c| c.type_ == "Ready")?.last_heartbeat_time.as_ref().map(SimTime::from_k8s)
 }
 
 /// The controller's verdict on a silent kubelet (`tryUpdateNodeHealth`): every
@@ -253,7 +295,7 @@ fn mark_unknown(c: &mut Cluster, node: &str) {
 fn kubelet_posts_ready(c: &mut Cluster, node: &str) {
     let now = c.now();
     c.store.modify::<Node>(&ObjectKey::new("", node), |n| {
-        n.status.get_or_insert_with(Default::default).conditions = Some(kubelet_conditions(now));
+        n.status.get_or_insert_with(Default::default).conditions = Some(kubelet_conditions(now, now));
     });
     kubelet_event(c, node, "NodeReady", format!("Node {node} status is now: NodeReady"));
     for pod in pods_on(c, node) {
