@@ -396,6 +396,15 @@ mod tests {
     }
 
     #[test]
+    fn last_report_is_the_latest_five_minute_post_not_after_now() {
+        let first = SimTime(1_000);
+        assert_eq!(last_report(first, SimTime(500)), first, "before the first post: the first");
+        assert_eq!(last_report(first, first.plus_ms(NODE_STATUS_REPORT_MS - 1)), first);
+        assert_eq!(last_report(first, first.plus_ms(NODE_STATUS_REPORT_MS)), first.plus_ms(NODE_STATUS_REPORT_MS));
+        assert_eq!(last_report(first, first.plus_ms(3 * NODE_STATUS_REPORT_MS + 7)), first.plus_ms(3 * NODE_STATUS_REPORT_MS));
+    }
+
+    #[test]
     fn detection_waits_for_grace_then_the_next_monitor_tick() {
         assert_eq!(detection_time(SimTime(0)), SimTime(55_000));
         assert_eq!(detection_time(SimTime(1_000)), SimTime(55_000));
