@@ -93,9 +93,9 @@ pub struct Cluster {
     /// their pods' specs (a cache, not state).
     #[serde(skip)]
     pub(crate) redefined_seen: u64,
-    /// The scheduler's cache of what each node's pods request (derived, not state).
+    /// The scheduler's cache: node usage, the unschedulable queue (derived, not state).
     #[serde(skip)]
-    pub(crate) node_usage: BTreeMap<String, crate::controllers::scheduler::NodeUsage>,
+    pub(crate) scheduler: crate::controllers::scheduler::Cache,
 }
 
 impl Cluster {
@@ -130,7 +130,7 @@ impl Cluster {
             probes: Default::default(),
             quiet: Default::default(),
             redefined_seen: 0,
-            node_usage: Default::default(),
+            scheduler: Default::default(),
         }
     }
 

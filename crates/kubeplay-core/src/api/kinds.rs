@@ -98,12 +98,13 @@ fn pod_facets(pod: &Pod) -> Facets<'_> {
     f
 }
 
-/// Events are found by the object they are about (the recorder's aggregation) and
-/// expire in `lastTimestamp` order.
+/// Events are found by what the recorder aggregates on (the object they are about,
+/// reason, message) and expire in `lastTimestamp` order.
 fn event_facets(event: &Event) -> Facets<'_> {
     let mut f = metadata_facets(event);
     let involved = &event.involved_object;
-    f.subject = involved.uid.as_deref().or(involved.name.as_deref());
+    let about = involved.uid.as_deref().or(involved.name.as_deref()).unwrap_or("");
+    f.subject = Some(super::index::aggregation_key(about, event.reason.as_deref().unwrap_or(""), event.message.as_deref().unwrap_or("")));
     f.time = event.last_timestamp.as_ref().map(|t| SimTime::from_k8s(t).0);
     f
 }

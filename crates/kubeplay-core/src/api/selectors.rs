@@ -99,8 +99,24 @@ pub fn from_label_selector(sel: &LabelSelector) -> Vec<Requirement> {
 
 /// Whether a structured selector selects an object with these labels.
 pub fn selects(sel: &LabelSelector, labels: Option<&BTreeMap<String, String>>) -> bool {
-    let empty = BTreeMap::new();
-    all_match(&from_label_selector(sel), labels.unwrap_or(&empty))
+    Compiled::of(sel).selects(labels)
+}
+
+/// A structured selector reduced to requirements once, for a controller that tests
+/// it against every pod it owns.
+pub struct Compiled(Vec<Requirement>);
+
+impl Compiled {
+    pub fn of(sel: &LabelSelector) -> Compiled {
+        Compiled(from_label_selector(sel))
+    }
+
+    pub fn selects(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
+        match labels {
+            Some(l) => all_match(&self.0, l),
+            None => all_match(&self.0, &BTreeMap::new()),
+        }
+    }
 }
 
 /// Whether a Service-style selector (`spec.selector`, a plain map) selects these

@@ -213,7 +213,16 @@ pub struct Store {
     /// Counts removals and deletion marks: the garbage collector and namespace
     /// controller only need to look again when it moved.
     deletions: u64,
+    /// For each object and instant events were named at (`<object>.<nanos>`), the
+    /// first suffix not known to be taken: every name between is. Forgotten when an
+    /// event goes, so names come out as probing from the instant would give them
+    /// (a cache, not state).
+    #[serde(skip)]
+    event_names: BTreeMap<(String, String, u64), u64>,
 }
+
+/// How many (object, instant) name slots [`Store::record_event`] remembers.
+const EVENT_NAME_SLOTS: usize = 4096;
 
 impl Store {
     /// The newest resourceVersion: changes whenever any object changes.
@@ -376,6 +385,9 @@ impl Store {
     pub fn remove<K: ApiKind>(&mut self, key: &ObjectKey) -> Option<K> {
         let rv = self.resource_version + 1;
         let removed = K::table_mut(self).take(key, rv);
+        if K::KIND == "Event" {
+            self.event_names.clear();
+        }
         if removed.is_some() {
             self.resource_version = rv;
             self.deletions += 1;
@@ -402,6 +414,7 @@ impl Store {
         }
         self.resource_version += 1;
         let rv = self.resource_version;
+        self.event_names.clear();
         for key in expired {
             self.events.take(&key, rv);
         }
@@ -412,7 +425,8 @@ impl Store {
     /// `lastTimestamp` instead of adding a row.
     pub fn record_event(&mut self, now: SimTime, ev: NewEvent) {
         let ns = ev.involved.namespace.clone().unwrap_or_else(|| "default".to_string());
-        let subject = ev.involved.uid.as_deref().or(ev.involved.name.as_deref()).unwrap_or("");
+        let about = ev.involved.uid.as_deref().or(ev.involved.name.as_deref()).unwrap_or("");
+        let subject = super::index::aggregation_key(about, ev.reason, &ev.message);
         let existing = self.events.resolve(self.events.index.about(subject)).find(|e| {
             e.metadata.namespace.as_deref() == Some(ns.as_str())
                 && e.involved_object.uid == ev.involved.uid
@@ -431,10 +445,16 @@ impl Store {
         }
         // Event names are `<object>.<unix nanos in hex>`, unique per object and instant.
         let base = ev.involved.name.clone().unwrap_or_default();
-        let mut nanos = now.0.max(0) as u64 * 1_000_000;
+        let first = now.0.max(0) as u64 * 1_000_000;
+        let slot = (ns.clone(), base.clone(), first);
+        let mut nanos = self.event_names.get(&slot).copied().unwrap_or(first);
         while self.events.get(&ObjectKey::new(&ns, &format!("{base}.{nanos:x}"))).is_some() {
             nanos += 1;
         }
+        if self.event_names.len() >= EVENT_NAME_SLOTS {
+            self.event_names.clear();
+        }
+        self.event_names.insert(slot, nanos + 1);
         let event = Event {
             metadata: ObjectMeta {
                 name: Some(format!("{base}.{nanos:x}")),

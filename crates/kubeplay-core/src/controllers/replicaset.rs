@@ -17,7 +17,7 @@ use super::deletion_rank::pods_to_delete;
 use super::quiet;
 use super::ownership::{controller_of, controller_ref, pod_from_template};
 use super::readiness::{available_at, is_active, is_available, is_ready};
-use crate::api::selectors::selects;
+use crate::api::selectors::Compiled;
 use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::{ObjectKey, Table};
@@ -67,12 +67,12 @@ fn plan(rs: &ReplicaSet, pods: &Table<Pod>, siblings: &Table<ReplicaSet>, now: S
     let uid = rs.metadata.uid.as_deref()?;
     let namespace = rs.metadata.namespace.as_deref().unwrap_or("");
     let deleting = rs.metadata.deletion_timestamp.is_some();
-    let labels_of = |p: &Pod| p.metadata.labels.clone();
+    let selector = Compiled::of(&spec.selector);
     // claimPods: keep owned pods that still match, release the others, adopt orphans.
     let mut mine: Vec<&Pod> = Vec::new();
     let mut release = Vec::new();
     for p in pods.controlled_by(uid).filter(|p| is_active(p)) {
-        if selects(&spec.selector, p.metadata.labels.as_ref()) {
+        if selector.selects(p.metadata.labels.as_ref()) {
             mine.push(p);
         } else if !deleting {
             release.push(ObjectKey::of(&p.metadata));
@@ -81,7 +81,7 @@ fn plan(rs: &ReplicaSet, pods: &Table<Pod>, siblings: &Table<ReplicaSet>, now: S
     let mut adopt = Vec::new();
     if !deleting {
         for p in pods.orphans(namespace).filter(|p| is_active(p)) {
-            if selects(&spec.selector, labels_of(p).as_ref()) {
+            if selector.selects(p.metadata.labels.as_ref()) {
                 adopt.push(ObjectKey::of(&p.metadata));
                 mine.push(p);
             }

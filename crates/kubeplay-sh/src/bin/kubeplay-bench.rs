@@ -82,12 +82,37 @@ fn scale(pods: usize) {
     );
 }
 
+/// What the page lives through (`tests/e2e/bench.mjs --frames`): the default cluster
+/// (two workers), one `kubectl create deployment` of `pods` replicas — the command
+/// with its settle — then the first simulated seconds of the kubelets' timed work.
+fn one_deployment(pods: usize) {
+    let mut shell = Shell::new(ClusterConfig::default());
+    let t = Instant::now();
+    shell.execute(&format!("kubectl create deployment bench --image nginx --replicas {pods}"));
+    let create_ms = t.elapsed().as_secs_f64() * 1e3;
+    let mut worst: f64 = 0.0;
+    let t = Instant::now();
+    for _ in 0..100 {
+        let s = Instant::now();
+        shell.cluster.advance_by(100);
+        worst = worst.max(s.elapsed().as_secs_f64() * 1e3);
+    }
+    let run_ms = t.elapsed().as_secs_f64() * 1e3;
+    println!("one deployment of {pods:>5} pods (2 workers): create {create_ms:>8.1} ms; next 10 sim s in 100 ms ticks {run_ms:>8.1} ms, worst tick {worst:>8.1} ms");
+}
+
 fn main() {
     let max_pods = std::env::args()
         .skip_while(|a| a != "--max-pods")
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(30_000);
+    for pods in [30, 300, 3_000] {
+        one_deployment(pods);
+    }
+    if std::env::args().any(|a| a == "--ui-only") {
+        return;
+    }
     let t = Instant::now();
     let mut shell = Shell::new(ClusterConfig::default());
     println!("cluster start (default cluster):        {:>9.0} µs", t.elapsed().as_secs_f64() * 1e6);
