@@ -50,6 +50,13 @@ pub enum Foreground {
     Logs(crate::kubectl::logs::LogFollow),
     /// `kubectl port-forward`: listening until Ctrl+C or the pod goes away.
     PortForward(crate::kubectl::port_forward::PortForward),
+    /// `kubectl edit`: its loop, which the terminal's shell runs (it launches the
+    /// editor); never polled.
+    Edit(Box<crate::kubectl::edit::EditSession>),
+    /// An editor (`vi`, `nano`, or the one `kubectl edit` opened) waiting for the
+    /// person at the terminal: the page shows it, the headless shell feeds it lines;
+    /// it ends through `Shell::close_editor`, never by polling.
+    Editor(crate::editor::EditorRequest),
     /// `timeout DURATION CMD`: the command, ended with status 124 at `until`.
     Timeout { inner: Box<Foreground>, until: SimTime },
 }
@@ -83,7 +90,8 @@ impl Foreground {
             Foreground::Drain(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::Wait(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::RolloutStatus(w) => progress.exit = w.poll(cluster, &mut progress.out),
-            Foreground::Exec(_) | Foreground::Copy(_) => progress.exit = Some(0),
+            Foreground::Exec(_) | Foreground::Copy(_) | Foreground::Edit(_) => progress.exit = Some(0),
+            Foreground::Editor(_) => {}
             Foreground::Attach(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::Logs(follow) => progress.exit = follow.poll(cluster, &mut progress.out),
             Foreground::PortForward(pf) => progress.exit = pf.poll(cluster, &mut progress.out),
@@ -105,7 +113,7 @@ impl Foreground {
             Foreground::Drain(wait) => wait.deadline(),
             Foreground::Wait(wait) => wait.deadline(),
             Foreground::RolloutStatus(w) => w.deadline(),
-            Foreground::Exec(_) | Foreground::Copy(_) => SimTime::default(),
+            Foreground::Exec(_) | Foreground::Copy(_) | Foreground::Edit(_) | Foreground::Editor(_) => SimTime::default(),
             Foreground::Attach(wait) => wait.deadline,
             Foreground::Logs(f) => f.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
             Foreground::PortForward(pf) => pf.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
@@ -116,6 +124,10 @@ impl Foreground {
     /// Runs the clock until the command finishes, as the headless shell does: from
     /// one due timer to the next, polling after each. Returns the exit status.
     pub fn run_to_end(mut self, cluster: &mut Cluster, mut emit: impl FnMut(&Output)) -> i32 {
+        if matches!(self, Foreground::Editor(_)) {
+            // Only the person at the editor ends it; the caller feeds it instead.
+            return 0;
+        }
         loop {
             let p = self.poll(cluster);
             emit(&p.out);

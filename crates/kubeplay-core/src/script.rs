@@ -52,6 +52,8 @@ fn finish(shell: &mut Shell, mut result: CommandOutput, emit: &mut impl FnMut(St
                 shell.cluster.advance_by(ms);
                 result = shell.resume();
             }
+            // An editor reads the lines that follow (vi's line mode) until it closes.
+            Some(Effect::Foreground(crate::foreground::Foreground::Editor(_))) => return,
             Some(Effect::Foreground(fg)) => {
                 let code = fg.run_to_end(&mut shell.cluster, |out| {
                     for l in &out.lines {

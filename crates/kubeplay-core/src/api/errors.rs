@@ -46,6 +46,11 @@ impl ApiError {
         ApiError { reason: Reason::Forbidden, message: format!("{resource} \"{name}\" is forbidden: {why}"), invalid: None }
     }
 
+    /// A request the server could not decode (strict decoding's unknown fields).
+    pub fn bad_request(message: String) -> ApiError {
+        ApiError { reason: Reason::BadRequest, message, invalid: None }
+    }
+
     /// `<resource>[.<group>] "<name>" not found`
     pub fn not_found(resource: &str, name: &str) -> ApiError {
         ApiError {

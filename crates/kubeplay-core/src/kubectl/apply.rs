@@ -201,15 +201,7 @@ pub fn write<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster
         }
         (Write::Replace, None) => Err(wrap(ApiError::not_found(&K::qualified_resource(), &name), "replacing", src)),
         (Write::Replace, Some(live)) => {
-            let mut v = doc.value.clone();
-            if let Some(status) = to_json(&live).get("status") {
-                v["status"] = status.clone();
-            }
-            let mut obj: K = decode(&v).map_err(|e| format!("Error from server (BadRequest): error when replacing \"{src}\": {e}"))?;
-            redefault(c, &mut obj);
-            obj.validate_update(&live).map_err(|e| wrap(e, "replacing", src))?;
-            obj.prepare_for_update(&live);
-            let changed = c.store.update(obj).map_err(|e| wrap(e, "replacing", src))?;
+            let changed = update_live(c, &doc.value, &live).map_err(|e| wrap(e, "replacing", src))?;
             Ok(Written::Replaced { changed })
         }
         (Write::Apply, Some(live)) => {
@@ -235,6 +227,21 @@ pub fn write<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster
             Ok(if changed { Written::Configured { warning } } else { Written::Unchanged })
         }
     }
+}
+
+/// An update of `live` to `value` as the API server handles a PUT: the status kept,
+/// strict decoding (a BadRequest), defaults, `ValidateUpdate`, `PrepareForUpdate`,
+/// then the write. Says whether anything changed. `replace` and `edit` go through it.
+pub fn update_live<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster, value: &Value, live: &K) -> Result<bool, ApiError> {
+    let mut v = value.clone();
+    if let Some(status) = to_json(live).get("status") {
+        v["status"] = status.clone();
+    }
+    let mut obj: K = decode(&v).map_err(ApiError::bad_request)?;
+    redefault(c, &mut obj);
+    obj.validate_update(live)?;
+    obj.prepare_for_update(live);
+    c.store.update(obj)
 }
 
 /// Server-side defaulting of an updated object; every kind's defaults except a

@@ -13,6 +13,7 @@ pub mod config;
 pub mod create;
 mod create_deployment;
 mod delete;
+pub mod edit;
 pub mod drain;
 mod explain;
 pub mod hints;
@@ -134,6 +135,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "apply" | "replace" => return apply::run(cluster, verb, &rest, io, out),
         "create" => return create::run(cluster, &rest, io, out),
         "patch" => return patch::run(cluster, &rest, io, out),
+        "edit" => return edit::run(cluster, &rest, io, out),
         "label" => return metadata_edit::run(cluster, metadata_edit::Field::Labels, &rest, io, out),
         "annotate" => return metadata_edit::run(cluster, metadata_edit::Field::Annotations, &rest, io, out),
         "get" => return get::run(cluster, &rest, io, out),

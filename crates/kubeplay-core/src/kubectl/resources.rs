@@ -59,6 +59,9 @@ pub struct ResourceType {
     pub delete: fn(&mut Cluster, &str, &str, DeleteOptions) -> Result<Deleted, ApiError>,
     /// Writes a manifest's object (`create -f`, `apply -f`, `replace -f`).
     pub write: fn(&mut Cluster, &Document, Write) -> Result<Written, String>,
+    /// Updates the object `namespace/name` to a full new JSON through the API's
+    /// update path, with the error as the API gives it (`edit` shows the causes).
+    pub update: fn(&mut Cluster, &str, &str, &serde_json::Value) -> Result<bool, ApiError>,
 }
 
 impl ResourceType {
@@ -125,6 +128,11 @@ fn write_kind<K: Printable + Admit + PartialEq + serde::de::DeserializeOwned>(c:
     super::apply::write::<K>(c, doc, how)
 }
 
+fn update_kind<K: Printable + Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster, ns: &str, name: &str, value: &serde_json::Value) -> Result<bool, ApiError> {
+    let live = c.store.get::<K>(ns, name).cloned().ok_or_else(|| ApiError::not_found(&K::qualified_resource(), name))?;
+    super::apply::update_live(c, value, &live)
+}
+
 fn write_none(_: &mut Cluster, doc: &Document, _: Write) -> Result<Written, String> {
     Err(format!("error: kubeplay does not simulate {} objects yet", doc.rt.kind))
 }
@@ -149,6 +157,7 @@ macro_rules! stored {
             get: get_kind::<$ty>,
             delete: delete_kind::<$ty>,
             write: write_kind::<$ty>,
+            update: update_kind::<$ty>,
         }
     };
 }
@@ -171,6 +180,7 @@ macro_rules! known {
             get: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
             delete: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
             write: write_none,
+            update: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
         }
     };
 }

@@ -7,6 +7,7 @@
 //! ‘x’ (mkdir, head, sort, sleep), `quoteaf()` gives 'x' (rm, touch, ls, cp, mv).
 
 pub mod awk;
+pub mod editors;
 pub mod files;
 pub mod getopt;
 pub mod grep;

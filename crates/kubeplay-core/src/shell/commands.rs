@@ -175,6 +175,9 @@ pub const COMMANDS: &[Command] = &[
     program("base64", "/usr/bin/base64", crate::programs::text::base64),
     program("grep", "/usr/bin/grep", crate::programs::grep::grep),
     program("sed", "/usr/bin/sed", crate::programs::sed::sed),
+    program("vi", "/usr/bin/vi", crate::programs::editors::vi),
+    program("vim", "/usr/bin/vim", crate::programs::editors::vim),
+    program("nano", "/usr/bin/nano", crate::programs::editors::nano),
     program("awk", "/usr/bin/awk", crate::programs::awk::awk),
     program("jq", "/usr/bin/jq", crate::programs::jq::jq),
     program("timeout", "/usr/bin/timeout", crate::programs::timeout::timeout),
@@ -217,6 +220,10 @@ fn kubectl(p: &mut Process, args: &[String]) -> i32 {
             let code = sh.copy(&req, &mut out);
             p.print_output(&out);
             return code;
+        }
+        Some(crate::foreground::Foreground::Edit(session)) => {
+            p.print_output(&out);
+            return super::editing::run_kubectl_edit(p, *session);
         }
         Some(crate::foreground::Foreground::Attach(wait)) => {
             sh.pending_attach = Some(wait.request.clone());

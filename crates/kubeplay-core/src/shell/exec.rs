@@ -56,7 +56,7 @@ impl Sink {
     }
 
     /// Lines as the terminal shows them; a last line without newline still counts.
-    fn into_lines(self) -> Vec<OutputLine> {
+    pub(super) fn into_lines(self) -> Vec<OutputLine> {
         let mut lines = Vec::new();
         let mut current: Option<(Stream, String)> = None;
         for (stream, text) in self.chunks {

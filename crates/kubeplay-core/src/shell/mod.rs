@@ -10,6 +10,7 @@ pub mod builtins;
 pub mod commands;
 pub mod complete;
 pub mod container;
+mod editing;
 mod exec;
 mod expand;
 pub mod syntax;
@@ -79,6 +80,8 @@ pub struct Shell {
     container: Option<Box<container::ContainerSession>>,
     /// `kubectl run -i` waiting for its pod: attach once the wait succeeds.
     pending_attach: Option<container::ExecRequest>,
+    /// An editor open on a file (`vi`, `kubectl edit`): the command waits for it.
+    editor: Option<crate::editor::OpenEditor>,
 }
 
 /// The environment of a root login on a kubeadm node.
@@ -120,6 +123,7 @@ impl Shell {
             suspended: None,
             container: None,
             pending_attach: None,
+            editor: None,
         }
     }
 
@@ -142,12 +146,15 @@ impl Shell {
 
     /// True while a command is open and more lines are expected (`> ` prompt).
     pub fn needs_more_input(&self) -> bool {
-        !self.pending_input.is_empty()
+        !self.pending_input.is_empty() || self.editor.is_some()
     }
 
     /// Feeds one line as typed or pasted. Returns `None` while the command it belongs
     /// to is incomplete (a here-document before its delimiter, a trailing `|`).
     pub fn feed(&mut self, line: &str) -> Option<CommandOutput> {
+        if self.editor.is_some() {
+            return self.editor_line(line);
+        }
         let mut text = std::mem::take(&mut self.pending_input);
         if !text.is_empty() {
             text.push('\n');
@@ -165,6 +172,9 @@ impl Shell {
     /// The input ended (Ctrl+D, end of a script) while a command was open: runs it as
     /// bash does at end of file (an open here-document ends there, with a warning).
     pub fn end_of_input(&mut self) -> CommandOutput {
+        if self.editor.is_some() {
+            return self.close_editor(None);
+        }
         let text = std::mem::take(&mut self.pending_input);
         self.execute(&text)
     }
@@ -174,6 +184,7 @@ impl Shell {
         self.pending_input.clear();
         self.suspended = None;
         self.pending_attach = None;
+        self.editor = None;
         self.last_status = 130;
     }
 
