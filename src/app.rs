@@ -58,6 +58,7 @@ fn legend(t: &Texts) -> Html {
     html! {
         <ul class="legend" aria-label={t.legend}>
             <li class="ready">{t.legend_ready}</li>
+            <li class="not-ready">{t.legend_not_ready}</li>
             <li class="starting">{t.legend_starting}</li>
             <li class="failing">{t.legend_failing}</li>
             <li class="terminating">{t.legend_terminating}</li>

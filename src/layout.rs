@@ -79,13 +79,13 @@ pub struct GroupBox<'a> {
     pub namespace: &'a str,
     pub pods: Vec<&'a PodView>,
     /// Pods per health, in [`HEALTH_ORDER`].
-    pub counts: [usize; 5],
+    pub counts: [usize; 6],
     pub rect: Rect,
     pub name_chars: usize,
 }
 
 /// The order health counts are kept and drawn in.
-pub const HEALTH_ORDER: [Health; 5] = [Health::Ready, Health::Starting, Health::Failing, Health::Terminating, Health::Completed];
+pub const HEALTH_ORDER: [Health; 6] = [Health::Ready, Health::NotReady, Health::Starting, Health::Failing, Health::Terminating, Health::Completed];
 
 /// A process box in a node's header (`kube-apiserver`, `kubelet`).
 #[derive(Clone, Debug, PartialEq)]
@@ -222,7 +222,7 @@ fn groups<'a>(pods: &[&'a PodView], x: f64, y: f64, w: f64) -> (Vec<GroupBox<'a>
         .into_iter()
         .zip(rects)
         .map(|((owner, namespace, pods), rect)| {
-            let mut counts = [0; 5];
+            let mut counts = [0; 6];
             for p in &pods {
                 counts[HEALTH_ORDER.iter().position(|h| *h == p.health).unwrap_or(0)] += 1;
             }

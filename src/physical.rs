@@ -32,6 +32,7 @@ pub struct Props {
 pub fn health_class(h: Health) -> &'static str {
     match h {
         Health::Ready => "ready",
+        Health::NotReady => "not-ready",
         Health::Starting => "starting",
         Health::Failing => "failing",
         Health::Terminating => "terminating",

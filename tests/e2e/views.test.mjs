@@ -455,6 +455,24 @@ test('physical: restarts and IP on hover, pods of one owner framed together', as
   assert(frames >= 1, 'web\'s pods sharing a node are framed together');
 });
 
+test('physical and logical: a running pod whose readiness probe fails is drawn as not ready, apart from starting', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unready' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 2 } }] } };
+  const at = await pg.run(`echo '${JSON.stringify(pod)}' | kubectl apply -f -`);
+  await pg.waitForLine('pod/unready created', { after: at });
+  await page.locator('button.speed[data-speed="20"]').click();
+  const chip = page.locator(`${phys} g.pod[data-pod="unready"]`);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.classList.contains('not-ready'), `${phys} g.pod[data-pod="unready"]`, { timeout: 30_000 });
+  assertEqual(await chip.getAttribute('data-status'), 'Running', 'the pod runs');
+  const cls = await chip.getAttribute('class');
+  assert(!cls.includes('starting') && !cls.includes(' ready'), `drawn neither starting nor ready: ${cls}`);
+  assert((await chip.locator('text.pod-status').textContent()).includes('0/1'), 'its status line says 0/1');
+  assert((await page.locator('.legend li.not-ready').count()) === 1, 'the legend names the colour');
+  await page.locator('#tab-logical').click();
+  await page.locator('#logical-view .pod-pill.not-ready').first().waitFor({ timeout: 10_000 });
+});
+
 /** Pods drawn under a ReplicaSet in the logical view, by status. */
 function rsPods(page, rs) {
   return page.$$eval(`#logical-view .owner[data-kind="ReplicaSet"][data-name="${rs}"] .pod-pill`, (els) => els.map((e) => e.getAttribute('data-status')));

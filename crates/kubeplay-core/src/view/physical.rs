@@ -28,6 +28,9 @@ pub struct PodView {
 pub enum Health {
     Ready,
     Starting,
+    /// Running, but a container is not ready (its readiness probe has not passed):
+    /// no Service sends it traffic.
+    NotReady,
     Failing,
     Terminating,
     Completed,
@@ -94,6 +97,8 @@ pub(super) fn pod_view(p: &Pod) -> PodView {
     let s = pod_summary(p);
     let health = match s.status.as_str() {
         "Running" if s.ready == s.total => Health::Ready,
+        // Every container started, one is not ready: a readiness probe holds it back.
+        "Running" if all_running(p) => Health::NotReady,
         "Completed" | "Succeeded" => Health::Completed,
         "Terminating" => Health::Terminating,
         "Pending" | "ContainerCreating" | "PodInitializing" | "Running" => Health::Starting,
@@ -111,6 +116,13 @@ pub(super) fn pod_view(p: &Pod) -> PodView {
         ip: p.status.as_ref().and_then(|s| s.pod_ip.clone()),
         health,
     }
+}
+
+/// Every container of the pod is running (so a pod that is not ready waits on a
+/// probe, not on a container still being created).
+fn all_running(p: &Pod) -> bool {
+    let statuses = p.status.as_ref().and_then(|s| s.container_statuses.as_deref()).unwrap_or(&[]);
+    !statuses.is_empty() && statuses.iter().all(|cs| cs.state.as_ref().is_some_and(|s| s.running.is_some()))
 }
 
 /// The node's conditions as a learner reads them: readiness first, then cordoning,

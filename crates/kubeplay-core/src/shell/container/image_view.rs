@@ -32,14 +32,14 @@ pub enum Userland {
 const BUSYBOX_APPLETS: &[&str] = &[
     "sh", "ash", "ls", "cat", "echo", "env", "hostname", "ps", "sleep", "wget", "nslookup", "head", "tail", "wc",
     "sort", "uniq", "cut", "tr", "base64", "grep", "awk", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "tee", "date",
-    "whoami", "pwd", "true", "false", "printf", "clear", "timeout", "tar",
+    "whoami", "pwd", "true", "false", "printf", "clear", "timeout", "tar", "test", "[",
 ];
 
 /// Debian bookworm's essential packages (coreutils, grep, mawk, hostname, ncurses-bin).
 const DEBIAN_PROGRAMS: &[&str] = &[
     "sh", "ls", "cat", "echo", "env", "hostname", "sleep", "head", "tail", "wc", "sort", "uniq", "cut", "tr", "base64",
     "grep", "awk", "mkdir", "rm", "rmdir", "touch", "cp", "mv", "tee", "date", "whoami", "pwd", "true", "false",
-    "printf", "clear", "timeout", "tar",
+    "printf", "clear", "timeout", "tar", "test", "[",
 ];
 
 /// The container's image and what its userland is.
