@@ -64,6 +64,10 @@ pub enum Stage {
         code: i32,
         #[serde(default)]
         instance: Option<String>,
+        /// The kubelet killed it to restart it (a failed liveness/startup probe):
+        /// restarted unless the policy is `Never`, whatever the exit code.
+        #[serde(default)]
+        to_restart: bool,
     },
     /// The restart back-off expired: run the container again.
     Restart { container: usize },
@@ -352,13 +356,13 @@ pub fn run_step(c: &mut Cluster, step: PodStep) {
             c.schedule(now.plus_ms(backoff_ms(attempt)), step_for(&pod, Stage::PullRetry { container, attempt: attempt + 1 }));
         }
         Stage::PullRetry { container, attempt } => begin_pull(c, &pod, container, attempt),
-        Stage::Exited { container, code, instance } => {
+        Stage::Exited { container, code, instance, to_restart } => {
             let status = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).and_then(|cs| cs.get(container));
             let current = status.and_then(|cs| cs.container_id.clone());
             // A run ends once: a kill and the process's own end may both be due.
             let running = status.and_then(|cs| cs.state.as_ref()).is_some_and(|s| s.running.is_some());
             if running && (instance.is_none() || instance == current) {
-                container_exited(c, &pod, container, code);
+                container_exited(c, &pod, container, code, to_restart);
             }
         }
         Stage::Probe { container, kind, manual } => super::kubelet_probes::run(c, &pod, container, kind, manual),
@@ -406,7 +410,7 @@ pub fn kill_container(c: &mut Cluster, key: &ObjectKey, container: Option<&str>)
         return Err(format!("container {name} in pod {} is not running", key.name));
     }
     let now = c.now();
-    c.schedule(now, step_for(&pod, Stage::Exited { container: index, code: 137, instance: None }));
+    c.schedule(now, step_for(&pod, Stage::Exited { container: index, code: 137, instance: None, to_restart: false }));
     Ok(name)
 }
 
@@ -442,7 +446,7 @@ pub fn main_process_exited(c: &mut Cluster, key: &ObjectKey, container: &str, co
     let Some(pod) = c.store.pods.get(key).cloned() else { return };
     let Some(i) = pod.spec.as_ref().and_then(|s| s.containers.iter().position(|x| x.name == container)) else { return };
     let now = c.now();
-    c.schedule(now, step_for(&pod, Stage::Exited { container: i, code, instance: None }));
+    c.schedule(now, step_for(&pod, Stage::Exited { container: i, code, instance: None, to_restart: false }));
     c.advance_to(now);
 }
 
@@ -625,7 +629,7 @@ fn start_container(c: &mut Cluster, pod: &Pod, i: usize) {
         lifetime(long_running, &command)
     };
     if let Lifetime::ExitsAfter { ms, code } = life {
-        c.schedule(now.plus_ms(ms), step_for(pod, Stage::Exited { container: i, code, instance: Some(container_id.clone()) }));
+        c.schedule(now.plus_ms(ms), step_for(pod, Stage::Exited { container: i, code, instance: Some(container_id.clone()), to_restart: false }));
     }
     if let Some(url) = crate::network::traffic::request_loop_url(&command) {
         // The loop's requests go through the cluster network like any other: DNS,
@@ -661,13 +665,13 @@ pub fn mark_terminated(cs: &mut ContainerStatus, code: i32, reason: &str, now: S
     cs.started = Some(false);
 }
 
-fn container_exited(c: &mut Cluster, pod: &Pod, i: usize, code: i32) {
+fn container_exited(c: &mut Cluster, pod: &Pod, i: usize, code: i32, to_restart: bool) {
     let key = ObjectKey::of(&pod.metadata);
     let now = c.now();
     let policy = pod.spec.as_ref().and_then(|s| s.restart_policy.clone()).unwrap_or_else(|| "Always".into());
     let restarts = pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).and_then(|cs| cs.get(i)).map(|cs| cs.restart_count).unwrap_or(0);
     let name = pod.spec.as_ref().and_then(|s| s.containers.get(i)).map(|c| c.name.clone()).unwrap_or_default();
-    let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
+    let restart = policy == "Always" || (policy == "OnFailure" && (code != 0 || to_restart));
     let oom = code == 137 && pod.spec.as_ref().and_then(|s| s.containers.get(i)).is_some_and(crate::metrics::exceeds_memory_limit);
     c.store.modify::<Pod>(&key, |p| {
         if let Some(cs) = container_status_mut(p, i) {

@@ -113,7 +113,7 @@ fn kill(c: &mut Cluster, pod: &Pod, i: usize, kind: ProbeKind) {
     };
     let instance = super::container_files::container_id(pod, &ctr.name);
     let at = c.now().plus_ms(after_ms);
-    c.schedule(at, step_for(pod, Stage::Exited { container: i, code, instance }));
+    c.schedule(at, step_for(pod, Stage::Exited { container: i, code, instance, to_restart: restarts }));
 }
 
 /// How a server's process ends on SIGTERM: Go programs running as PID 1 exit with

@@ -149,16 +149,7 @@ pub fn apply(fs: &mut Vfs, effect: &Effect) {
                 let _ = fs.remove_file(p);
             }
         }
-        Effect::Mkdir(p) => {
-            let mut at = String::new();
-            for seg in p.split('/').filter(|s| !s.is_empty()) {
-                at.push('/');
-                at.push_str(seg);
-                if !fs.is_dir(&at) {
-                    let _ = fs.mkdir(&at);
-                }
-            }
-        }
+        Effect::Mkdir(p) => crate::shell::container::image_view::mkdir_p(fs, p),
     }
 }
 

@@ -221,7 +221,7 @@ fn root_dirs(userland: Userland) -> &'static [&'static str] {
 }
 
 /// Creates `abs` and its missing parents.
-fn mkdir_p(fs: &mut Vfs, abs: &str) {
+pub(crate) fn mkdir_p(fs: &mut Vfs, abs: &str) {
     let mut path = String::new();
     for part in abs.split('/').filter(|p| !p.is_empty()) {
         path.push('/');
