@@ -208,17 +208,16 @@ pub fn tick(c: &mut Cluster, pod: &Pod, i: usize, kind: ProbeKind) -> Tick {
     out
 }
 
-/// The port a probe names: a number, or a container port's name.
+/// The port a probe names (`probe.ResolveContainerPort`): a number, a container
+/// port's name, or as a last resort a number written as a string — which is where
+/// an unknown name fails, with `strconv.Atoi`'s words.
 fn resolve_port(port: &IntOrString, ctr: &Container) -> Result<u16, String> {
     match port {
         IntOrString::Int(n) => u16::try_from(*n).map_err(|_| format!("invalid port number: {n}")),
-        IntOrString::String(name) => ctr
-            .ports
-            .iter()
-            .flatten()
-            .find(|p| p.name.as_deref() == Some(name.as_str()))
-            .and_then(|p| u16::try_from(p.container_port).ok())
-            .ok_or_else(|| format!("couldn't find port: {name} in container {}", ctr.name)),
+        IntOrString::String(name) => match ctr.ports.iter().flatten().find(|p| p.name.as_deref() == Some(name.as_str())) {
+            Some(p) => u16::try_from(p.container_port).map_err(|_| format!("invalid port number: {}", p.container_port)),
+            None => name.parse::<u16>().map_err(|_| format!("strconv.Atoi: parsing {name:?}: invalid syntax")),
+        },
     }
 }
 
@@ -308,6 +307,15 @@ mod tests {
         assert_eq!(w.record(ProbeKind::Liveness, Verdict::Failure, &p), Some(Transition::Kill));
         assert!(w.on_hold);
         assert_eq!(w.run, 0);
+    }
+
+    #[test]
+    fn ports_by_number_or_name() {
+        let ctr = Container { name: "web".into(), ports: Some(vec![k8s_openapi::api::core::v1::ContainerPort { name: Some("http".into()), container_port: 80, ..Default::default() }]), ..Default::default() };
+        assert_eq!(resolve_port(&IntOrString::Int(8080), &ctr), Ok(8080));
+        assert_eq!(resolve_port(&IntOrString::String("http".into()), &ctr), Ok(80));
+        assert_eq!(resolve_port(&IntOrString::String("8080".into()), &ctr), Ok(8080));
+        assert_eq!(resolve_port(&IntOrString::String("metrics".into()), &ctr), Err("strconv.Atoi: parsing \"metrics\": invalid syntax".into()));
     }
 
     #[test]
