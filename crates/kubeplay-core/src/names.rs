@@ -78,6 +78,20 @@ impl SimRng {
     }
 }
 
+/// A UUIDv4-shaped uid drawn from its own stream seeded by `key` (FNV-64a of
+/// it), leaving the cluster's stream alone. For objects added to the model
+/// after sessions and transcripts were recorded (ControllerRevisions): drawing
+/// their uids from the shared stream would re-deal every later random choice
+/// (scheduling tie-breaks, name suffixes) of every existing session.
+pub fn side_uuid(key: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in key.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    SimRng::seeded(h).uuid()
+}
+
 /// `generateName` + 5 random characters; the base is cut to 58 characters first
 /// (apiserver storage/names `SimpleNameGenerator`).
 pub fn generate_name(base: &str, rng: &mut SimRng) -> String {

@@ -4,6 +4,7 @@
 //! `apply -f`, from a controller — goes through [`Admit`], so an object a
 //! controller makes looks exactly like one the API server would have stored.
 
+use k8s_openapi::api::apps::v1::ControllerRevision;
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
@@ -61,9 +62,22 @@ pub trait Admit: ApiKind {
         Ok(())
     }
 
-    /// The registry strategy's `PrepareForUpdate`: e.g. a changed spec bumps
-    /// `metadata.generation`, which controllers echo as `status.observedGeneration`.
-    fn prepare_for_update(&mut self, _old: &Self) {}
+    /// The registry strategy's `PrepareForUpdate`, run after the server has put
+    /// the old `metadata.generation` back (`rest.BeforeUpdate`): the strategy alone
+    /// decides whether this write is a new generation, which controllers echo as
+    /// `status.observedGeneration`. By default a changed spec is one; kinds whose
+    /// strategy looks at more (a Deployment's annotations) override this.
+    fn prepare_for_update(&mut self, old: &Self) {
+        bump_generation_on_spec_change(self, old);
+    }
+}
+
+/// The common strategy rule: a changed `spec` is a new generation.
+pub fn bump_generation_on_spec_change<K: ApiKind>(new: &mut K, old: &K) {
+    let spec_of = |o: &K| serde_json::to_value(o).ok().and_then(|v| v.get("spec").cloned());
+    if spec_of(new) != spec_of(old) {
+        new.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
+    }
 }
 
 /// The name check every kind shares: a DNS-1123 subdomain, or a generateName.
@@ -209,6 +223,29 @@ admit_by_name_only!(
     ServiceAccount,
     IngressClass,
 );
+
+/// `ValidateControllerRevisionCreate`: a revision number is never negative.
+impl Admit for ControllerRevision {
+    /// The uid comes from a side stream keyed by the name and the store's
+    /// revision (unique over time), see [`crate::names::side_uuid`].
+    fn admit(&mut self, store: &Store, _rng: &mut SimRng) -> Result<(), ApiError> {
+        let m = &self.metadata;
+        let key = format!("{}/{}/{}", m.namespace.as_deref().unwrap_or(""), m.name.as_deref().unwrap_or(""), store.revision());
+        self.metadata.uid = Some(crate::names::side_uuid(&key));
+        Ok(())
+    }
+
+    fn validate_create(&self) -> Result<(), ApiError> {
+        let mut errs = name_errors(&self.metadata);
+        if self.revision < 0 {
+            errs.push(FieldError { field: "revision".into(), detail: format!("Invalid value: {}: must be greater than or equal to 0", self.revision) });
+        }
+        if errs.is_empty() {
+            return Ok(());
+        }
+        Err(ApiError::invalid(&ControllerRevision::qualified_kind(), self.metadata.name.as_deref().unwrap_or(""), errs))
+    }
+}
 
 impl Admit for Service {
     fn validate_create(&self) -> Result<(), ApiError> {

@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::admission::{validate_name, Admit};
+use super::admission::{bump_generation_on_spec_change, validate_name, Admit};
 use super::defaults::default_pod_spec;
 use super::errors::{ApiError, FieldError};
 use super::selectors::selects;
@@ -79,8 +79,10 @@ impl Admit for DaemonSet {
         annotations.entry(TEMPLATE_GENERATION.into()).or_insert_with(|| "1".into());
     }
 
-    /// `PrepareForUpdate`: a changed pod template bumps the template generation.
+    /// `PrepareForUpdate`: a changed spec is a new generation, a changed pod
+    /// template also bumps the template generation.
     fn prepare_for_update(&mut self, old: &Self) {
+        bump_generation_on_spec_change(self, old);
         let template = |ds: &DaemonSet| ds.spec.as_ref().map(|s| s.template.clone());
         let old_gen: i64 = old.metadata.annotations.as_ref().and_then(|a| a.get(TEMPLATE_GENERATION)).and_then(|v| v.parse().ok()).unwrap_or(1);
         let gen = if template(self) != template(old) { old_gen + 1 } else { old_gen };

@@ -1,6 +1,6 @@
 //! The kinds the store holds and what the API layer needs to know about each.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
@@ -126,6 +126,7 @@ api_kind!(Deployment, deployments, true);
 api_kind!(ReplicaSet, replicasets, true);
 api_kind!(DaemonSet, daemonsets, true);
 api_kind!(StatefulSet, statefulsets, true);
+api_kind!(ControllerRevision, controllerrevisions, true);
 api_kind!(Job, jobs, true);
 api_kind!(CronJob, cronjobs, true);
 api_kind!(HorizontalPodAutoscaler, horizontalpodautoscalers, true);
@@ -155,6 +156,7 @@ macro_rules! for_each_kind {
         $m!(k8s_openapi::api::apps::v1::ReplicaSet);
         $m!(k8s_openapi::api::apps::v1::DaemonSet);
         $m!(k8s_openapi::api::apps::v1::StatefulSet);
+        $m!(k8s_openapi::api::apps::v1::ControllerRevision);
         $m!(k8s_openapi::api::batch::v1::Job);
         $m!(k8s_openapi::api::batch::v1::CronJob);
         $m!(k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler);

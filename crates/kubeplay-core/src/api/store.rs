@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
@@ -199,6 +199,10 @@ pub struct Store {
     pub replicasets: Table<ReplicaSet>,
     pub daemonsets: Table<DaemonSet>,
     pub statefulsets: Table<StatefulSet>,
+    /// DaemonSet and StatefulSet history (apps/v1 ControllerRevision). Defaulted so
+    /// snapshots written before the kind was stored still load.
+    #[serde(default)]
+    pub controllerrevisions: Table<ControllerRevision>,
     pub jobs: Table<Job>,
     pub cronjobs: Table<CronJob>,
     pub horizontalpodautoscalers: Table<HorizontalPodAutoscaler>,
@@ -348,9 +352,10 @@ impl Store {
 
     /// Replaces a stored object with a new desired state (a user's write: apply,
     /// replace, scale, set image, edit). Keeps what the server owns (uid,
-    /// creationTimestamp, generation) and bumps `metadata.generation` when the
-    /// spec changed, which is how controllers tell a new desired state
-    /// (`observedGeneration`). Returns whether anything changed.
+    /// creationTimestamp); `metadata.generation` is as the kind's
+    /// `PrepareForUpdate` left it (see `Admit::prepare_for_update`, which the
+    /// caller runs after putting the old generation back). Returns whether
+    /// anything changed.
     pub fn update<K: ApiKind + PartialEq>(&mut self, mut obj: K) -> Result<bool, ApiError> {
         let key = ObjectKey::of(obj.metadata());
         let key = if K::NAMESPACED { key } else { ObjectKey::new("", &key.name) };
@@ -363,16 +368,11 @@ impl Store {
             m.uid = cur.uid.clone();
             m.creation_timestamp = cur.creation_timestamp.clone();
             m.resource_version = cur.resource_version.clone();
-            m.generation = cur.generation;
             m.deletion_timestamp = cur.deletion_timestamp.clone();
             m.namespace = cur.namespace.clone();
         }
         if &obj == current {
             return Ok(false);
-        }
-        let spec_of = |o: &K| serde_json::to_value(o).ok().and_then(|v| v.get("spec").cloned());
-        if spec_of(&obj) != spec_of(current) {
-            obj.metadata_mut().generation = Some(cur.generation.unwrap_or(1) + 1);
         }
         obj.metadata_mut().resource_version = Some(self.next_rv());
         self.audit::<K>("update", &key);

@@ -468,7 +468,13 @@ fn system_daemonset(c: &mut Cluster, created: SimTime, seed: &SystemDaemonSet) -
     ds.default_create(&mut c.rng);
     let now = c.now();
     match c.store.create(ds, now, &mut c.rng) {
-        Ok(ds) => (ds.metadata.uid.clone().unwrap_or_default(), super::daemonset::revision_hash(&ds)),
+        Ok(ds) => {
+            // Its first ControllerRevision, from the same moment.
+            let mut revision = super::daemonset::snapshot(&ds, 1);
+            revision.metadata.creation_timestamp = ds.metadata.creation_timestamp.clone();
+            let _ = c.create(revision);
+            (ds.metadata.uid.clone().unwrap_or_default(), super::daemonset::revision_hash(&ds))
+        }
         Err(_) => (String::new(), String::new()),
     }
 }

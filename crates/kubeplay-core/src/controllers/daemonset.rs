@@ -4,25 +4,31 @@
 //! ones the controller adds to every daemon pod (not-ready, unreachable, pressure,
 //! unschedulable — so cordoned and NotReady nodes keep their daemons). Each pod is
 //! pinned to its node by a `metadata.name` node-affinity term and bound by the
-//! default scheduler. Updates roll node by node (`maxUnavailable`, default 1):
-//! pods whose `controller-revision-hash` is not the template's are replaced.
+//! default scheduler. Each template is kept as a ControllerRevision
+//! (`controllers/history.rs`) whose hash labels the pods made from it; updates
+//! roll node by node (`maxUnavailable`, default 1, or `maxSurge` new pods beside
+//! the old ones), or wait for the user to delete pods (`OnDelete`).
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetStatus};
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, DaemonSetStatus};
 use k8s_openapi::api::core::v1::{
     Affinity, Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use super::history::{self, REVISION_HASH_LABEL};
 use super::ownership::{controller_ref, pod_from_template};
 use super::quiet;
+use super::readiness::{available_at, is_available, is_ready};
 use super::scheduler::tolerates;
 use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
+use crate::api::daemonset_job_admission::TEMPLATE_GENERATION;
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
 use crate::names::template_hash;
+use crate::time::SimTime;
 
 /// The tolerations every daemon pod gets (daemon/util `AddOrUpdateDaemonPodTolerations`).
 pub fn daemon_tolerations(host_network: bool) -> Vec<Toleration> {
@@ -70,18 +76,21 @@ fn should_run(ds: &DaemonSet, node: &Node) -> bool {
         .all(|t| tolerates(&tolerations, t))
 }
 
-fn pod_is_ready(p: &Pod) -> bool {
-    p.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+/// `IsPodUpdated`: the pod carries the current revision's hash, or the template
+/// generation it was made from is the set's.
+fn is_updated(p: &Pod, hash: &str, generation: Option<&str>) -> bool {
+    let label = |k: &str| p.metadata.labels.as_ref().and_then(|l| l.get(k)).map(String::as_str);
+    label(REVISION_HASH_LABEL) == Some(hash) || (generation.is_some() && label(TEMPLATE_GENERATION_LABEL) == generation)
 }
 
-fn hash_of(p: &Pod) -> Option<&str> {
-    p.metadata.labels.as_ref()?.get("controller-revision-hash").map(String::as_str)
+/// The set's `deprecated.daemonset.template.generation`, which new pods carry as
+/// `pod-template-generation`.
+fn template_generation(ds: &DaemonSet) -> Option<&str> {
+    ds.metadata.annotations.as_ref()?.get(TEMPLATE_GENERATION).map(String::as_str)
 }
 
 const COMPONENT: &str = "daemonset-controller";
+const TEMPLATE_GENERATION_LABEL: &str = "pod-template-generation";
 
 pub fn reconcile(c: &mut Cluster) {
     let sets: Vec<DaemonSet> = c.store.daemonsets.list(None).filter(|d| d.metadata.deletion_timestamp.is_none()).cloned().collect();
@@ -106,95 +115,261 @@ pub fn reconcile(c: &mut Cluster) {
 
 /// What one sync decided: read from the store only, so the nodes are looked at in
 /// place (a join of node 300 must not copy 299 nodes for every DaemonSet).
+#[derive(Default)]
 struct Plan {
     to_create: Vec<String>,
     to_delete: Vec<ObjectKey>,
     status: DaemonSetStatus,
+    /// When a ready pod becomes available (`minReadySeconds`).
+    recheck_at: Option<SimTime>,
+}
+
+impl Plan {
+    fn delete(&mut self, p: &Pod) {
+        let key = ObjectKey::of(&p.metadata);
+        if !self.to_delete.contains(&key) {
+            self.to_delete.push(key);
+        }
+    }
+}
+
+/// The rolling update's view of one eligible node (`findUpdatedPodsOnNode`): its
+/// updated and its old pod; `None` when there are more of either than one.
+struct NodeState<'a> {
+    node: &'a str,
+    new_pod: Option<&'a Pod>,
+    old_pod: Option<&'a Pod>,
+}
+
+/// `updatedDesiredNodeCounts`: maxSurge and maxUnavailable of a RollingUpdate
+/// (percentages of the desired count, rounded up; both 0 means 1 unavailable).
+fn update_budget(ds: &DaemonSet, desired: i32) -> Option<(i32, i32)> {
+    let strategy = ds.spec.as_ref().and_then(|s| s.update_strategy.as_ref());
+    if strategy.and_then(|s| s.type_.as_deref()).unwrap_or("RollingUpdate") != "RollingUpdate" {
+        return None;
+    }
+    let rolling = strategy.and_then(|s| s.rolling_update.as_ref());
+    let scaled = |v: Option<&IntOrString>, default: i32| v.map(|v| resolve_int_or_percent(v, desired, true)).unwrap_or(default);
+    let surge = scaled(rolling.and_then(|r| r.max_surge.as_ref()), 0);
+    let unavailable = scaled(rolling.and_then(|r| r.max_unavailable.as_ref()), 1);
+    Some(if surge == 0 && unavailable == 0 { (0, 1) } else { (surge, unavailable) })
 }
 
 fn plan(c: &Cluster, ds: &DaemonSet, hash: &str) -> Plan {
     let uid = ds.metadata.uid.clone().unwrap_or_default();
     let ns = ds.metadata.namespace.clone().unwrap_or_default();
+    let now = c.now();
+    let min_ready = ds.spec.as_ref().and_then(|s| s.min_ready_seconds).unwrap_or(0);
+    let generation = template_generation(ds);
+    // `AllowsSurge`: a surge of any size rounds up to at least one pod of one.
+    let surge = update_budget(ds, 1).is_some_and(|(surge, _)| surge > 0);
     let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
     for p in c.store.pods.controlled_by(&uid).filter(|p| p.metadata.namespace.as_deref() == Some(ns.as_str())) {
         if let Some(n) = pinned_node(p) {
             by_node.entry(n).or_default().push(p);
         }
     }
-    let mut to_create: Vec<String> = Vec::new();
-    let mut to_delete: Vec<ObjectKey> = Vec::new();
-    let mut status = DaemonSetStatus { observed_generation: ds.metadata.generation, ..Default::default() };
-    let mut old_available: Vec<ObjectKey> = Vec::new();
-    let mut unavailable = 0;
+    let mut plan = Plan { status: DaemonSetStatus { observed_generation: ds.metadata.generation, ..Default::default() }, ..Default::default() };
+    let mut states: Vec<NodeState> = Vec::new();
     for node in c.store.nodes.list(None) {
-        let node_name = node.metadata.name.clone().unwrap_or_default();
-        let pods = by_node.remove(&node_name).unwrap_or_default();
-        let live: Vec<&Pod> = pods.into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
+        let node_name = node.metadata.name.as_deref().unwrap_or("");
+        let pods = by_node.remove(node_name).unwrap_or_default();
+        // A node whose pods are all terminating counts against the update's
+        // budget (`nodeToDaemonPods` keeps them; `findUpdatedPodsOnNode` skips them).
+        let has_pods = !pods.is_empty();
+        let mut live: Vec<&Pod> = pods.into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
+        live.sort_by(|a, b| (&a.metadata.creation_timestamp, &a.metadata.name).cmp(&(&b.metadata.creation_timestamp, &b.metadata.name)));
         // A failed daemon pod is deleted and replaced (`podsShouldBeOnNode`).
         let (failed, live): (Vec<&Pod>, Vec<&Pod>) = live
             .into_iter()
             .partition(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Failed"));
-        to_delete.extend(failed.iter().map(|p| ObjectKey::of(&p.metadata)));
+        failed.iter().for_each(|p| plan.delete(p));
         if !should_run(ds, node) {
             // Not eligible: pods that tolerate the NoExecute taints may stay (misscheduled).
             if !live.is_empty() {
-                status.number_misscheduled += 1;
+                plan.status.number_misscheduled += 1;
             }
-            let keep = live.iter().all(|p| no_execute_tolerated(p, node));
-            if !keep {
-                to_delete.extend(live.iter().map(|p| ObjectKey::of(&p.metadata)));
+            if !live.iter().all(|p| no_execute_tolerated(p, node)) {
+                live.iter().for_each(|p| plan.delete(p));
             }
             continue;
         }
-        status.desired_number_scheduled += 1;
-        match live.as_slice() {
-            [] => {
-                to_create.push(node_name);
-                unavailable += 1;
+        plan.status.desired_number_scheduled += 1;
+        let Some(&oldest) = live.first() else {
+            plan.to_create.push(node_name.to_string());
+            if has_pods {
+                states.push(NodeState { node: node_name, new_pod: None, old_pod: None });
             }
-            [pod, extra @ ..] => {
-                to_delete.extend(extra.iter().map(|p| ObjectKey::of(&p.metadata)));
-                status.current_number_scheduled += 1;
-                let ready = pod_is_ready(pod);
-                let updated = hash_of(pod) == Some(hash);
-                if ready {
-                    status.number_ready += 1;
-                    *status.number_available.get_or_insert(0) += 1;
-                } else {
-                    unavailable += 1;
-                }
-                if updated {
-                    *status.updated_number_scheduled.get_or_insert(0) += 1;
-                } else if ready {
-                    old_available.push(ObjectKey::of(&pod.metadata));
-                } else {
-                    // An old pod that is not available anyway goes first.
-                    to_delete.push(ObjectKey::of(&pod.metadata));
-                }
+            continue;
+        };
+        prune_extra_pods(&mut plan, &live, hash, generation, surge, min_ready, now);
+        // The status reads the oldest pod of the node.
+        plan.status.current_number_scheduled += 1;
+        if is_ready(oldest) {
+            plan.status.number_ready += 1;
+            if is_available(oldest, min_ready, now) {
+                *plan.status.number_available.get_or_insert(0) += 1;
+            } else if let Some(at) = available_at(oldest, min_ready) {
+                plan.recheck_at = Some(plan.recheck_at.map_or(at, |t| t.min(at)));
             }
+        }
+        if is_updated(oldest, hash, generation) {
+            *plan.status.updated_number_scheduled.get_or_insert(0) += 1;
+        }
+        let (new, old): (Vec<&Pod>, Vec<&Pod>) = live.iter().partition(|p| is_updated(p, hash, generation));
+        if new.len() <= 1 && old.len() <= 1 {
+            states.push(NodeState { node: node_name, new_pod: new.first().copied(), old_pod: old.first().copied() });
+        } else {
+            states.push(NodeState { node: node_name, new_pod: None, old_pod: None });
         }
     }
     // Pods pinned to nodes that no longer exist are the pod GC's business.
-    let strategy = ds.spec.as_ref().and_then(|s| s.update_strategy.as_ref());
-    if strategy.and_then(|s| s.type_.as_deref()).unwrap_or("RollingUpdate") == "RollingUpdate" {
-        let max_unavailable = strategy
-            .and_then(|s| s.rolling_update.as_ref())
-            .and_then(|r| r.max_unavailable.as_ref())
-            .map(|v| resolve_int_or_percent(v, status.desired_number_scheduled, false))
-            .unwrap_or(1)
-            .max(1);
-        let budget = (max_unavailable - unavailable).max(0) as usize;
-        to_delete.extend(old_available.into_iter().take(budget));
+    if let Some((max_surge, max_unavailable)) = update_budget(ds, plan.status.desired_number_scheduled) {
+        let available = |p: &Pod| is_available(p, min_ready, now);
+        if max_surge == 0 {
+            rolling_delete(&mut plan, &states, max_unavailable, available);
+        } else {
+            rolling_surge(&mut plan, &states, max_surge, available);
+        }
     }
-    status.number_unavailable = Some(status.desired_number_scheduled - status.number_available.unwrap_or(0)).filter(|n| *n > 0);
-    Plan { to_create, to_delete, status }
+    plan.status.number_unavailable =
+        Some(plan.status.desired_number_scheduled - plan.status.number_available.unwrap_or(0)).filter(|n| *n > 0);
+    plan
+}
+
+/// `podsShouldBeOnNode` for a node with more than one running pod: without surge
+/// all but the oldest go; with surge the oldest updated and the oldest old pod may
+/// both stay until the updated one is available (or the old one is not ready).
+fn prune_extra_pods(plan: &mut Plan, live: &[&Pod], hash: &str, generation: Option<&str>, surge: bool, min_ready: i32, now: SimTime) {
+    if live.len() <= 1 {
+        return;
+    }
+    if !surge {
+        live[1..].iter().for_each(|p| plan.delete(p));
+        return;
+    }
+    let (mut oldest_new, mut oldest_old): (Option<&Pod>, Option<&Pod>) = (None, None);
+    for &p in live {
+        let slot = if is_updated(p, hash, generation) { &mut oldest_new } else { &mut oldest_old };
+        if slot.is_none() {
+            *slot = Some(p);
+        } else {
+            plan.delete(p);
+        }
+    }
+    if let (Some(new), Some(old)) = (oldest_new, oldest_old) {
+        if !is_ready(old) || is_available(new, min_ready, now) {
+            plan.delete(old);
+        }
+    }
+}
+
+/// `rollingUpdate` without surge: old pods are deleted (the sync then creates
+/// their successors) while fewer than maxUnavailable pods are unavailable; an old
+/// pod that is unavailable anyway may always go.
+fn rolling_delete(plan: &mut Plan, states: &[NodeState], max_unavailable: i32, available: impl Fn(&Pod) -> bool) {
+    let mut unavailable = 0;
+    let mut candidates: Vec<&Pod> = Vec::new();
+    for s in states {
+        match (s.new_pod, s.old_pod) {
+            (None, None) | (Some(_), Some(_)) => unavailable += 1,
+            (Some(new), None) => {
+                if !available(new) {
+                    unavailable += 1;
+                }
+            }
+            (None, Some(old)) if !available(old) => plan.delete(old),
+            (None, Some(_)) if unavailable >= max_unavailable => {}
+            (None, Some(old)) => candidates.push(old),
+        }
+    }
+    let room = (max_unavailable - unavailable).max(0) as usize;
+    candidates.into_iter().take(room).for_each(|p| plan.delete(p));
+}
+
+/// `rollingUpdate` with surge: an updated pod is created next to an old one (up
+/// to maxSurge at a time, at once where the old one is unavailable); the old one
+/// is deleted when its successor is available.
+fn rolling_surge(plan: &mut Plan, states: &[NodeState], max_surge: i32, available: impl Fn(&Pod) -> bool) {
+    let mut surging = 0;
+    let mut allowed: Vec<&str> = Vec::new();
+    let mut candidates: Vec<&str> = Vec::new();
+    for s in states {
+        match (s.new_pod, s.old_pod) {
+            (None, None) if plan.to_create.iter().any(|n| n == s.node) => {}
+            (None, None) => surging += 1,
+            (_, None) => {}
+            (None, Some(old)) if !available(old) => allowed.push(s.node),
+            (None, Some(_)) if surging >= max_surge => {}
+            (None, Some(_)) => candidates.push(s.node),
+            (Some(new), Some(_)) if !available(new) => surging += 1,
+            (Some(_), Some(old)) => plan.delete(old),
+        }
+    }
+    let room = (max_surge - surging).max(0) as usize;
+    let nodes = allowed.into_iter().chain(candidates.into_iter().take(room));
+    for node in nodes {
+        if !plan.to_create.iter().any(|n| n == node) {
+            plan.to_create.push(node.to_string());
+        }
+    }
+}
+
+/// `snapshot`: the revision recording the set's template now, named by
+/// `ComputeHash` of the template (not the patch, unlike a StatefulSet's).
+pub fn snapshot(ds: &DaemonSet, revision: i64) -> ControllerRevision {
+    let template = ds.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
+    history::new_revision(&ds.metadata, controller_ref(ds), &template, &revision_hash(ds), revision)
+}
+
+/// `constructHistory`: the revision of the current template (created, or an
+/// older one renumbered as the newest when the template went back to it) and the
+/// others.
+fn construct_history(c: &mut Cluster, ds: &DaemonSet) -> Option<(ControllerRevision, Vec<ControllerRevision>)> {
+    let template = ds.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
+    let patch = history::template_patch(&template);
+    let (mut current, old): (Vec<ControllerRevision>, Vec<ControllerRevision>) =
+        history::owned_revisions(c, &ds.metadata).into_iter().partition(|r| history::stored_patch(r) == patch);
+    let next = history::next_revision(&old);
+    let cur = match current.pop() {
+        None => history::create(c, snapshot(ds, next))?,
+        // Duplicates of the current one (`dedupCurHistories`) go; the newest stays.
+        Some(cur) => {
+            history::delete(c, &current.iter().collect::<Vec<_>>());
+            if cur.revision < next { history::renumber(c, &cur, next) } else { cur }
+        }
+    };
+    Some((cur, old))
+}
+
+/// `cleanupHistory`: beyond `revisionHistoryLimit` old revisions, the oldest
+/// ones no pod still runs are deleted.
+fn cleanup_history(c: &mut Cluster, ds: &DaemonSet, old: &[ControllerRevision]) {
+    let limit = ds.spec.as_ref().and_then(|s| s.revision_history_limit).unwrap_or(10).max(0) as usize;
+    let Some(mut to_kill) = old.len().checked_sub(limit).filter(|n| *n > 0) else { return };
+    let uid = ds.metadata.uid.as_deref().unwrap_or("");
+    let live: Vec<String> = c.store.pods.controlled_by(uid).filter_map(|p| p.metadata.labels.as_ref()?.get(REVISION_HASH_LABEL).cloned()).collect();
+    let mut doomed = Vec::new();
+    for r in old {
+        if to_kill == 0 {
+            break;
+        }
+        let hash = r.metadata.labels.as_ref().and_then(|l| l.get(REVISION_HASH_LABEL));
+        if hash.is_some_and(|h| live.contains(h)) {
+            continue;
+        }
+        doomed.push(r);
+        to_kill -= 1;
+    }
+    history::delete(c, &doomed);
 }
 
 fn sync(c: &mut Cluster, ds: &DaemonSet) {
     let ns = ds.metadata.namespace.clone().unwrap_or_default();
     let name = ds.metadata.name.clone().unwrap_or_default();
-    let hash = revision_hash(ds);
-    let Plan { to_create, to_delete, status } = plan(c, ds, &hash);
+    let Some((cur, old)) = construct_history(c, ds) else { return };
+    let hash = cur.metadata.labels.as_ref().and_then(|l| l.get(REVISION_HASH_LABEL)).cloned().unwrap_or_default();
+    let Plan { to_create, to_delete, status, recheck_at } = plan(c, ds, &hash);
     for key in to_delete {
         if c.delete::<Pod>(&key.namespace, &key.name, DeleteOptions::default()).is_err() {
             continue;
@@ -204,8 +379,10 @@ fn sync(c: &mut Cluster, ds: &DaemonSet) {
     for node in to_create {
         let mut pod = pod_from_template(&ds.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default(), &ns, &format!("{name}-"), controller_ref(ds));
         let labels = pod.metadata.labels.get_or_insert_with(Default::default);
-        labels.insert("controller-revision-hash".into(), hash.clone());
-        labels.insert("pod-template-generation".into(), ds.metadata.generation.unwrap_or(1).to_string());
+        labels.insert(REVISION_HASH_LABEL.into(), hash.clone());
+        if let Some(generation) = template_generation(ds) {
+            labels.insert(TEMPLATE_GENERATION_LABEL.into(), generation.to_string());
+        }
         let spec = pod.spec.get_or_insert_with(Default::default);
         let host_network = spec.host_network.unwrap_or(false);
         let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
@@ -222,6 +399,10 @@ fn sync(c: &mut Cluster, ds: &DaemonSet) {
             }
             Err(e) => event(c, ds, "FailedCreate", format!("Error creating: {}", e.message)),
         }
+    }
+    cleanup_history(c, ds, &old);
+    if let Some(at) = recheck_at {
+        c.wake_at(at);
     }
     let key = ObjectKey::of(&ds.metadata);
     c.store.modify::<DaemonSet>(&key, |d| {

@@ -8,6 +8,7 @@ pub mod container_files;
 pub mod deletion_rank;
 pub mod deployment;
 pub mod garbage_collector;
+pub mod history;
 pub mod horizontal;
 pub mod cron_schedule;
 pub mod cronjob;

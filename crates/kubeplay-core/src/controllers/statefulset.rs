@@ -8,34 +8,75 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetStatus};
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod, Volume};
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet, StatefulSetStatus};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod, PodTemplateSpec, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use super::history;
 use super::ownership::{controller_ref, pod_from_template};
 use super::scheduler::pod_condition;
 use crate::api::deletion::DeleteOptions;
 use crate::api::store::{reference_to, NewEvent};
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
-use crate::names::safe_encode_u32;
 
 const COMPONENT: &str = "statefulset-controller";
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
-pub const REVISION_LABEL: &str = "controller-revision-hash";
+/// Pods carry their revision's full name here (`web-7c9d8f6b5c`).
+pub const REVISION_LABEL: &str = history::REVISION_HASH_LABEL;
 
-/// `<set>-<hash>`: the ControllerRevision name of the set's current template
-/// (controller_history `HashControllerRevision`: FNV-32 of the template, encoded
-/// like pod-template-hash).
-pub fn revision_name(set: &StatefulSet) -> String {
-    let template = set.spec.as_ref().map(|s| serde_json::to_string(&s.template).unwrap_or_default()).unwrap_or_default();
-    let mut h: u32 = 0x811c9dc5;
-    for b in template.bytes() {
-        h = h.wrapping_mul(0x01000193);
-        h ^= b as u32;
+/// The set's revisions as `getStatefulSetRevisions` finds them.
+struct Revisions {
+    /// What pods below the partition (and not yet updated) run.
+    current: ControllerRevision,
+    /// The revision of the set's template now.
+    update: ControllerRevision,
+    all: Vec<ControllerRevision>,
+}
+
+/// `getStatefulSetRevisions`: the update revision is the newest revision when it
+/// holds the template, an older equal one renumbered as the newest (a rollback),
+/// or a new one (`newRevision`: FNV of the template patch and the collision
+/// count); the current revision is the one `status.currentRevision` names.
+fn revisions(c: &mut Cluster, set: &StatefulSet) -> Option<Revisions> {
+    let mut all = history::owned_revisions(c, &set.metadata);
+    let template = set.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
+    let patch = history::template_patch(&template);
+    let collision_count = set.status.as_ref().and_then(|s| s.collision_count).unwrap_or(0);
+    let hash = history::hash_revision(&patch, Some(collision_count));
+    let next = history::next_revision(&all);
+    let equal = all.iter().rposition(|r| history::stored_patch(r) == patch);
+    let update = match equal {
+        Some(i) if i + 1 == all.len() => all[i].clone(),
+        Some(i) => {
+            let renumbered = history::renumber(c, &all[i], next);
+            all[i] = renumbered.clone();
+            renumbered
+        }
+        None => {
+            let created = history::create(c, history::new_revision(&set.metadata, controller_ref(set), &template, &hash, next))?;
+            all.push(created.clone());
+            created
+        }
+    };
+    let current_name = set.status.as_ref().and_then(|s| s.current_revision.as_deref());
+    let current = all.iter().find(|r| r.metadata.name.as_deref() == current_name).cloned().unwrap_or_else(|| update.clone());
+    Some(Revisions { current, update, all })
+}
+
+/// `truncateHistory`: revisions no pod runs and that are neither current nor
+/// update, beyond `revisionHistoryLimit`, oldest first.
+fn truncate_history(c: &mut Cluster, set: &StatefulSet, revs: &Revisions) {
+    let pods = pods_of(c, set);
+    let live = |name: &str| {
+        revs.current.metadata.name.as_deref() == Some(name) || revs.update.metadata.name.as_deref() == Some(name) || pods.values().any(|p| revision_of(p) == name)
+    };
+    let historic: Vec<&ControllerRevision> = revs.all.iter().filter(|r| !live(r.metadata.name.as_deref().unwrap_or(""))).collect();
+    let limit = set.spec.as_ref().and_then(|s| s.revision_history_limit).unwrap_or(10).max(0) as usize;
+    if historic.len() > limit {
+        history::delete(c, &historic[..historic.len() - limit]);
     }
-    format!("{}-{}", set.metadata.name.clone().unwrap_or_default(), safe_encode_u32(h))
 }
 
 /// The ordinal of a pod named `<set>-<n>`, if it is one of the set's.
@@ -95,20 +136,21 @@ fn claims_for(set: &StatefulSet, ord: i32) -> Vec<PersistentVolumeClaim> {
         .collect()
 }
 
-/// `newVersionedStatefulSetPod`: the template, the stable identity, the claims as
-/// volumes and the revision label.
-fn new_pod(set: &StatefulSet, ord: i32, revision: &str) -> Pod {
+/// `newVersionedStatefulSetPod`: the revision's template, the stable identity,
+/// the claims as volumes and the revision label.
+fn new_pod(set: &StatefulSet, ord: i32, revision: &ControllerRevision) -> Pod {
     let set_name = set.metadata.name.clone().unwrap_or_default();
     let ns = set.metadata.namespace.clone().unwrap_or_default();
     let spec = set.spec.clone().unwrap_or_default();
-    let mut pod = pod_from_template(&spec.template, &ns, "", controller_ref(set));
+    let template: PodTemplateSpec = history::template_of(revision);
+    let mut pod = pod_from_template(&template, &ns, "", controller_ref(set));
     let name = format!("{set_name}-{ord}");
     pod.metadata.generate_name = None;
     pod.metadata.name = Some(name.clone());
     let labels = pod.metadata.labels.get_or_insert_with(BTreeMap::new);
     labels.insert(POD_NAME_LABEL.into(), name.clone());
     labels.insert(POD_INDEX_LABEL.into(), ord.to_string());
-    labels.insert(REVISION_LABEL.into(), revision.to_string());
+    labels.insert(REVISION_LABEL.into(), revision.metadata.name.clone().unwrap_or_default());
     let pod_spec = pod.spec.get_or_insert_with(Default::default);
     pod_spec.hostname = Some(name);
     if let Some(svc) = spec.service_name.filter(|s| !s.is_empty()) {
@@ -136,8 +178,10 @@ pub fn reconcile(c: &mut Cluster) {
         if set.metadata.deletion_timestamp.is_some() {
             continue;
         }
-        sync(c, &set);
-        update_status(c, &key);
+        let Some(revs) = revisions(c, &set) else { continue };
+        sync(c, &set, &revs);
+        update_status(c, &key, &revs);
+        truncate_history(c, &set, &revs);
     }
 }
 
@@ -168,7 +212,7 @@ fn create_claims(c: &mut Cluster, set: &StatefulSet, ord: i32) {
     }
 }
 
-fn create_pod(c: &mut Cluster, set: &StatefulSet, ord: i32, revision: &str) {
+fn create_pod(c: &mut Cluster, set: &StatefulSet, ord: i32, revision: &ControllerRevision) {
     create_claims(c, set, ord);
     let set_name = set.metadata.name.clone().unwrap_or_default();
     if c.create(new_pod(set, ord, revision)).is_ok() {
@@ -187,16 +231,11 @@ fn delete_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
 }
 
 /// One pass of `updateStatefulSet`.
-fn sync(c: &mut Cluster, set: &StatefulSet) {
+fn sync(c: &mut Cluster, set: &StatefulSet, revs: &Revisions) {
     let spec = set.spec.clone().unwrap_or_default();
     let replicas = spec.replicas.unwrap_or(1).max(0);
     let monotonic = spec.pod_management_policy.as_deref() != Some("Parallel");
-    let update_revision = revision_name(set);
-    let current_revision = set
-        .status
-        .as_ref()
-        .and_then(|s| s.current_revision.clone())
-        .unwrap_or_else(|| update_revision.clone());
+    let update_revision = revs.update.metadata.name.clone().unwrap_or_default();
     let rolling = spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()) != Some("OnDelete");
     let partition = spec
         .update_strategy
@@ -211,7 +250,7 @@ fn sync(c: &mut Cluster, set: &StatefulSet) {
         match pods.get(&ord) {
             None => {
                 // Below the partition new pods keep the current revision.
-                let revision = if rolling && ord < partition { &current_revision } else { &update_revision };
+                let revision = if rolling && ord < partition { &revs.current } else { &revs.update };
                 create_pod(c, set, ord, revision);
                 if monotonic {
                     return;
@@ -269,13 +308,13 @@ fn sync(c: &mut Cluster, set: &StatefulSet) {
     }
 }
 
-fn update_status(c: &mut Cluster, key: &ObjectKey) {
+fn update_status(c: &mut Cluster, key: &ObjectKey, revs: &Revisions) {
     let Some(set) = c.store.statefulsets.get(key).cloned() else { return };
-    let update_revision = revision_name(&set);
+    let update_revision = revs.update.metadata.name.clone().unwrap_or_default();
     let pods = pods_of(c, &set);
-    let replicas = set.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let rolling = set.spec.as_ref().and_then(|s| s.update_strategy.as_ref()).and_then(|s| s.type_.as_deref()) != Some("OnDelete");
     let old = set.status.clone().unwrap_or_default();
-    let mut current_revision = old.current_revision.clone().unwrap_or_else(|| update_revision.clone());
+    let mut current_revision = revs.current.metadata.name.clone().unwrap_or_default();
     let (mut created, mut ready, mut current, mut updated) = (0, 0, 0, 0);
     for p in pods.values() {
         created += 1;
@@ -292,8 +331,9 @@ fn update_status(c: &mut Cluster, key: &ObjectKey) {
             }
         }
     }
-    // The update is complete when every replica runs the new revision.
-    if updated == replicas && ready == replicas && created == replicas {
+    // `completeRollingUpdate`: a RollingUpdate is complete when every replica runs
+    // the new revision and is ready (an OnDelete set's current revision stays).
+    if rolling && updated == created && ready == created {
         current_revision = update_revision.clone();
         current = updated;
     }

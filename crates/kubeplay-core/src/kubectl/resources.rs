@@ -1,7 +1,7 @@
 //! The resource types kubectl knows (as discovery would list them): names, short
 //! names, kinds, and how to list and print each.
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
@@ -201,6 +201,7 @@ pub static RESOURCE_TYPES: &[ResourceType] = &[
     stored!(Secret, "secrets", "secret", &[], "", "v1"),
     stored!(ServiceAccount, "serviceaccounts", "serviceaccount", &["sa"], "", "v1"),
     stored!(Service, "services", "service", &["svc"], "", "v1"),
+    stored!(ControllerRevision, "controllerrevisions", "controllerrevision", &[], "apps", "v1"),
     stored!(DaemonSet, "daemonsets", "daemonset", &["ds"], "apps", "v1"),
     stored!(Deployment, "deployments", "deployment", &["deploy"], "apps", "v1"),
     stored!(ReplicaSet, "replicasets", "replicaset", &["rs"], "apps", "v1"),

@@ -1,8 +1,8 @@
-//! Columns of the `apps` group: Deployment, ReplicaSet, DaemonSet, StatefulSet
-//! (printers.go `printDeployment`, `printReplicaSet`, `printDaemonSet`,
-//! `printStatefulSet`).
+//! Columns of the `apps` group: Deployment, ReplicaSet, DaemonSet, StatefulSet,
+//! ControllerRevision (printers.go `printDeployment`, `printReplicaSet`,
+//! `printDaemonSet`, `printStatefulSet`, `printControllerRevision`).
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -150,5 +150,22 @@ impl Printable for StatefulSet {
             names,
             images,
         ]
+    }
+}
+
+impl Printable for ControllerRevision {
+    const COLUMNS: &'static [Column] = &[("NAME", false), ("CONTROLLER", false), ("REVISION", false), ("AGE", false)];
+
+    /// CONTROLLER is `formatResourceName` of the controller reference: the
+    /// lower-cased `Kind.group`, a slash and the name (`daemonset.apps/fluentd`).
+    fn cells(&self, now: SimTime) -> Vec<String> {
+        let controller = match crate::controllers::ownership::controller_of(&self.metadata) {
+            Some(o) => {
+                let group = o.api_version.rsplit_once('/').map(|(g, _)| format!(".{g}")).unwrap_or_default();
+                format!("{}/{}", format!("{}{group}", o.kind).to_lowercase(), o.name)
+            }
+            None => "<none>".into(),
+        };
+        vec![name_of(&self.metadata), controller, self.revision.to_string(), created(&self.metadata, now)]
     }
 }
