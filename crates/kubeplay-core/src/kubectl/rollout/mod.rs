@@ -16,7 +16,7 @@ use super::{usage_error, Io, Outcome};
 use crate::cluster::Cluster;
 use crate::output::Output;
 
-pub use history::{deployment_revisions, view_history, CHANGE_CAUSE};
+pub use history::{deployment_revisions, CHANGE_CAUSE};
 pub use undo::rollback_deployment;
 
 /// The flags every rollout subcommand has (`-f`, `-R`, `-k`, `-l`).

@@ -1,5 +1,7 @@
-//! `kubectl rollout undo` (polymorphichelpers/rollback.go `DeploymentRollbacker`):
-//! client-side since the server's rollback endpoint went away — find the
+//! `kubectl rollout undo` (polymorphichelpers/rollback.go). DaemonSets and
+//! StatefulSets send the chosen ControllerRevision's patch (the template
+//! replaced). `DeploymentRollbacker`: client-side since the server's rollback
+//! endpoint went away — find the
 //! ReplicaSet of the wanted revision (`--to-revision`, else the one before the
 //! newest), and write its pod template (minus `pod-template-hash`) back into the
 //! Deployment together with its annotations (change-cause included). The
@@ -8,14 +10,18 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use serde_json::Value;
 
-use super::history::deployment_revisions;
+use super::history::{controlled_history, deployment_revisions};
 use super::{objects, revision_flag};
 use crate::api::ObjectKey;
 use crate::cluster::Cluster;
+use crate::controllers::history::{stored_patch, template_of, template_patch};
 use crate::controllers::deployment::revisions::{equal_ignore_hash, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, TEMPLATE_HASH_LABEL};
 use crate::kubectl::apply::LAST_APPLIED;
+use crate::kubectl::builder::Info;
 use crate::kubectl::describe::pod_spec::pod_template;
 use crate::kubectl::describe::writer::PrefixWriter;
 use crate::kubectl::flags::Parsed;
@@ -97,6 +103,42 @@ pub fn rollback_deployment(c: &mut Cluster, key: &ObjectKey, to_revision: i64, d
     Ok("rolled back".into())
 }
 
+/// `DaemonSetRollbacker` / `StatefulSetRollbacker`: the revision to go back to
+/// (`--to-revision`, else the second newest), then its patch sent as is — the
+/// template replaced; the controller renumbers that revision as the newest.
+fn rollback_revisions(c: &mut Cluster, info: &Info, to_revision: i64, dry_run: DryRun) -> Result<String, String> {
+    if to_revision < 0 {
+        return Err(not_found(to_revision));
+    }
+    let history = controlled_history(c, info);
+    if to_revision == 0 && history.len() <= 1 {
+        return Err("error: no last revision to roll back to".into());
+    }
+    // `findHistory`: the second newest, or the one with that number.
+    let target = if to_revision == 0 { history.iter().rev().nth(1) } else { history.iter().find(|r| r.revision == to_revision) };
+    let target = target.ok_or_else(|| not_found(to_revision))?;
+    let template = template_of(target);
+    if dry_run == DryRun::Client {
+        let mut w = PrefixWriter::new();
+        pod_template(&mut w, Some(&template));
+        return Ok(format!("will roll back to {}", w.raw()));
+    }
+    let current: PodTemplateSpec = serde_json::from_value(info.json.pointer("/spec/template").cloned().unwrap_or(Value::Null)).unwrap_or_default();
+    if template_patch(&current) == stored_patch(target) {
+        return Ok(format!("skipped rollback (current template already matches revision {to_revision})"));
+    }
+    if dry_run == DryRun::None {
+        let key = ObjectKey::new(&info.key.namespace, &info.key.name);
+        let restored = match info.rt.kind {
+            "DaemonSet" => c.update::<DaemonSet>(&key, |d| d.spec.get_or_insert_with(Default::default).template = template).map(drop),
+            _ => c.update::<StatefulSet>(&key, |s| s.spec.get_or_insert_with(Default::default).template = template).map(drop),
+        };
+        restored.map_err(|e| format!("error: failed restoring revision {to_revision}: {}", e.message))?;
+        c.settle();
+    }
+    Ok("rolled back".into())
+}
+
 pub fn run(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Result<(), String> {
     let to_revision = revision_flag(p, "to-revision", "undo")?;
     let dry_run = DryRun::of(p)?;
@@ -104,7 +146,7 @@ pub fn run(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output) -> Resu
     for info in &found.infos {
         let result = match info.rt.kind {
             "Deployment" => rollback_deployment(cluster, &info.key, to_revision, dry_run)?,
-            "DaemonSet" | "StatefulSet" => return Err(format!("kubeplay: rollout undo of a {} is not simulated (deployments only)", info.rt.kind)),
+            "DaemonSet" | "StatefulSet" => rollback_revisions(cluster, info, to_revision, dry_run)?,
             kind => return Err(format!("error: no rollbacker has been implemented for \"{kind}{}\"", if info.rt.group.is_empty() { String::new() } else { format!(".{}", info.rt.group) })),
         };
         match p.value("output") {
