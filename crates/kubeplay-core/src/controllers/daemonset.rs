@@ -472,6 +472,21 @@ fn event(c: &mut Cluster, ds: &DaemonSet, reason: &'static str, message: String)
 mod tests {
     use super::*;
 
+    fn with_strategy(strategy: serde_json::Value) -> DaemonSet {
+        serde_json::from_value(serde_json::json!({"metadata": {"name": "a"}, "spec": {"selector": {}, "template": {}, "updateStrategy": strategy}})).unwrap()
+    }
+
+    #[test]
+    fn the_update_budget_rounds_percentages_up_and_never_stalls() {
+        let budget = |s| update_budget(&with_strategy(s), 3);
+        assert_eq!(budget(serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "10%"}})), Some((0, 1)));
+        assert_eq!(budget(serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "50%", "maxSurge": 0}})), Some((0, 2)));
+        assert_eq!(budget(serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": "34%"}})), Some((2, 0)));
+        // Both 0 would never make progress: one pod may be unavailable.
+        assert_eq!(budget(serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 0}})), Some((0, 1)));
+        assert_eq!(budget(serde_json::json!({"type": "OnDelete"})), None);
+    }
+
     #[test]
     fn percentages_round_as_asked() {
         assert_eq!(resolve_int_or_percent(&IntOrString::String("25%".into()), 3, false), 0);
