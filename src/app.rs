@@ -69,7 +69,11 @@ fn legend(t: &Texts) -> Html {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| Playground::new(seed_from_url(), js_sys::Date::now() as i64, real_now()).with_history(crate::history_store::load()));
+    let state = use_reducer(|| {
+        Playground::new(seed_from_url(), js_sys::Date::now() as i64, real_now())
+            .with_history(crate::history_store::load())
+            .with_host_clock(std::rc::Rc::new(real_now))
+    });
     // Shell history survives a reload.
     use_effect_with(state.history.clone(), |history| crate::history_store::save(history));
     let lang = use_state(prefs::load_lang);
@@ -94,6 +98,15 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let interval = Interval::new(TICK_MS, move || dispatch.dispatch(Action::Tick { real_ms: real_now() }));
             move || drop(interval)
+        });
+    }
+    // While the model catches up, one slice of its work per animation frame: the
+    // browser draws and takes input in between.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((state.catching_up, state.slices), move |(catching_up, _)| {
+            let frame = catching_up.then(|| gloo::render::request_animation_frame(move |_| dispatch.dispatch(Action::Tick { real_ms: real_now() })));
+            move || drop(frame)
         });
     }
     // Draw the cluster at the panel's real width: again when the window resizes and

@@ -22,6 +22,13 @@ use crate::physical::Flow;
 /// Scrollback kept in the console; older lines are dropped so a long session stays fast.
 pub const MAX_LINES: usize = 5_000;
 
+/// Host milliseconds of model work per slice: a frame keeps the rest for drawing
+/// and input while the cluster catches up.
+pub const SLICE_MS: f64 = 8.0;
+/// While the cluster catches up, the pictures are derived again at most this often
+/// (host ms), not after every slice.
+const CATCH_UP_DRAW_MS: f64 = 250.0;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineKind {
     /// The echoed `controlplane:~$ command` line.
@@ -142,6 +149,16 @@ pub struct Playground {
     /// that needs more lines (a here-document).
     pub prompt: String,
     pub now: SimTime,
+    /// Set while the model works through an advance slice by slice ([`SLICE_MS`] per
+    /// tick): the page asks for the next slice on the next animation frame, and
+    /// typed commands wait until it is done.
+    pub catching_up: bool,
+    /// Slices run so far (each one a new state, so the page asks for the next).
+    pub slices: u64,
+    /// Host time when the pictures were last derived during a catch-up.
+    drawn_at: f64,
+    /// The host's monotonic clock in ms (`performance.now()`), which bounds a slice.
+    host_ms: Rc<dyn Fn() -> f64>,
 }
 
 /// A running `watch`: what it shows, how often, and where its screen starts in the
@@ -172,6 +189,8 @@ impl PartialEq for Playground {
             && self.queued == other.queued
             && self.prompt == other.prompt
             && self.now == other.now
+            && self.catching_up == other.catching_up
+            && self.slices == other.slices
     }
 }
 
@@ -230,6 +249,10 @@ impl Playground {
             queued: VecDeque::new(),
             prompt: String::new(),
             now,
+            catching_up: false,
+            slices: 0,
+            drawn_at: real_ms,
+            host_ms: Rc::new(|| 0.0),
         };
         p.refresh();
         p
@@ -242,9 +265,12 @@ impl Playground {
         let mut shell = self.shell.borrow_mut();
         let c = &mut shell.cluster;
         let revision = c.store.revision();
-        if self.tab == ViewTab::Physical && self.physical_rev != revision {
+        // The physical picture reads only nodes and pods: events and other writes
+        // (most of a busy cluster's) leave it as it is.
+        let physical_rev = c.store.pods.index().revision().max(c.store.nodes.index().revision());
+        if self.tab == ViewTab::Physical && self.physical_rev != physical_rev {
             self.physical = Rc::new(PhysicalView::of(c));
-            self.physical_rev = revision;
+            self.physical_rev = physical_rev;
         }
         if self.tab == ViewTab::Logical && self.logical_rev != revision {
             self.logical = Rc::new(LogicalView::of(c));
@@ -273,7 +299,8 @@ impl Playground {
             self.flow_rev = revision;
         }
         self.command_rev = None;
-        if let Some(i) = &self.inspection {
+        // The inspector runs kubectl, which waits for the cluster to be at rest.
+        if let Some(i) = self.inspection.as_ref().filter(|_| c.catching_up_to().is_none()) {
             let fresh = view::inspect(c, &i.target);
             if fresh != **i {
                 self.inspection = Some(Rc::new(fresh));
@@ -281,6 +308,13 @@ impl Playground {
         }
         self.now = c.now();
         self.prompt = if shell.needs_more_input() { CONTINUATION_PROMPT.to_string() } else { shell.prompt() };
+    }
+
+    /// Bounds each slice of model work by the host's clock (the page passes
+    /// `performance.now`); without it an advance runs in one go.
+    pub fn with_host_clock(mut self, host_ms: Rc<dyn Fn() -> f64>) -> Playground {
+        self.host_ms = host_ms;
+        self
     }
 
     /// Starts with the history a previous visit left (the page keeps it in
@@ -323,11 +357,27 @@ impl Playground {
         self.shell.borrow().kubeconfig.namespace().unwrap_or("default").to_string()
     }
 
-    /// Moves the simulation to where the page clock says it should be at `real_ms`.
-    fn catch_up(&self, real_ms: f64) {
-        if let Some(target) = self.clock.target(real_ms) {
-            self.shell.borrow_mut().cluster.advance_to(target);
+    /// Moves the simulation towards where the page clock says it should be at
+    /// `real_ms`, for at most [`SLICE_MS`] of host time: an unfinished advance is
+    /// carried on first (its target stays: simulated time does not run ahead of the
+    /// work left). True while work is left.
+    fn catch_up(&self, real_ms: f64) -> bool {
+        let mut shell = self.shell.borrow_mut();
+        let c = &mut shell.cluster;
+        let Some(target) = c.catching_up_to().or_else(|| self.clock.target(real_ms)) else { return false };
+        let host_ms = self.host_ms.clone();
+        let deadline = host_ms() + SLICE_MS;
+        !c.advance_within(target, &mut || host_ms() > deadline)
+    }
+
+    /// Runs a typed line now, or after the cluster has caught up.
+    fn submit_or_queue(&self, command: &str) -> Playground {
+        if self.catching_up {
+            let mut next = self.clone();
+            next.queued.push_back(command.to_string());
+            return next;
         }
+        self.submit(command)
     }
 
     /// A new state after the clock or cluster moved: re-derived, with a finished
@@ -335,6 +385,10 @@ impl Playground {
     fn next(&self) -> Playground {
         let mut next = self.clone();
         next.refresh();
+        if next.catching_up {
+            // Commands, sleeps and watches go on once the cluster is at rest.
+            return next;
+        }
         if next.busy_until.is_some_and(|t| next.now >= t) {
             next.busy_until = None;
             // What followed the `sleep` on its line runs now.
@@ -392,7 +446,7 @@ impl Playground {
 
     /// Runs pasted lines while nothing is running.
     fn run_queued(&mut self) {
-        while !self.busy() {
+        while !self.busy() && !self.catching_up {
             let Some(line) = self.queued.pop_front() else { return };
             *self = self.submit(&line);
         }
@@ -444,7 +498,7 @@ impl Reducible for Playground {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::Submit(command) => Rc::new(self.submit(&command)),
+            Action::Submit(command) => Rc::new(self.submit_or_queue(&command)),
             Action::Paste(lines) => {
                 let mut next = (*self).clone();
                 next.queued.extend(lines);
@@ -484,8 +538,24 @@ impl Reducible for Playground {
             Action::Tick { real_ms } => {
                 let before = self.revision();
                 let requests_before = self.requests_seen();
-                self.catch_up(real_ms);
+                if self.catch_up(real_ms) {
+                    let mut next = (*self).clone();
+                    next.catching_up = true;
+                    next.slices += 1;
+                    if real_ms - self.drawn_at >= CATCH_UP_DRAW_MS {
+                        next.drawn_at = real_ms;
+                        next.refresh();
+                    }
+                    return Rc::new(next);
+                }
                 let now = self.shell.borrow().cluster.now();
+                if self.catching_up {
+                    // Caught up: simulated time goes on from here, without a jump.
+                    let mut next = (*self).clone();
+                    next.catching_up = false;
+                    next.clock = self.clock.anchored(now, real_ms);
+                    return Rc::new(next.next());
+                }
                 let sleep_over = self.busy_until.is_some_and(|t| now >= t);
                 // Nothing visible changed (the clock shows whole seconds) and no
                 // command is waiting: keep the same state so nothing re-renders.
@@ -497,8 +567,9 @@ impl Reducible for Playground {
                 Rc::new(self.next())
             }
             Action::Pause { real_ms } => {
-                self.catch_up(real_ms);
-                let mut next = self.next();
+                let mut next = (*self).clone();
+                next.catching_up = self.catch_up(real_ms);
+                let mut next = next.next();
                 next.clock = self.clock.paused_at(next.now, real_ms);
                 Rc::new(next)
             }
@@ -508,20 +579,28 @@ impl Reducible for Playground {
                 Rc::new(next)
             }
             Action::SetSpeed { speed, real_ms } => {
-                self.catch_up(real_ms);
-                let mut next = self.next();
+                let mut next = (*self).clone();
+                next.catching_up = self.catch_up(real_ms);
+                let mut next = next.next();
                 next.clock = self.clock.with_speed(speed, next.now, real_ms);
                 Rc::new(next)
             }
             Action::Step { real_ms } => {
-                self.catch_up(real_ms);
+                // A step runs to the next timed work in one go (finishing a catch-up).
                 {
                     let mut shell = self.shell.borrow_mut();
+                    if shell.cluster.catching_up_to().is_some() {
+                        shell.cluster.finish_advance();
+                    } else if let Some(target) = self.clock.target(real_ms) {
+                        shell.cluster.advance_to(target);
+                    }
                     let now = shell.cluster.now();
                     let target = shell.cluster.next_due().filter(|t| *t > now).unwrap_or(now.plus_ms(SimTime::SECOND));
                     shell.cluster.advance_to(target);
                 }
-                let mut next = self.next();
+                let mut next = (*self).clone();
+                next.catching_up = false;
+                let mut next = next.next();
                 next.clock = self.clock.paused_at(next.now, real_ms);
                 Rc::new(next)
             }
@@ -554,13 +633,13 @@ impl Reducible for Playground {
                     let Some(image) = self.pod_image(&target) else { return self };
                     command = format!("{command} {}", shell_words::quote(&image));
                 }
-                Rc::new(self.submit(&command))
+                Rc::new(self.submit_or_queue(&command))
             }
             Action::Run(command) => {
                 if self.busy() {
                     return self;
                 }
-                Rc::new(self.submit(&command))
+                Rc::new(self.submit_or_queue(&command))
             }
             Action::FocusTraffic(focus) => {
                 if focus == self.traffic_focus {
@@ -585,6 +664,38 @@ mod tests {
 
     fn pod_status(p: &Playground, name: &str) -> Option<String> {
         p.physical.nodes.iter().flat_map(|n| n.pods.iter()).chain(p.physical.unscheduled.iter()).find(|x| x.name == name).map(|x| x.status.clone())
+    }
+
+    /// A busy cluster is advanced a slice per tick: the clock stays at the work's
+    /// own instants, a typed command waits for the end, and the cluster ends as one
+    /// unsliced advance leaves it.
+    #[test]
+    fn a_busy_cluster_catches_up_in_slices() {
+        let create = "kubectl create deployment web --image nginx --replicas 120";
+        // A host clock that moves 1 ms per look: a slice is a few units of work.
+        let ticks = Rc::new(std::cell::Cell::new(0.0));
+        let host = ticks.clone();
+        let sliced = Playground::new(7, 1_758_535_200_000, 0.0).with_host_clock(Rc::new(move || {
+            host.set(host.get() + 1.0);
+            host.get()
+        }));
+        let mut p = Rc::new(sliced).reduce(Action::Submit(create.into()));
+        p = p.reduce(Action::Tick { real_ms: 20_000.0 });
+        assert!(p.catching_up, "20 s of 120 pods' work is more than one slice");
+        assert!(p.now < SimTime(1_758_535_200_000 + 20_000));
+        p = p.reduce(Action::Submit("kubectl get deploy web".into()));
+        assert!(!p.lines.iter().any(|l| l.text.contains("get deploy")), "the command waits");
+        let mut slices = 1;
+        while p.catching_up {
+            p = p.reduce(Action::Tick { real_ms: 20_000.0 + slices as f64 });
+            slices += 1;
+            assert!(slices < 10_000);
+        }
+        assert!(slices > 3, "{slices} slices");
+        assert!(p.lines.iter().any(|l| l.text.starts_with("web ") && l.text.contains("120/120")), "{:?}", p.lines.iter().rev().take(3).collect::<Vec<_>>());
+        let whole = start().reduce(Action::Submit(create.into())).reduce(Action::Tick { real_ms: 20_000.0 });
+        let (a, b) = (whole.shell.borrow().cluster.snapshot(), p.shell.borrow().cluster.snapshot());
+        assert!(a == b, "sliced and whole clusters differ");
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::controllers::kubelet;
 use crate::names::SimRng;
 use crate::time::SimTime;
 
+mod sliced;
+
 /// What starts a cluster: everything that would otherwise come from the host.
 #[derive(Clone, Copy, Debug)]
 pub struct ClusterConfig {
@@ -100,6 +102,9 @@ pub struct Cluster {
     /// their pods' specs (a cache, not state).
     #[serde(skip)]
     pub(crate) redefined_seen: u64,
+    /// An advance the host has not let finish yet (see `cluster/sliced.rs`).
+    #[serde(skip)]
+    advancing: Option<sliced::Advance>,
     /// The scheduler's cache: node usage, the unschedulable queue (derived, not state).
     #[serde(skip)]
     pub(crate) scheduler: crate::controllers::scheduler::Cache,
@@ -138,6 +143,7 @@ impl Cluster {
             quiet: Default::default(),
             redefined_seen: 0,
             scheduler: Default::default(),
+            advancing: None,
         }
     }
 
@@ -235,24 +241,11 @@ impl Cluster {
         self.advance_to(target);
     }
 
+    /// Moves the clock to `target`, running every timer due on the way at its own
+    /// instant with a settle after each (the page cuts the same work into slices:
+    /// `advance_within` in `cluster/sliced.rs`).
     pub fn advance_to(&mut self, target: SimTime) {
-        while let Some(&(at, seq)) = self.timers.keys().next() {
-            if at > target {
-                break;
-            }
-            let work = self.timers.remove(&(at, seq)).expect("key just seen");
-            self.now = self.now.max(at);
-            let probing = work.is_probe_tick();
-            self.run(work);
-            if probing {
-                self.run_probe_ticks_due(at);
-            }
-            self.settle();
-            self.store.expire_events(self.now.plus_ms(-EVENT_TTL_MS));
-        }
-        self.now = self.now.max(target);
-        self.settle();
-        self.store.expire_events(self.now.plus_ms(-EVENT_TTL_MS));
+        self.advance_within(target, &mut || false);
     }
 
     /// Runs the other probe ticks due at `at` before the settle: the workers of a
@@ -282,16 +275,10 @@ impl Cluster {
         }
     }
 
-    /// Runs the reconcile steps until none changes anything.
+    /// Runs the reconcile steps until none changes anything (after finishing an
+    /// advance the page left unfinished, so nothing interleaves with it).
     pub fn settle(&mut self) {
-        for _ in 0..MAX_SETTLE_ROUNDS {
-            let before = self.store.revision();
-            for (_, reconcile) in crate::controllers::CONTROLLERS {
-                reconcile(self);
-            }
-            if self.store.revision() == before {
-                return;
-            }
-        }
+        self.finish_advance();
+        sliced::Settle::begin(self).run(self, &mut || false);
     }
 }

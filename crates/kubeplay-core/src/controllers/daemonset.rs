@@ -58,22 +58,29 @@ pub fn revision_hash(ds: &DaemonSet) -> String {
     template_hash(&template, ds.status.as_ref().and_then(|s| s.collision_count))
 }
 
-/// Whether a daemon pod should run on `node` (`NodeShouldRunDaemonPod`).
+/// Whether a daemon pod should run on `node` (`NodeShouldRunDaemonPod`). Runs for
+/// every node on every sync, so it reads the node in place and builds the
+/// tolerations only for a node with taints.
 fn should_run(ds: &DaemonSet, node: &Node) -> bool {
     let spec = ds.spec.as_ref().and_then(|s| s.template.spec.as_ref());
     if let Some(sel) = spec.and_then(|s| s.node_selector.as_ref()) {
-        let labels = node.metadata.labels.clone().unwrap_or_default();
-        if sel.iter().any(|(k, v)| labels.get(k) != Some(v)) {
+        let labels = node.metadata.labels.as_ref();
+        if sel.iter().any(|(k, v)| labels.and_then(|l| l.get(k)) != Some(v)) {
             return false;
         }
     }
+    let taints: Vec<&Taint> = node
+        .spec
+        .iter()
+        .flat_map(|s| s.taints.iter().flatten())
+        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+        .collect();
+    if taints.is_empty() {
+        return true;
+    }
     let mut tolerations = spec.and_then(|s| s.tolerations.clone()).unwrap_or_default();
     tolerations.extend(daemon_tolerations(spec.and_then(|s| s.host_network).unwrap_or(false)));
-    let taints: Vec<Taint> = node.spec.as_ref().and_then(|s| s.taints.clone()).unwrap_or_default();
-    taints
-        .iter()
-        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
-        .all(|t| tolerates(&tolerations, t))
+    taints.iter().all(|t| tolerates(&tolerations, t))
 }
 
 /// `IsPodUpdated`: the pod carries the current revision's hash, or the template

@@ -84,8 +84,8 @@ fn filter(node: &Node, pod: &Pod, on_node: &NodeUsage) -> Result<(), Rejection> 
         return Err("node(s) had untolerated taint(s)");
     }
     if let Some(selector) = spec.and_then(|s| s.node_selector.as_ref()) {
-        let labels = node.metadata.labels.clone().unwrap_or_default();
-        if selector.iter().any(|(k, v)| labels.get(k) != Some(v)) {
+        let labels = node.metadata.labels.as_ref();
+        if selector.iter().any(|(k, v)| labels.and_then(|l| l.get(k)) != Some(v)) {
             return Err("node(s) didn't match Pod's node affinity/selector");
         }
     }
@@ -119,8 +119,8 @@ fn node_affinity_matches(pod: &Pod, node: &Node) -> bool {
     else {
         return true;
     };
-    let labels = node.metadata.labels.clone().unwrap_or_default();
-    let name = node.metadata.name.clone().unwrap_or_default();
+    let labels = node.metadata.labels.as_ref();
+    let name = node.metadata.name.as_ref();
     let holds = |value: Option<&String>, r: &k8s_openapi::api::core::v1::NodeSelectorRequirement| {
         let values = r.values.as_deref().unwrap_or(&[]);
         match r.operator.as_str() {
@@ -136,8 +136,8 @@ fn node_affinity_matches(pod: &Pod, node: &Node) -> bool {
         }
     };
     required.node_selector_terms.iter().any(|term| {
-        let fields_ok = term.match_fields.iter().flatten().all(|r| holds((r.key == "metadata.name").then_some(&name), r));
-        let labels_ok = term.match_expressions.iter().flatten().all(|r| holds(labels.get(&r.key), r));
+        let fields_ok = term.match_fields.iter().flatten().all(|r| holds(name.filter(|_| r.key == "metadata.name"), r));
+        let labels_ok = term.match_expressions.iter().flatten().all(|r| holds(labels.and_then(|l| l.get(&r.key)), r));
         let empty = term.match_fields.as_ref().is_none_or(|v| v.is_empty()) && term.match_expressions.as_ref().is_none_or(|v| v.is_empty());
         !empty && fields_ok && labels_ok
     })
@@ -207,9 +207,8 @@ pub fn reconcile(c: &mut Cluster) {
         c.scheduler.unschedulable.clear();
         return;
     }
-    let nodes: Vec<Node> = c.store.nodes.list(None).cloned().collect();
     let mut cache = std::mem::take(&mut c.scheduler);
-    refresh_usage(c, &nodes, &mut cache);
+    refresh_usage(c, &mut cache);
     let world = world_revision(c, cache.usage_changed);
     let unbound = c.store.pods.index().flagged(Flag::Unbound);
     // The queue: every unbound pod, or — when the last pass left only pods that
@@ -235,7 +234,7 @@ pub fn reconcile(c: &mut Cluster) {
         if cache.unschedulable.get(&key).is_some_and(|at| !worth_retrying(c, &key, *at, world)) {
             continue;
         }
-        match schedule_one(c, &key, &nodes, &mut cache.usage) {
+        match schedule_one(c, &key, &mut cache.usage) {
             Attempt::Bound => {
                 cache.usage_changed = c.store.revision();
                 cache.unschedulable.remove(&key);
@@ -279,12 +278,12 @@ fn worth_retrying(c: &Cluster, key: &ObjectKey, at: u64, world: u64) -> bool {
 
 /// Brings the cache of node usage up to date: only nodes whose pods changed since
 /// the last refresh are summed again (all of them after a wake-up).
-fn refresh_usage(c: &mut Cluster, nodes: &[Node], cache: &mut Cache) {
+fn refresh_usage(c: &mut Cluster, cache: &mut Cache) {
     let since = c.quiet.advance("default-scheduler", c.store.revision());
     let stale: Vec<String> = if since == 0 {
         cache.usage.clear();
         cache.usage_changed = c.store.revision();
-        nodes.iter().filter_map(|n| n.metadata.name.clone()).collect()
+        c.store.nodes.keys().map(|k| k.name.clone()).collect()
     } else {
         c.store.pods.index().nodes_changed_since(since).cloned().collect()
     };
@@ -308,49 +307,64 @@ enum Attempt {
     Waiting,
 }
 
-fn schedule_one(c: &mut Cluster, key: &ObjectKey, nodes: &[Node], usage: &mut BTreeMap<String, NodeUsage>) -> Attempt {
-    let Some(pod) = c.store.pods.get(key).cloned() else { return Attempt::Waiting };
+/// What the filters and scores decided for one pod (read from the store only, so
+/// the nodes are looked at in place, not copied per round).
+enum Decision {
+    /// PreBind waits for the pod's volumes to be provisioned and bound.
+    Waiting,
+    Unschedulable(String),
+    /// The best-scoring nodes (ties are broken at random), and claims that wait
+    /// for the chosen node.
+    Feasible { tied: Vec<String>, delayed: Vec<ObjectKey> },
+}
+
+fn decide(c: &Cluster, pod: &Pod, usage: &BTreeMap<String, NodeUsage>) -> Decision {
     let empty = NodeUsage::default();
-    let mut reasons: BTreeMap<Rejection, usize> = BTreeMap::new();
-    let mut feasible: Vec<(i64, String)> = Vec::new();
-    let my_owner = owner_uid(&pod);
-    let volumes = volume_binding::check(c, &pod);
+    let n = c.store.nodes.len();
+    let volumes = volume_binding::check(c, pod);
     if volumes.waiting {
-        // PreBind is waiting for the pod's volumes to be provisioned and bound.
-        return Attempt::Waiting;
+        return Decision::Waiting;
     }
     if let Some(reason) = &volumes.unschedulable {
-        let n = nodes.len();
-        let message = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
-        unschedulable(c, key, &pod, message);
-        return Attempt::Unschedulable;
+        return Decision::Unschedulable(format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling."));
     }
-    for node in nodes {
-        let name = node.metadata.name.clone().unwrap_or_default();
-        let on_node = usage.get(&name).unwrap_or(&empty);
-        let verdict = filter(node, &pod, on_node).and_then(|()| if volumes.allows(&name) { Ok(()) } else { Err(volume_binding::NODE_CONFLICT) });
+    let my_owner = owner_uid(pod);
+    let mut reasons: BTreeMap<Rejection, usize> = BTreeMap::new();
+    let mut feasible: Vec<(i64, &str)> = Vec::new();
+    for node in c.store.nodes.list(None) {
+        let name = node.metadata.name.as_deref().unwrap_or("");
+        let on_node = usage.get(name).unwrap_or(&empty);
+        let verdict = filter(node, pod, on_node).and_then(|()| if volumes.allows(name) { Ok(()) } else { Err(volume_binding::NODE_CONFLICT) });
         match verdict {
             Err(r) => *reasons.entry(r).or_default() += 1,
-            Ok(()) => {
-                // LeastAllocated in spirit: fewer pods is better; siblings of the
-                // same controller weigh more (PodTopologySpread's default soft spread).
-                let score = -on_node.pods - 10 * on_node.siblings(my_owner);
-                feasible.push((score, name));
-            }
+            // LeastAllocated in spirit: fewer pods is better; siblings of the
+            // same controller weigh more (PodTopologySpread's default soft spread).
+            Ok(()) => feasible.push((-on_node.pods - 10 * on_node.siblings(my_owner), name)),
         }
     }
     if feasible.is_empty() {
-        let message = fit_error(nodes.len(), &reasons);
-        unschedulable(c, key, &pod, message);
-        return Attempt::Unschedulable;
+        return Decision::Unschedulable(fit_error(n, &reasons));
     }
-    let now = c.now();
     let best = feasible.iter().map(|(s, _)| *s).max().unwrap_or(0);
-    let tied: Vec<&String> = feasible.iter().filter(|(s, _)| *s == best).map(|(_, n)| n).collect();
+    let tied = feasible.iter().filter(|(s, _)| *s == best).map(|(_, n)| n.to_string()).collect();
+    Decision::Feasible { tied, delayed: volumes.delayed }
+}
+
+fn schedule_one(c: &mut Cluster, key: &ObjectKey, usage: &mut BTreeMap<String, NodeUsage>) -> Attempt {
+    let Some(pod) = c.store.pods.get(key).cloned() else { return Attempt::Waiting };
+    let (tied, delayed) = match decide(c, &pod, usage) {
+        Decision::Waiting => return Attempt::Waiting,
+        Decision::Unschedulable(message) => {
+            unschedulable(c, key, &pod, message);
+            return Attempt::Unschedulable;
+        }
+        Decision::Feasible { tied, delayed } => (tied, delayed),
+    };
+    let now = c.now();
     let chosen = tied[c.rng.below(tied.len())].clone();
-    if !volumes.delayed.is_empty() {
+    if !delayed.is_empty() {
         // The claims learn the node; binding the pod waits for their volumes.
-        volume_binding::select_node(c, &volumes.delayed, &chosen);
+        volume_binding::select_node(c, &delayed, &chosen);
         return Attempt::Waiting;
     }
     if holds_resources(&pod) {

@@ -191,6 +191,8 @@ impl Shell {
     /// Runs a complete input (one or more lines); nothing more will follow it, so an
     /// open here-document ends here, with bash's warning.
     pub fn execute(&mut self, text: &str) -> CommandOutput {
+        // A command sees the cluster at rest, never halfway through an advance.
+        self.cluster.finish_advance();
         self.pending_input.clear();
         self.suspended = None;
         self.fs.now = self.cluster.now();
@@ -228,6 +230,8 @@ impl Shell {
 
     /// Continues after a [`Effect::Sleep`] once the clock has moved on.
     pub fn resume(&mut self) -> CommandOutput {
+        // A command sees the cluster at rest, never halfway through an advance.
+        self.cluster.finish_advance();
         self.fs.now = self.cluster.now();
         if let Some(req) = self.pending_attach.take() {
             if self.last_status == 0 {
@@ -248,6 +252,8 @@ impl Shell {
 
     /// One screen of `watch`: its header line, a blank line, then the command's output.
     pub fn watch_frame(&mut self, command: &str, interval_ms: i64) -> CommandOutput {
+        // A command sees the cluster at rest, never halfway through an advance.
+        self.cluster.finish_advance();
         self.fs.now = self.cluster.now();
         builtins::watch_frame(self, command, interval_ms)
     }

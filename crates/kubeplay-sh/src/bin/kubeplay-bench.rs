@@ -76,8 +76,16 @@ fn scale(pods: usize) {
     let t = Instant::now();
     let out = shell.execute("kubectl get pods -A");
     let get_ms = t.elapsed().as_secs_f64() * 1e3;
+    // A node joining a cluster at this scale: its daemon pods created, scheduled and
+    // started (the DaemonSets' syncs), averaged over 5 joins.
+    let t = Instant::now();
+    for _ in 0..5 {
+        shell.cluster.add_node();
+        shell.cluster.advance_by(30_000);
+    }
+    let join_ms = t.elapsed().as_secs_f64() * 1e3 / 5.0;
     println!(
-        "{pods:>6} pods {workers:>4} workers: nodes {nodes_ms:>7.0} ms, create {create_ms:>7.0} ms, steady after {sim_s:>3} sim s in {steady_ms:>8.0} ms; tick 100 ms {tick_100:>7.2} ms, tick 1 s {tick_1s:>7.2} ms; get pods -A {get_ms:>6.0} ms ({} lines)",
+        "{pods:>6} pods {workers:>4} workers: nodes {nodes_ms:>7.0} ms, create {create_ms:>7.0} ms, steady after {sim_s:>3} sim s in {steady_ms:>8.0} ms; tick 100 ms {tick_100:>7.2} ms, tick 1 s {tick_1s:>7.2} ms; get pods -A {get_ms:>6.0} ms ({} lines); join {join_ms:>6.1} ms",
         out.lines.len()
     );
 }
