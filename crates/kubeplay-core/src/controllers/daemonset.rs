@@ -105,10 +105,10 @@ pub fn reconcile(c: &mut Cluster) {
         return;
     }
     // Only sets whose object or pods changed since the last round, or all of them
-    // when the nodes changed.
+    // when a node came, went or changed what places pods (not on status posts).
     let since = c.quiet.advance(COMPONENT, c.store.revision());
-    let dirty = quiet::dirty_owners(&c.store.daemonsets, &[c.store.pods.index()], since)
-        .filter(|_| c.store.nodes.index().revision() <= since);
+    let moved = c.quiet.placement_moved(COMPONENT, &c.store.nodes, since);
+    let dirty = quiet::dirty_owners(&c.store.daemonsets, &[c.store.pods.index()], since).filter(|_| !moved);
     let Some(dirty) = dirty else {
         for ds in sets {
             sync(c, &ds);

@@ -13,11 +13,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api::index::TableIndex;
+use k8s_openapi::api::core::v1::Node;
+
 use crate::api::{ApiKind, ObjectKey, Table};
 
 #[derive(Clone, Debug, Default)]
 pub struct Quiet {
     seen: BTreeMap<&'static str, u64>,
+    /// Per controller, what placement read of each node when it last looked
+    /// ([`Quiet::placement_moved`]).
+    placements: BTreeMap<&'static str, BTreeMap<String, u64>>,
 }
 
 impl Quiet {
@@ -25,6 +30,33 @@ impl Quiet {
     /// the store (a machine) changed.
     pub fn forget_all(&mut self) {
         self.seen.clear();
+        self.placements.clear();
+    }
+
+    /// Whether a node was added or removed, or its labels, taints or
+    /// unschedulable flag changed, since revision `since` (true when `since` is 0):
+    /// what decides which pods belong on which node. A kubelet's status post (a
+    /// heartbeat, a condition) is a node write that moves no pod.
+    pub fn placement_moved(&mut self, controller: &'static str, nodes: &Table<Node>, since: u64) -> bool {
+        let prints = self.placements.entry(controller).or_default();
+        if since == 0 || prints.is_empty() {
+            *prints = nodes.list(None).map(|n| (n.metadata.name.clone().unwrap_or_default(), placement(n))).collect();
+            return true;
+        }
+        if nodes.index().revision() <= since {
+            return false;
+        }
+        let mut moved = false;
+        for key in nodes.index().keys_changed_since(since) {
+            let Some(node) = nodes.get(key) else { continue };
+            let print = placement(node);
+            moved |= prints.insert(key.name.clone(), print) != Some(print);
+        }
+        if prints.len() != nodes.len() {
+            prints.retain(|name, _| nodes.get(&ObjectKey::new("", name)).is_some());
+            moved = true;
+        }
+        moved
     }
 
     /// The revision up to which `controller` has looked at every change (0: look at
@@ -32,6 +64,13 @@ impl Quiet {
     pub fn advance(&mut self, controller: &'static str, current: u64) -> u64 {
         self.seen.insert(controller, current).unwrap_or(0)
     }
+}
+
+/// A fingerprint (FNV-1a) of what placement reads of a node.
+fn placement(node: &Node) -> u64 {
+    let spec = node.spec.as_ref();
+    let text = format!("{:?}{:?}{:?}", node.metadata.labels, spec.map(|s| &s.taints), spec.map(|s| s.unschedulable));
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// The owners (objects of `owners`) to sync after revision `since`: those written

@@ -60,8 +60,15 @@ impl NodeUsage {
     }
 }
 
-/// Runs the filters in the scheduler's plugin order; the first failing one is the reason.
-fn filter(node: &Node, pod: &Pod, on_node: &NodeUsage) -> Result<(), Rejection> {
+/// What a pod asks of a node, worked out once per pod rather than once per node.
+struct Wants {
+    cpu: i64,
+    mem: i64,
+}
+
+/// Runs the filters in the scheduler's plugin order; the first failing one is the
+/// reason. `allocatable` is the node's (cpu, memory, pods), parsed once per pass.
+fn filter(node: &Node, allocatable: (i64, i64, i64), pod: &Pod, wants: &Wants, on_node: &NodeUsage) -> Result<(), Rejection> {
     let spec = pod.spec.as_ref();
     let tolerations = spec.and_then(|s| s.tolerations.as_deref()).unwrap_or(&[]);
     let node_spec = node.spec.as_ref();
@@ -92,11 +99,11 @@ fn filter(node: &Node, pod: &Pod, on_node: &NodeUsage) -> Result<(), Rejection> 
     if !node_affinity_matches(pod, node) {
         return Err("node(s) didn't match Pod's node affinity/selector");
     }
-    let (cap_cpu, cap_mem, max_pods) = allocatable(node);
+    let (cap_cpu, cap_mem, max_pods) = allocatable;
     if on_node.pods + 1 > max_pods {
         return Err("Too many pods");
     }
-    let (want_cpu, want_mem) = pod_requests(pod);
+    let (want_cpu, want_mem) = (wants.cpu, wants.mem);
     let (used_cpu, used_mem) = (on_node.cpu, on_node.mem);
     if want_cpu > 0 && used_cpu + want_cpu > cap_cpu {
         return Err("Insufficient cpu");
@@ -226,6 +233,8 @@ pub fn reconcile(c: &mut Cluster) {
         }
     };
     let mut quiet = true;
+    // Each node's allocatable, in list order (nodes do not change during a pass).
+    let allocatables: Vec<(i64, i64, i64)> = if candidates.is_empty() { Vec::new() } else { c.store.nodes.list(None).map(allocatable).collect() };
     for key in candidates {
         let Some(pod) = c.store.pods.get(&key) else { continue };
         if pod.spec.as_ref().and_then(|s| s.scheduler_name.as_deref()).unwrap_or("default-scheduler") != "default-scheduler" {
@@ -234,7 +243,7 @@ pub fn reconcile(c: &mut Cluster) {
         if cache.unschedulable.get(&key).is_some_and(|at| !worth_retrying(c, &key, *at, world)) {
             continue;
         }
-        match schedule_one(c, &key, &mut cache.usage) {
+        match schedule_one(c, &key, &mut cache.usage, &allocatables) {
             Attempt::Bound => {
                 cache.usage_changed = c.store.revision();
                 cache.unschedulable.remove(&key);
@@ -318,7 +327,7 @@ enum Decision {
     Feasible { tied: Vec<String>, delayed: Vec<ObjectKey> },
 }
 
-fn decide(c: &Cluster, pod: &Pod, usage: &BTreeMap<String, NodeUsage>) -> Decision {
+fn decide(c: &Cluster, pod: &Pod, usage: &BTreeMap<String, NodeUsage>, allocatables: &[(i64, i64, i64)]) -> Decision {
     let empty = NodeUsage::default();
     let n = c.store.nodes.len();
     let volumes = volume_binding::check(c, pod);
@@ -331,10 +340,12 @@ fn decide(c: &Cluster, pod: &Pod, usage: &BTreeMap<String, NodeUsage>) -> Decisi
     let my_owner = owner_uid(pod);
     let mut reasons: BTreeMap<Rejection, usize> = BTreeMap::new();
     let mut feasible: Vec<(i64, &str)> = Vec::new();
-    for node in c.store.nodes.list(None) {
+    let (cpu, mem) = pod_requests(pod);
+    let wants = Wants { cpu, mem };
+    for (node, alloc) in c.store.nodes.list(None).zip(allocatables.iter().copied()) {
         let name = node.metadata.name.as_deref().unwrap_or("");
         let on_node = usage.get(name).unwrap_or(&empty);
-        let verdict = filter(node, pod, on_node).and_then(|()| if volumes.allows(name) { Ok(()) } else { Err(volume_binding::NODE_CONFLICT) });
+        let verdict = filter(node, alloc, pod, &wants, on_node).and_then(|()| if volumes.allows(name) { Ok(()) } else { Err(volume_binding::NODE_CONFLICT) });
         match verdict {
             Err(r) => *reasons.entry(r).or_default() += 1,
             // LeastAllocated in spirit: fewer pods is better; siblings of the
@@ -350,9 +361,9 @@ fn decide(c: &Cluster, pod: &Pod, usage: &BTreeMap<String, NodeUsage>) -> Decisi
     Decision::Feasible { tied, delayed: volumes.delayed }
 }
 
-fn schedule_one(c: &mut Cluster, key: &ObjectKey, usage: &mut BTreeMap<String, NodeUsage>) -> Attempt {
+fn schedule_one(c: &mut Cluster, key: &ObjectKey, usage: &mut BTreeMap<String, NodeUsage>, allocatables: &[(i64, i64, i64)]) -> Attempt {
     let Some(pod) = c.store.pods.get(key).cloned() else { return Attempt::Waiting };
-    let (tied, delayed) = match decide(c, &pod, usage) {
+    let (tied, delayed) = match decide(c, &pod, usage, allocatables) {
         Decision::Waiting => return Attempt::Waiting,
         Decision::Unschedulable(message) => {
             unschedulable(c, key, &pod, message);
