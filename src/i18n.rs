@@ -376,7 +376,7 @@ mod tests {
         ] {
             let keys = |s: &str| {
                 let mut k: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string())).collect();
-                k.sort();
+                kubeplay_core::sorting::sort(&mut k);
                 k
             };
             assert_eq!(keys(en), keys(ko), "{en} / {ko}");

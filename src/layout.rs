@@ -145,7 +145,7 @@ pub struct Layout<'a> {
 /// owner side by side, then by name.
 fn ordered<'a>(pods: &'a [PodView]) -> Vec<&'a PodView> {
     let mut v: Vec<&PodView> = pods.iter().collect();
-    v.sort_by(|a, b| {
+    kubeplay_core::sorting::sort_by(&mut v, |a, b| {
         (a.namespace == "kube-system")
             .cmp(&(b.namespace == "kube-system"))
             .then_with(|| a.owner.cmp(&b.owner))

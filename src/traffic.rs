@@ -232,7 +232,7 @@ fn picture(view: &TrafficView, width: f64, t: &Texts, on_inspect: &Callback<Obje
     let tt = t.traffic;
     let l = layout(view, width);
     let mut edges: Vec<(String, String)> = view.requests.iter().flat_map(|r| r.path.windows(2).map(|w| (w[0].clone(), w[1].clone()))).collect();
-    edges.sort();
+    kubeplay_core::sorting::sort(&mut edges);
     edges.dedup();
     let ends_failed: std::collections::BTreeSet<&str> = view.requests.iter().filter(|r| r.outcome.is_failure()).filter_map(|r| r.path.last().map(String::as_str)).collect();
     let max_served = view.stations.iter().filter_map(|s| s.served).max().unwrap_or(0);

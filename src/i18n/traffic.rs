@@ -165,7 +165,7 @@ mod tests {
     fn both_languages_keep_every_placeholder() {
         let keys = |s: &str| {
             let mut k: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string())).collect();
-            k.sort();
+            kubeplay_core::sorting::sort(&mut k);
             k
         };
         for (en, ko) in [

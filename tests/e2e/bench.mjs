@@ -230,6 +230,10 @@ async function main() {
     const v = first.load.byKind[k] ?? { files: 0, raw: 0, gz: 0 };
     console.log(`  ${k.padEnd(6)} ${String(v.files).padStart(3)} files  ${kb(v.gz).padStart(10)} gz  (${kb(v.raw)} raw)`);
   }
+  console.log('  per file:');
+  for (const f of [...first.load.files].sort((a, b) => b.gz - a.gz)) {
+    console.log(`    ${kb(f.gz).padStart(10)} gz  ${kb(f.raw).padStart(10)} raw  ${f.path}`);
+  }
   const t = first.load.total;
   const loadOk = t.gz <= BUDGET_GZ_BYTES;
   console.log(`  ${'total'.padEnd(6)} ${String(t.files).padStart(3)} files  ${kb(t.gz).padStart(10)} gz  (${kb(t.raw)} raw)   budget ${kb(BUDGET_GZ_BYTES)}: ${loadOk ? 'within' : 'OVER'}`);

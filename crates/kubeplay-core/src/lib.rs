@@ -27,6 +27,7 @@ pub mod programs;
 pub mod script;
 pub mod snapshot;
 pub mod shell;
+pub mod sorting;
 pub mod time;
 pub mod vfs;
 pub mod view;

@@ -128,7 +128,7 @@ impl Vfs {
     pub fn descendants(&self, abs: &str) -> Vec<String> {
         let prefix = if abs == "/" { "/".to_string() } else { format!("{abs}/") };
         let mut all: Vec<String> = self.dirs.iter().chain(self.files.keys()).filter(|p| p.starts_with(&prefix) && p.as_str() != abs).cloned().collect();
-        all.sort();
+        crate::sorting::sort(&mut all);
         all
     }
     /// `path` made absolute against `cwd`, with `~`, `.` and `..` resolved.

@@ -311,7 +311,7 @@ impl TableIndex {
                 None => return (!selector.is_empty()).then(Vec::new),
             }
         }
-        sets.sort_by_key(|s| s.len());
+        crate::sorting::sort_by_key(&mut sets, |s| s.len());
         let (first, rest) = sets.split_first()?;
         Some(first.iter().filter(|k| rest.iter().all(|s| s.contains(*k))).collect())
     }

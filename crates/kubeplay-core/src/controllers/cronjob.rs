@@ -163,7 +163,7 @@ fn remove_old_jobs(c: &mut Cluster, cj: &CronJob, jobs: &[Job], condition: &str,
     if excess == 0 {
         return;
     }
-    finished.sort_by_key(|j| j.status.as_ref().and_then(|s| s.start_time.as_ref()).map(SimTime::from_k8s));
+    crate::sorting::sort_by_key(&mut finished, |j| j.status.as_ref().and_then(|s| s.start_time.as_ref()).map(SimTime::from_k8s));
     let ns = cj.metadata.namespace.clone().unwrap_or_default();
     for job in finished.into_iter().take(excess) {
         let name = job.metadata.name.clone().unwrap_or_default();

@@ -153,7 +153,7 @@ pub fn pods_to_delete<'a>(pods: &[&'a Pod], related: &[&Pod], diff: usize, now: 
         .iter()
         .map(|p| Ranked { pod: p, siblings_on_node: on_node.get(node_name(p)).copied().unwrap_or(0) })
         .collect();
-    ranked.sort_by(|a, b| compare(a, b, now));
+    crate::sorting::sort_by(&mut ranked, |a, b| compare(a, b, now));
     ranked.into_iter().take(diff).map(|r| r.pod).collect()
 }
 

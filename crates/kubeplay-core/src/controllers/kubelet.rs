@@ -292,7 +292,7 @@ fn admit(p: &mut Pod, now: SimTime, host_ip: Option<String>) {
 fn order_conditions(p: &mut Pod) {
     const ORDER: [&str; 5] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
     if let Some(conds) = p.status.as_mut().and_then(|s| s.conditions.as_mut()) {
-        conds.sort_by_key(|c| ORDER.iter().position(|o| *o == c.type_).unwrap_or(ORDER.len()));
+        crate::sorting::sort_by_key(conds, |c| ORDER.iter().position(|o| *o == c.type_).unwrap_or(ORDER.len()));
     }
 }
 

@@ -153,7 +153,7 @@ fn node_affinity_matches(pod: &Pod, node: &Node) -> bool {
 /// `0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. preemption: ...`
 fn fit_error(total: usize, reasons: &BTreeMap<Rejection, usize>) -> String {
     let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    parts.sort();
+    crate::sorting::sort(&mut parts);
     // PostFilter (preemption) explains itself per node: resource shortages might be
     // helped by evicting lower-priority pods, anything else cannot.
     let mut helpful = 0;
@@ -172,7 +172,7 @@ fn fit_error(total: usize, reasons: &BTreeMap<Rejection, usize>) -> String {
     if helpful > 0 {
         pre.push(format!("{helpful} No preemption victims found for incoming pod"));
     }
-    pre.sort();
+    crate::sorting::sort(&mut pre);
     format!(
         "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
         parts.join(", "),

@@ -54,7 +54,7 @@ pub fn reconcile(c: &mut Cluster) {
     let mut wake: Vec<SimTime> = Vec::new();
     // Only the pods of tainted nodes, found through the node index, in list order.
     let mut pods: Vec<&Pod> = noexec.keys().flat_map(|node| c.store.pods.on_node(node)).collect();
-    pods.sort_by(|a, b| (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name)));
+    crate::sorting::sort_by(&mut pods, |a, b| (&a.metadata.namespace, &a.metadata.name).cmp(&(&b.metadata.namespace, &b.metadata.name)));
     for p in pods.into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()) {
         let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) else { continue };
         let Some(taints) = noexec.get(node) else { continue };

@@ -38,7 +38,7 @@ impl ApiResource {
 /// (completion.go `compGetResourceList`).
 pub(crate) fn names_with_verb(verb: &str) -> Vec<String> {
     let mut chosen: Vec<&ApiResource> = API_RESOURCES.iter().filter(|r| r.verbs.split(',').any(|v| v == verb)).collect();
-    chosen.sort_by(|a, b| a.group.cmp(b.group).then(a.name.cmp(b.name)));
+    crate::sorting::sort_by(&mut chosen, |a, b| a.group.cmp(b.group).then(a.name.cmp(b.name)));
     chosen.into_iter().map(ApiResource::qualified_name).collect()
 }
 
@@ -218,9 +218,9 @@ pub fn run(args: &[String], io: &Io, out: &mut Output) -> i32 {
         .collect();
     // A stable sort by the chosen key, ties by name (sortableResource.Less).
     match sort_by {
-        "name" => chosen.sort_by(|a, b| a.name.cmp(b.name)),
-        "kind" => chosen.sort_by(|a, b| a.kind.cmp(b.kind).then(a.name.cmp(b.name))),
-        _ => chosen.sort_by(|a, b| a.group.cmp(b.group).then(a.name.cmp(b.name))),
+        "name" => crate::sorting::sort_by(&mut chosen, |a, b| a.name.cmp(b.name)),
+        "kind" => crate::sorting::sort_by(&mut chosen, |a, b| a.kind.cmp(b.kind).then(a.name.cmp(b.name))),
+        _ => crate::sorting::sort_by(&mut chosen, |a, b| a.group.cmp(b.group).then(a.name.cmp(b.name))),
     }
     if output == "name" {
         for r in chosen {
@@ -269,7 +269,7 @@ mod tests {
     #[test]
     fn table_is_in_default_order() {
         let mut sorted: Vec<&ApiResource> = API_RESOURCES.iter().collect();
-        sorted.sort_by(|a, b| a.group.cmp(b.group).then(a.name.cmp(b.name)));
+        crate::sorting::sort_by(&mut sorted, |a, b| a.group.cmp(b.group).then(a.name.cmp(b.name)));
         assert!(sorted.iter().zip(API_RESOURCES).all(|(a, b)| a.name == b.name && a.group == b.group));
     }
 

@@ -68,7 +68,7 @@ fn object_names(c: &Cluster, type_: &str, namespace: &str, prefix: &str) -> Vec<
     let Some(rt) = super::resources::resolve(type_) else { return Vec::new() };
     let ns = rt.namespaced.then_some(namespace);
     let mut names: Vec<String> = (rt.list)(c, ns, super::resources::Want::Cells).into_iter().map(|i| i.key.name).filter(|n| n.starts_with(prefix)).collect();
-    names.sort();
+    crate::sorting::sort(&mut names);
     names.dedup();
     names
 }

@@ -374,7 +374,7 @@ fn flag_usages_of(raw: &'static str) -> Vec<FlagUsage> {
 /// name as pflag visits them.
 pub fn flag_usages(path: &str) -> (Vec<FlagUsage>, Vec<FlagUsage>) {
     let sorted = |mut v: Vec<FlagUsage>| {
-        v.sort_by(|a, b| a.long.cmp(b.long));
+        crate::sorting::sort_by(&mut v, |a, b| a.long.cmp(b.long));
         v
     };
     let own = if path.is_empty() { "options" } else { path };

@@ -132,7 +132,7 @@ fn timed_log(c: &Cluster, pod: &Pod, container: &str, previous: bool, from: Opti
     if let Some(access) = c.network.access_log.get(&(uid, container.to_string())) {
         lines.extend(access.iter().filter(|l| l.at >= started && l.at >= from && l.at <= until).cloned());
     }
-    lines.sort_by_key(|l| l.at);
+    crate::sorting::sort_by_key(&mut lines, |l| l.at);
     Ok(lines)
 }
 
@@ -153,7 +153,7 @@ pub(super) fn pods_of(c: &Cluster, ns: &str, target: &str) -> Result<Vec<Pod>, S
         _ => return Err(format!("error: cannot get the logs from {}", if rt.group.is_empty() { rt.kind.to_string() } else { format!("{}.{}", rt.kind, rt.group) })),
     };
     let mut pods: Vec<Pod> = c.store.pods.list(Some(ns)).filter(|p| selects(&selector, p.metadata.labels.as_ref())).cloned().collect();
-    pods.sort_by_key(|p| p.metadata.creation_timestamp.clone().map(|t| t.0));
+    crate::sorting::sort_by_key(&mut pods, |p| p.metadata.creation_timestamp.clone().map(|t| t.0));
     if pods.is_empty() {
         return Err(format!("error: timed out waiting for the condition"));
     }

@@ -50,7 +50,7 @@ fn pod_for(c: &Cluster, ns: &str, target: &str) -> Result<(Pod, Option<Service>)
             let svc = c.store.get::<Service>(ns, name).cloned().ok_or_else(|| ApiError::not_found("services", name).to_string())?;
             let selector = svc.spec.as_ref().and_then(|s| s.selector.clone()).unwrap_or_default();
             let mut pods: Vec<Pod> = c.store.pods.list(Some(ns)).filter(|p| !selector.is_empty() && map_selects(Some(&selector), p.metadata.labels.as_ref())).cloned().collect();
-            pods.sort_by_key(|p| p.metadata.name.clone());
+            crate::sorting::sort_by_key(&mut pods, |p| p.metadata.name.clone());
             let pod = pods.into_iter().next().ok_or_else(|| format!("error: no pods found for service {name}"))?;
             Ok((pod, Some(svc)))
         }

@@ -95,8 +95,8 @@ fn validate(p: &Parsed, sub: &str, out: &mut Output) -> Result<Option<String>, i
 /// Largest first for `cpu`/`memory`; otherwise the order given (by name).
 fn sort_rows<T>(rows: &mut [T], sort_by: &str, usage: impl Fn(&T) -> Usage) {
     match sort_by {
-        "cpu" => rows.sort_by_key(|r| std::cmp::Reverse(usage(r).cpu_millis)),
-        "memory" => rows.sort_by_key(|r| std::cmp::Reverse(usage(r).memory_bytes)),
+        "cpu" => crate::sorting::sort_by_key(rows, |r| std::cmp::Reverse(usage(r).cpu_millis)),
+        "memory" => crate::sorting::sort_by_key(rows, |r| std::cmp::Reverse(usage(r).memory_bytes)),
         _ => {}
     }
 }
@@ -225,7 +225,7 @@ fn top_pod(c: &Cluster, args: &[String], io: &Io, out: &mut Output) -> i32 {
         if containers {
             sort_rows(&mut list, sort_by, |x| x.1);
             if sort_by.is_empty() {
-                list.sort_by(|a, b| a.0.cmp(&b.0));
+                crate::sorting::sort_by(&mut list, |a, b| a.0.cmp(&b.0));
             }
         } else {
             list = vec![(m.key.name.clone(), m.total())];

@@ -70,7 +70,7 @@ fn service_ips(c: &Cluster, svc: &Service) -> (Vec<String>, Option<String>) {
     match spec.cluster_ip.as_deref() {
         Some("None") => {
             let mut ips: Vec<String> = super::endpoints::service_endpoints(c, svc).into_iter().filter(|e| e.ready).map(|e| e.ip).collect();
-            ips.sort_by_key(|ip| ip.parse::<Ipv4Addr>().map(u32::from).unwrap_or(0));
+            crate::sorting::sort_by_key(&mut ips, |ip| ip.parse::<Ipv4Addr>().map(u32::from).unwrap_or(0));
             ips.dedup();
             (ips, None)
         }

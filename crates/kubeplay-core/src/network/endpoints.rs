@@ -157,8 +157,8 @@ fn subsets(eps: &[PodEndpoint], headless_without_ports: bool) -> Vec<EndpointSub
     groups
         .into_iter()
         .map(|(ports, mut ready, mut not_ready)| {
-            ready.sort_by_key(|a| ip_order(&a.ip));
-            not_ready.sort_by_key(|a| ip_order(&a.ip));
+            crate::sorting::sort_by_key(&mut ready, |a| ip_order(&a.ip));
+            crate::sorting::sort_by_key(&mut not_ready, |a| ip_order(&a.ip));
             EndpointSubset {
                 addresses: (!ready.is_empty()).then_some(ready),
                 not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),

@@ -231,7 +231,7 @@ pub fn answer(server: &Server, req: &HttpRequest, ctx: &ServerContext) -> (HttpR
             let mut body = format!("Hostname: {}\nIP: 127.0.0.1\nIP: ::1\nIP: {}\nRemoteAddr: {}\n{request_line}\n", ctx.hostname, ctx.pod_ip, req.remote);
             // Go's Request.Write: Host, User-Agent, then the other headers sorted.
             let mut rest: Vec<&(String, String)> = req.headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("Host") && !k.eq_ignore_ascii_case("User-Agent")).collect();
-            rest.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::sorting::sort_by(&mut rest, |a, b| a.0.cmp(&b.0));
             for key in ["Host", "User-Agent"] {
                 if let Some(v) = req.header(key) {
                     body.push_str(&format!("{key}: {v}\n"));

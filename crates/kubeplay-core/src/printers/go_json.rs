@@ -81,7 +81,7 @@ fn write(v: &Value, depth: Option<usize>, out: &mut String) {
         Value::Object(m) if m.is_empty() => out.push_str("{}"),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+            crate::sorting::sort_by(&mut keys, |a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
             out.push('{');
             out.push_str(newline);
             for (i, k) in keys.iter().enumerate() {

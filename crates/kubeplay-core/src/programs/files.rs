@@ -76,8 +76,8 @@ pub fn ls(p: &mut Process, args: &[String]) -> i32 {
             status = 2;
         }
     }
-    files.sort();
-    dirs.sort();
+    crate::sorting::sort(&mut files);
+    crate::sorting::sort(&mut dirs);
     let mut sections = 0;
     if !files.is_empty() {
         let lines = listing(p.fs(), &files, long, one_per_line, p.shell.cluster.now(), false);

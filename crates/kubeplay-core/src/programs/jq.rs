@@ -724,7 +724,7 @@ fn call(name: &str, args: &[Filter], input: &Json) -> Result<Vec<Json>, String> 
             Json::Obj(o) => {
                 let mut keys: Vec<String> = o.iter().map(|(k, _)| k.clone()).collect();
                 if name == "keys" {
-                    keys.sort();
+                    crate::sorting::sort(&mut keys);
                 }
                 Json::Arr(keys.into_iter().map(Json::Str).collect())
             }
@@ -768,7 +768,7 @@ fn call(name: &str, args: &[Filter], input: &Json) -> Result<Vec<Json>, String> 
                 if name == "reverse" {
                     v.reverse();
                 } else {
-                    v.sort_by(|a, b| a.order(b));
+                    crate::sorting::sort_by(&mut v, |a, b| a.order(b));
                     if name == "unique" {
                         v.dedup_by(|a, b| a.order(b).is_eq());
                     }

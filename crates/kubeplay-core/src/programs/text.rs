@@ -299,7 +299,7 @@ pub fn sort(p: &mut Process, args: &[String]) -> i32 {
         }
     };
     let reverse = parsed.has('r');
-    lines.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut lines, |a, b| {
         for k in &keys {
             let o = compare_text(sort_key(a, k, sep), sort_key(b, k, sep), k.numeric);
             let o = if k.reverse { o.reverse() } else { o };

@@ -48,7 +48,7 @@ impl Shell {
         let unchanged = TabResult { line: line.to_string(), cursor, listing: Vec::new() };
         let before: String = chars[..cursor].iter().collect();
         let mut cands = self.candidates(&before);
-        cands.items.sort();
+        crate::sorting::sort(&mut cands.items);
         cands.items.dedup_by(|a, b| a.0 == b.0);
         let typed: String = chars[cands.start..cursor].iter().collect();
         let after: String = chars[cursor..].iter().collect();

@@ -217,7 +217,7 @@ fn glob(fs: &Vfs, cwd: &str, pattern: &str) -> Vec<String> {
         return Vec::new();
     }
     let mut out: Vec<String> = candidates.into_iter().map(|(s, _)| s).collect();
-    out.sort();
+    crate::sorting::sort(&mut out);
     out
 }
 

@@ -123,7 +123,7 @@ pub fn activity(c: &Cluster, since: u64, by_command: bool) -> Vec<Hop> {
         ways.push((ApiServer, Etcd, what));
     }
     let mut events: Vec<&Event> = c.store.events.list(None).filter(|e| event_rv(e) > since).collect();
-    events.sort_by_key(|e| event_rv(e));
+    crate::sorting::sort_by_key(&mut events, |e| event_rv(e));
     for e in events {
         ways.extend(hops_of(c, e));
     }

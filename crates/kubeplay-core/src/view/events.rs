@@ -66,7 +66,7 @@ fn in_time_order<'a>(evs: impl Iterator<Item = &'a Event>) -> Vec<EventView> {
             (seen_at(e), rv, view(e))
         })
         .collect();
-    v.sort_by_key(|(t, rv, _)| (*t, *rv));
+    crate::sorting::sort_by_key(&mut v, |(t, rv, _)| (*t, *rv));
     v.into_iter().map(|(_, _, e)| e).collect()
 }
 

@@ -371,7 +371,7 @@ impl LogicalView {
     pub fn of(c: &Cluster) -> LogicalView {
         let mut names: Vec<String> = c.store.namespaces.list(None).filter_map(|n| n.metadata.name.clone()).collect();
         // The learner's namespaces first (default leading), the cluster's own last.
-        names.sort_by_key(|n| (n.starts_with("kube-"), n != "default", n.clone()));
+        crate::sorting::sort_by_key(&mut names, |n| (n.starts_with("kube-"), n != "default", n.clone()));
         LogicalView { namespaces: names.iter().map(|n| namespace_view(c, n)).collect() }
     }
 }

@@ -222,7 +222,7 @@ impl PhysicalView {
             n.memory = capacity(mem, n.memory.allocatable, memory_text);
         }
         // The control plane first, then workers by name: the picture the notes draw.
-        nodes.sort_by(|a, b| b.control_plane.cmp(&a.control_plane).then(a.name.cmp(&b.name)));
+        crate::sorting::sort_by(&mut nodes, |a, b| b.control_plane.cmp(&a.control_plane).then(a.name.cmp(&b.name)));
         PhysicalView { nodes, unscheduled }
     }
 }

@@ -196,7 +196,7 @@ fn sync(c: &mut Cluster, d: &mut Deployment, family: Family, paused: bool) {
 /// `FindActiveOrLatest`: the only set with replicas, or the newest one if none has.
 fn active_or_latest(family: &Family) -> Option<ReplicaSet> {
     let mut old = family.old.clone();
-    old.sort_by(|a, b| by_creation(b, a));
+    crate::sorting::sort_by(&mut old, |a, b| by_creation(b, a));
     let active: Vec<&ReplicaSet> = old.iter().chain(family.new_rs.iter()).filter(|rs| rs_replicas(rs) > 0).collect();
     match active.len() {
         0 => family.new_rs.clone().or_else(|| old.first().cloned()),
@@ -256,8 +256,8 @@ fn scale_deployment(c: &mut Cluster, d: &Deployment, family: &Family) {
         }
     };
     match to_add.cmp(&0) {
-        Ordering::Greater => active.sort_by(by_size(true)),
-        Ordering::Less => active.sort_by(by_size(false)),
+        Ordering::Greater => crate::sorting::sort_by(&mut active, by_size(true)),
+        Ordering::Less => crate::sorting::sort_by(&mut active, by_size(false)),
         Ordering::Equal => {}
     }
     let mut added = 0;

@@ -106,7 +106,7 @@ fn template_of(d: &Deployment) -> PodTemplateSpec {
 /// Deployment's (ignoring the hash label) is the new one; all others are old.
 pub fn split(d: &Deployment, rs_list: Vec<ReplicaSet>) -> Family {
     let mut sorted = rs_list;
-    sorted.sort_by(by_creation);
+    crate::sorting::sort_by(&mut sorted, by_creation);
     let template = template_of(d);
     let new_at = sorted.iter().position(|rs| rs.spec.as_ref().and_then(|s| s.template.as_ref()).is_some_and(|t| equal_ignore_hash(t, &template)));
     let new_rs = new_at.map(|i| sorted.remove(i));
@@ -307,7 +307,7 @@ pub fn cleanup(c: &mut Cluster, d: &Deployment, old: &[ReplicaSet]) {
     if diff <= 0 {
         return;
     }
-    alive.sort_by(|a, b| by_revision(a, b));
+    crate::sorting::sort_by(&mut alive, |a, b| by_revision(a, b));
     for rs in alive.into_iter().take(diff as usize) {
         let status = rs.status.clone().unwrap_or_default();
         let settled = rs.metadata.generation.unwrap_or(0) <= status.observed_generation.unwrap_or(0);

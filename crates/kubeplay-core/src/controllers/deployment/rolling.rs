@@ -75,7 +75,7 @@ fn reconcile_old(c: &mut Cluster, d: &Deployment, all: &[&ReplicaSet], old: &mut
 
 /// `cleanupUnhealthyReplicas`: first drop old pods that are not available anyway.
 fn cleanup_unhealthy(c: &mut Cluster, d: &Deployment, old: &mut [ReplicaSet], max_cleanup: i32) -> i32 {
-    old.sort_by(by_creation);
+    crate::sorting::sort_by(old, by_creation);
     let mut total = 0;
     for rs in old.iter_mut() {
         if total >= max_cleanup {
@@ -101,7 +101,7 @@ fn scale_down_old(c: &mut Cluster, d: &Deployment, all: &[ReplicaSet], old: &mut
     if available_pods <= min_available {
         return 0;
     }
-    old.sort_by(by_creation);
+    crate::sorting::sort_by(old, by_creation);
     let budget = available_pods - min_available;
     let mut total = 0;
     for rs in old.iter_mut() {

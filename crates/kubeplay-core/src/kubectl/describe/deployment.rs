@@ -32,7 +32,7 @@ fn old_and_new<'c>(cluster: &'c Cluster, d: &'c Deployment) -> (Vec<&'c ReplicaS
     let owned: Vec<&ReplicaSet> = cluster.store.replicasets.list(d.metadata.namespace.as_deref()).filter(|rs| is_controlled_by(&rs.metadata, &uid)).collect();
     let template = d.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
     let mut by_age = owned.clone();
-    by_age.sort_by_key(|rs| (rs.metadata.creation_timestamp.as_ref().map(|t| t.0.as_second()), rs.metadata.name.clone()));
+    crate::sorting::sort_by_key(&mut by_age, |rs| (rs.metadata.creation_timestamp.as_ref().map(|t| t.0.as_second()), rs.metadata.name.clone()));
     let new = by_age.into_iter().find(|rs| rs.spec.as_ref().and_then(|s| s.template.as_ref()).is_some_and(|t| equal_ignore_hash(t, &template)));
     let new_uid = new.and_then(|rs| rs.metadata.uid.clone());
     let old = owned.into_iter().filter(|rs| rs.metadata.uid != new_uid).collect();

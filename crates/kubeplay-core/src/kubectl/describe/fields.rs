@@ -114,7 +114,7 @@ pub fn taints(w: &mut PrefixWriter, title: &str, taints: Option<&Vec<Taint>>) {
         w.write_line("<none>");
         return;
     }
-    list.sort_by_key(|t| format!("{},{}", t.effect, t.key));
+    crate::sorting::sort_by_key(&mut list, |t| format!("{},{}", t.effect, t.key));
     for (i, t) in list.into_iter().enumerate() {
         if i != 0 {
             w.write(LEVEL_0, "\t");
@@ -131,7 +131,7 @@ pub fn tolerations_with_indent(w: &mut PrefixWriter, initial: &str, title: &str,
         w.write_line("<none>");
         return;
     }
-    list.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sorting::sort_by(&mut list, |a, b| a.key.cmp(&b.key));
     for (i, t) in list.into_iter().enumerate() {
         if i != 0 {
             w.write(LEVEL_0, initial);

@@ -267,7 +267,7 @@ fn mounts(w: &mut PrefixWriter, c: &Container) {
     let mut list: Vec<_> = c.volume_mounts.clone().unwrap_or_default();
     let none = if list.is_empty() { "\t<none>" } else { "" };
     w.write(LEVEL_2, &format!("Mounts:{none}\n"));
-    list.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+    crate::sorting::sort_by(&mut list, |a, b| a.mount_path.cmp(&b.mount_path));
     for m in &list {
         let mut flags = vec![if m.read_only.unwrap_or(false) { "ro".to_string() } else { "rw".to_string() }];
         if let Some(sub) = m.sub_path.as_deref().filter(|s| !s.is_empty()) {
@@ -278,7 +278,7 @@ fn mounts(w: &mut PrefixWriter, c: &Container) {
     if let Some(devices) = c.volume_devices.as_ref().filter(|d| !d.is_empty()) {
         w.write(LEVEL_2, "Devices:\n");
         let mut devices = devices.clone();
-        devices.sort_by(|a, b| a.device_path.cmp(&b.device_path));
+        crate::sorting::sort_by(&mut devices, |a, b| a.device_path.cmp(&b.device_path));
         for d in devices {
             w.write(LEVEL_3, &format!("{} from {}\n", d.device_path, d.name));
         }

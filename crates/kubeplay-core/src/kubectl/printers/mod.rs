@@ -226,7 +226,7 @@ pub fn node_roles(node: &Node) -> String {
             roles.push(v.clone());
         }
     }
-    roles.sort();
+    crate::sorting::sort(&mut roles);
     roles.dedup();
     if roles.is_empty() {
         "<none>".into()
@@ -329,7 +329,7 @@ impl Printable for Service {
                     .and_then(|lb| lb.ingress.as_ref())
                     .map(|ing| ing.iter().filter_map(|i| i.ip.clone().or(i.hostname.clone())).collect())
                     .unwrap_or_default();
-                ips.sort();
+                crate::sorting::sort(&mut ips);
                 ips.extend(external_ips);
                 if ips.is_empty() {
                     "<pending>".into()

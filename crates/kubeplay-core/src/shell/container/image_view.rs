@@ -74,7 +74,7 @@ impl ImageView {
         if userland == Userland::Busybox {
             programs.retain(|p| *p != "bash");
         }
-        programs.sort_unstable();
+        crate::sorting::sort(&mut programs);
         programs.dedup();
         ImageView { image: image.to_string(), userland, programs }
     }
