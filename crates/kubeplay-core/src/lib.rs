@@ -16,6 +16,7 @@ pub mod controllers;
 pub mod editor;
 pub mod foreground;
 pub mod images;
+pub mod json;
 pub mod kubectl;
 pub mod kubeplay_command;
 pub mod metrics;

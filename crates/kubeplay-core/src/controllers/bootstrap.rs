@@ -551,7 +551,7 @@ fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
                 [
                     ("kubernetes.io/config.hash".to_string(), hash.clone()),
                     ("kubernetes.io/config.mirror".to_string(), hash),
-                    ("kubernetes.io/config.seen".to_string(), format!("{}", serde_json::to_value(started.plus_ms(-10 * SimTime::SECOND).to_k8s()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())),
+                    ("kubernetes.io/config.seen".to_string(), format!("{}", crate::json::to_value(started.plus_ms(-10 * SimTime::SECOND).to_k8s()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())),
                     ("kubernetes.io/config.source".to_string(), "file".to_string()),
                 ]
                 .into()

@@ -146,7 +146,7 @@ fn start_job(
 }
 
 fn rfc3339(t: SimTime) -> String {
-    let v = serde_json::to_value(t.to_k8s()).unwrap_or_default();
+    let v = crate::json::to_value(t.to_k8s()).unwrap_or_default();
     v.as_str().unwrap_or_default().to_string()
 }
 

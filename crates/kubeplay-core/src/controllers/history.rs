@@ -27,7 +27,7 @@ pub const REVISION_HASH_LABEL: &str = "controller-revision-hash";
 /// `getPatch`: the patch that restores `template`, as the bytes `json.Marshal`
 /// writes.
 pub fn template_patch(template: &PodTemplateSpec) -> String {
-    let mut template = serde_json::to_value(template).unwrap_or(Value::Null);
+    let mut template = crate::json::to_value(template).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut template {
         map.insert("$patch".into(), Value::String("replace".into()));
     }

@@ -142,7 +142,7 @@ fn classify(source: &str, value: Value) -> Result<Document, String> {
 pub fn decode<K: serde::de::DeserializeOwned + serde::Serialize + k8s_openapi::Resource>(value: &Value) -> Result<K, String> {
     let cannot = |why: String| format!("{} in version \"{}\" cannot be handled as a {}: {why}", K::KIND, K::VERSION, K::KIND);
     let obj: K = serde_json::from_value(value.clone()).map_err(|e| cannot(e.to_string()))?;
-    let back = serde_json::to_value(&obj).map_err(|e| cannot(e.to_string()))?;
+    let back = crate::json::to_value(&obj).map_err(|e| cannot(e.to_string()))?;
     let mut unknown = Vec::new();
     unknown_fields(value, &back, "", &mut unknown);
     unknown.retain(|f| f != "apiVersion" && f != "kind");

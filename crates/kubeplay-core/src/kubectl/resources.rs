@@ -89,7 +89,7 @@ impl ResourceType {
 /// The object as the API server sends it: typed objects leave `apiVersion` and
 /// `kind` to the wire format, so they are added here.
 pub fn to_json<K: ApiKind>(obj: &K) -> serde_json::Value {
-    let mut json = serde_json::to_value(obj).unwrap_or(serde_json::Value::Null);
+    let mut json = crate::json::to_value(obj).unwrap_or(serde_json::Value::Null);
     if let serde_json::Value::Object(map) = &mut json {
         map.insert("apiVersion".into(), K::API_VERSION.into());
         map.insert("kind".into(), K::KIND.into());

@@ -94,7 +94,7 @@ pub fn history_of(c: &Cluster, info: &Info) -> Result<BTreeMap<i64, Revision>, S
                     let template = template_of(&r);
                     // `applyDaemonSetHistory` / `applyRevision`: the object with that template.
                     let mut object = info.json.clone();
-                    object["spec"]["template"] = serde_json::to_value(&template).unwrap_or(Value::Null);
+                    object["spec"]["template"] = crate::json::to_value(&template).unwrap_or(Value::Null);
                     let revision = Revision { change_cause: change_cause(&r.metadata), template, object, object_name: info.object_name() };
                     (r.revision, revision)
                 })

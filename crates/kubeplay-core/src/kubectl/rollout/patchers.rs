@@ -73,7 +73,7 @@ fn patch(verb: &str, info: &Info, now: &str) -> Result<Patched, String> {
 
 /// The simulated clock in RFC 3339 (`time.Now().Format(time.RFC3339)`, UTC).
 fn now_rfc3339(c: &Cluster) -> String {
-    serde_json::to_value(c.now().to_k8s()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    crate::json::to_value(c.now().to_k8s()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
 pub fn run(cluster: &mut Cluster, verb: &str, p: &Parsed, io: &Io, out: &mut Output) -> Result<(), String> {

@@ -106,7 +106,7 @@ pub fn edit_pod_spec(info: &Info, mutate: &mut dyn FnMut(&mut PodSpec) -> Result
     let before = info.json.pointer(pointer).cloned().unwrap_or(Value::Null);
     let mut spec: PodSpec = serde_json::from_value(before.clone()).unwrap_or_default();
     mutate(&mut spec)?;
-    let after = serde_json::to_value(&spec).unwrap_or(Value::Null);
+    let after = crate::json::to_value(&spec).unwrap_or(Value::Null);
     if after == before {
         return Ok(Edited::Unchanged);
     }

@@ -55,7 +55,7 @@ pub fn set_selector(cluster: &mut Cluster, p: &Parsed, io: &Io, out: &mut Output
         }
         let labels = selector_labels(expression)?;
         let mut value = info.json.clone();
-        value["spec"]["selector"] = serde_json::to_value(&labels).unwrap_or(Value::Null);
+        value["spec"]["selector"] = crate::json::to_value(&labels).unwrap_or(Value::Null);
         if let Some(cause) = cause {
             crate::kubectl::record::record(&mut value, cause);
         }
