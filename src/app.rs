@@ -11,6 +11,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::console::Console;
+use crate::editor_panel::EditorPanel;
 use crate::event_stream::EventStream;
 use crate::i18n::{Lang, Texts};
 use crate::inspector::Inspector;
@@ -149,6 +150,10 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         use_callback((), move |_: (), _| d.dispatch(Action::ClearScreen))
     };
+    let on_editor_close = {
+        let d = state.dispatcher();
+        use_callback((), move |saved: Option<String>, _| d.dispatch(Action::CloseEditor(saved)))
+    };
     // Tab: the shell completes against the live session (the shell is shared by
     // every state, so an older handle completes the same way).
     let on_complete = {
@@ -274,9 +279,16 @@ pub fn app() -> Html {
             </header>
             <main id="playground" class={classes!(inspector_open.then_some("inspecting"))}>
                 <section id="console-panel" aria-label={t.console}>
-                    <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy()}
-                        prompt={AttrValue::from(state.prompt.clone())} {on_submit} {on_paste} {on_interrupt} {on_clear} {on_complete} {on_completions}
-                        output_label={t.console_output} input_label={t.command_line} />
+                    // An editor takes the terminal over, as vi and nano do; the
+                    // console stays (hidden) with its scrollback and typed line.
+                    if let Some((seq, request)) = state.editor.clone() {
+                        <EditorPanel key={seq} {request} lang={*lang} on_close={on_editor_close} />
+                    }
+                    <div class="console-host" hidden={state.editor.is_some()}>
+                        <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy()}
+                            prompt={AttrValue::from(state.prompt.clone())} {on_submit} {on_paste} {on_interrupt} {on_clear} {on_complete} {on_completions}
+                            output_label={t.console_output} input_label={t.command_line} />
+                    </div>
                 </section>
                 <section id="cluster-panel" aria-label={t.cluster_views} ref={panel_ref} data-view={format!("{:?}", state.tab).to_lowercase()}>
                     <div class="tabs view-tabs" role="tablist" aria-label={t.cluster_views}>

@@ -2,8 +2,10 @@
 //! language, so a missing translation is a compile error. kubectl's output is never
 //! translated (it is what a real cluster prints); only the page around it is.
 
+mod editor;
 mod traffic;
 
+pub use editor::EditorTexts;
 pub use traffic::TrafficTexts;
 
 /// A UI language.
@@ -118,6 +120,7 @@ pub struct Texts {
     pub default_backend: &'static str,
     // Traffic view.
     pub traffic: &'static TrafficTexts,
+    pub editor: &'static EditorTexts,
     // Events.
     pub events: &'static str,
     pub events_filter: &'static str,
@@ -212,6 +215,7 @@ pub static EN: Texts = Texts {
     not_used: "not used by any pod",
     default_backend: "default backend",
     traffic: &traffic::EN,
+    editor: &editor::EN,
     events: "Events",
     events_filter: "Filter events by object name",
     events_filter_placeholder: "filter by name…",
@@ -301,6 +305,7 @@ pub static KO: Texts = Texts {
     not_used: "사용하는 파드 없음",
     default_backend: "기본 백엔드",
     traffic: &traffic::KO,
+    editor: &editor::KO,
     events: "이벤트",
     events_filter: "오브젝트 이름으로 이벤트 거르기",
     events_filter_placeholder: "이름으로 거르기…",

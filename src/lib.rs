@@ -4,6 +4,7 @@
 pub mod app;
 pub mod clock;
 pub mod console;
+pub mod editor_panel;
 pub mod event_stream;
 pub mod history_store;
 pub mod i18n;

@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use kubeplay_core::editor::EditorRequest;
 use kubeplay_core::foreground::Foreground;
 use kubeplay_core::shell::{CommandOutput, CONTINUATION_PROMPT};
 use kubeplay_core::time::SimTime;
@@ -106,6 +107,8 @@ pub enum Action {
     FocusTraffic(Option<ObjectKey>),
     /// A second Tab over several candidates: bash prints the line, then the list.
     ShowCompletions { typed: String, listing: Vec<String> },
+    /// The editor panel closed: the text saved (`None`: quit without saving).
+    CloseEditor(Option<String>),
 }
 
 #[derive(Clone)]
@@ -143,6 +146,10 @@ pub struct Playground {
     pub foreground: Option<Foreground>,
     /// `watch`: its screen is redrawn on the simulated clock until Ctrl+C.
     pub watching: Option<Watching>,
+    /// An editor open on a file (`vi`, `kubectl edit`); the command waits for it.
+    /// The number counts editors opened, so a reopened one starts afresh.
+    pub editor: Option<(u64, Rc<EditorRequest>)>,
+    editors_opened: u64,
     /// Pasted lines not yet run because a command before them is still running.
     queued: VecDeque<String>,
     /// The prompt the console shows: `controlplane:~$ `, or `> ` inside a command
@@ -186,6 +193,7 @@ impl PartialEq for Playground {
             && self.busy_until == other.busy_until
             && self.foreground == other.foreground
             && self.watching == other.watching
+            && self.editor == other.editor
             && self.queued == other.queued
             && self.prompt == other.prompt
             && self.now == other.now
@@ -246,6 +254,8 @@ impl Playground {
             busy_until: None,
             foreground: None,
             watching: None,
+            editor: None,
+            editors_opened: 0,
             queued: VecDeque::new(),
             prompt: String::new(),
             now,
@@ -333,7 +343,7 @@ impl Playground {
     /// A command is still running (`sleep`, `kubectl delete` waiting): the prompt
     /// and the inspector's buttons wait.
     pub fn busy(&self) -> bool {
-        self.busy_until.is_some() || self.foreground.is_some() || self.watching.is_some()
+        self.busy_until.is_some() || self.foreground.is_some() || self.watching.is_some() || self.editor.is_some()
     }
 
     fn revision(&self) -> u64 {
@@ -436,6 +446,10 @@ impl Playground {
         self.refresh();
         match result.effect {
             Some(Effect::Sleep(ms)) => self.busy_until = Some(self.now.plus_ms(ms)),
+            Some(Effect::Foreground(Foreground::Editor(request))) => {
+                self.editors_opened += 1;
+                self.editor = Some((self.editors_opened, Rc::new(request)));
+            }
             Some(Effect::Foreground(fg)) => self.foreground = Some(fg),
             Some(Effect::Watch { command, interval_ms }) => {
                 self.watching = Some(Watching { command, interval_ms, next_at: self.now.plus_ms(interval_ms), frame_start });
@@ -514,11 +528,25 @@ impl Reducible for Playground {
                 next.busy_until = None;
                 next.foreground = None;
                 next.watching = None;
+                next.editor = None;
                 next.queued.clear();
                 let mut lines = (*self.lines).clone();
                 push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{shown_prompt}{partial}^C") });
                 next.lines = Rc::new(lines);
                 Rc::new(next.next())
+            }
+            Action::CloseEditor(saved) => {
+                if self.editor.is_none() {
+                    return self;
+                }
+                let before = self.revision();
+                let result = self.shell.borrow_mut().close_editor(saved);
+                let mut next = (*self).clone();
+                next.editor = None;
+                next.command_rev = Some(before);
+                next.show(result);
+                next.run_queued();
+                Rc::new(next)
             }
             Action::ShowCompletions { typed, listing } => {
                 let mut next = (*self).clone();
@@ -842,4 +870,24 @@ mod tests {
         assert_eq!(texts(&p).last().map(String::as_str), Some("> y^C"));
     }
 
+
+    #[test]
+    fn an_editor_holds_the_prompt_until_it_closes() {
+        let p = start().reduce(Action::Submit("vi notes.txt; cat notes.txt".into()));
+        let (_, request) = p.editor.clone().expect("vi opened the editor");
+        assert_eq!(request.shown_name, "notes.txt");
+        assert!(p.busy());
+        let p = p.reduce(Action::CloseEditor(Some("hello".into())));
+        assert!(p.editor.is_none() && !p.busy());
+        assert_eq!(texts(&p).last().map(String::as_str), Some("hello"), "the rest of the line ran after saving");
+        let p = p.reduce(Action::Submit("kubectl create deployment web --image=nginx".into()));
+        let p = p.reduce(Action::Submit("kubectl edit deployment/web".into()));
+        let (first, request) = p.editor.clone().expect("kubectl edit opened the editor");
+        let p = p.reduce(Action::CloseEditor(Some(request.text.replace("replicas: 1", "replicas: -1"))));
+        let (second, again) = p.editor.clone().expect("reopened after the invalid save");
+        assert!(second > first && again.text.contains("# * spec.replicas: Invalid value: -1"));
+        let p = p.reduce(Action::CloseEditor(Some(again.text.replace("replicas: -1", "replicas: 3"))));
+        assert!(p.editor.is_none());
+        assert_eq!(texts(&p).last().map(String::as_str), Some("deployment.apps/web edited"));
+    }
 }

@@ -34,6 +34,17 @@ impl ExBuffer {
         ExBuffer { lines: text.lines().map(str::to_string).collect(), current: 0, input_at: None, modified: false, written: None }
     }
 
+    /// A buffer the page's editor has been changing: its text now, whether that
+    /// differs from the file, and what `:w` last wrote — so `:q` refuses as vi does.
+    pub fn resumed(text: &str, modified: bool, written: Option<String>) -> ExBuffer {
+        ExBuffer { modified, written, ..ExBuffer::new(text) }
+    }
+
+    /// What the last `:w` wrote.
+    pub fn written(&self) -> Option<&str> {
+        self.written.as_deref()
+    }
+
     /// The buffer as a file's text.
     pub fn text(&self) -> String {
         self.lines.iter().map(|l| format!("{l}\n")).collect()

@@ -7,10 +7,17 @@ pub struct Opt {
     pub short: char,
     pub long: &'static str,
     pub value: bool,
+    /// The value may only be attached (`-i.bak`, `--in-place=.bak`): getopt's `::`.
+    pub optional: bool,
 }
 
 pub const fn opt(short: char, long: &'static str, value: bool) -> Opt {
-    Opt { short, long, value }
+    Opt { short, long, value, optional: false }
+}
+
+/// An option whose value is optional and must be attached (`i::` in getopt).
+pub const fn opt_optional(short: char, long: &'static str) -> Opt {
+    Opt { short, long, value: false, optional: true }
 }
 
 /// The options found (by short letter, in order) and the operands.
@@ -53,7 +60,9 @@ pub fn parse(cmd: &str, args: &[String], opts: &[Opt]) -> Result<Parsed, Vec<Str
             let Some(o) = found else {
                 return Err(vec![format!("{cmd}: unrecognized option '{a}'"), try_help]);
             };
-            let value = if o.value {
+            let value = if o.optional {
+                attached.unwrap_or_default()
+            } else if o.value {
                 match attached {
                     Some(v) => v,
                     None if i < args.len() => {
@@ -83,7 +92,11 @@ pub fn parse(cmd: &str, args: &[String], opts: &[Opt]) -> Result<Parsed, Vec<Str
             let Some(o) = opts.iter().find(|o| o.short == c) else {
                 return Err(vec![format!("{cmd}: invalid option -- '{c}'"), try_help]);
             };
-            if o.value {
+            if o.optional {
+                let value: String = chars[j..].iter().collect();
+                j = chars.len();
+                parsed.opts.push((c, value));
+            } else if o.value {
                 let value = if j < chars.len() {
                     let v: String = chars[j..].iter().collect();
                     j = chars.len();

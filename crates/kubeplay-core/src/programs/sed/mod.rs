@@ -11,6 +11,7 @@ pub mod exec;
 pub mod parse;
 pub mod regex;
 
+use super::getopt::{self, opt, opt_optional, Opt};
 use crate::shell::commands::Process;
 use crate::vfs::VfsError;
 use exec::{Input, Line, Machine, Output};
@@ -48,120 +49,56 @@ enum Parsed {
     Usage(String),
 }
 
-/// (long name, takes a value: 0 no, 1 required, 2 optional, short equivalent)
-const LONG: &[(&str, u8, char)] = &[
-    ("quiet", 0, 'n'),
-    ("silent", 0, 'n'),
-    ("expression", 1, 'e'),
-    ("file", 1, 'f'),
-    ("in-place", 2, 'i'),
-    ("line-length", 1, 'l'),
-    ("regexp-extended", 0, 'E'),
-    ("separate", 0, 's'),
-    ("null-data", 0, 'z'),
-    ("zero-terminated", 0, 'z'),
-    ("unbuffered", 0, 'u'),
-    ("binary", 0, 'b'),
-    ("posix", 0, '\u{1}'),
-    ("debug", 0, '\u{1}'),
-    ("sandbox", 0, '\u{1}'),
-    ("follow-symlinks", 0, '\u{1}'),
-    ("help", 0, 'h'),
-    ("version", 0, 'V'),
+/// GNU sed's options (`bsnrzuEe:f:l:i::` and the long ones); `\u{1}` marks the
+/// accepted ones that change nothing here (`--posix`, `--debug`, `--sandbox` …).
+const OPTIONS: &[Opt] = &[
+    opt('n', "quiet", false),
+    opt('n', "silent", false),
+    opt('e', "expression", true),
+    opt('f', "file", true),
+    opt_optional('i', "in-place"),
+    opt('l', "line-length", true),
+    opt('E', "regexp-extended", false),
+    opt('r', "", false),
+    opt('s', "separate", false),
+    opt('z', "null-data", false),
+    opt('z', "zero-terminated", false),
+    opt('u', "unbuffered", false),
+    opt('b', "binary", false),
+    opt('\u{1}', "posix", false),
+    opt('\u{1}', "debug", false),
+    opt('\u{1}', "sandbox", false),
+    opt('\u{1}', "follow-symlinks", false),
+    opt('h', "help", false),
+    opt('V', "version", false),
 ];
 
 fn parse_args(args: &[String]) -> Parsed {
-    let mut o = Options::default();
-    let mut i = 0;
-    let apply = |o: &mut Options, c: char, value: Option<String>| -> Option<Parsed> {
+    let parsed = match getopt::parse("sed", args, OPTIONS) {
+        Ok(p) => p,
+        // getopt's message, then sed's usage instead of "Try --help".
+        Err(lines) => return Parsed::Usage(lines.into_iter().next().unwrap_or_default()),
+    };
+    let mut o = Options { operands: parsed.operands, ..Options::default() };
+    for (c, value) in parsed.opts {
         match c {
             'n' => o.quiet = true,
             'E' | 'r' => o.extended = true,
             's' => o.separate = true,
             'z' => o.null_data = true,
             'i' => {
-                o.in_place = Some(value.unwrap_or_default());
+                o.in_place = Some(value);
                 o.separate = true;
             }
-            'e' => o.scripts.push(ScriptArg::Expression(value.unwrap_or_default())),
-            'f' => o.scripts.push(ScriptArg::File(value.unwrap_or_default())),
-            'l' => {
-                let v = value.unwrap_or_default();
-                match v.parse() {
-                    Ok(n) => o.line_length = Some(n),
-                    Err(_) => return Some(Parsed::Usage(format!("sed: invalid line length: {v}"))),
-                }
-            }
-            'h' => return Some(Parsed::Print(USAGE)),
-            'V' => return Some(Parsed::Print(VERSION)),
+            'e' => o.scripts.push(ScriptArg::Expression(value)),
+            'f' => o.scripts.push(ScriptArg::File(value)),
+            'l' => match value.parse() {
+                Ok(n) => o.line_length = Some(n),
+                Err(_) => return Parsed::Usage(format!("sed: invalid line length: {value}")),
+            },
+            'h' => return Parsed::Print(USAGE),
+            'V' => return Parsed::Print(VERSION),
             _ => {}
-        }
-        None
-    };
-    while i < args.len() {
-        let a = &args[i];
-        i += 1;
-        if a == "--" {
-            o.operands.extend(args[i..].iter().cloned());
-            break;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            let (name, attached) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            let exact = LONG.iter().find(|(l, _, _)| *l == name);
-            let prefixed: Vec<_> = LONG.iter().filter(|(l, _, _)| l.starts_with(name)).collect();
-            let found = exact.or(if prefixed.len() == 1 { Some(prefixed[0]) } else { None });
-            let Some(&(lname, arg, c)) = found else {
-                return Parsed::Usage(format!("sed: unrecognized option '{a}'"));
-            };
-            let value = match (arg, attached) {
-                (0, Some(_)) => return Parsed::Usage(format!("sed: option '--{lname}' doesn't allow an argument")),
-                (1, None) if i < args.len() => {
-                    i += 1;
-                    Some(args[i - 1].clone())
-                }
-                (1, None) => return Parsed::Usage(format!("sed: option '--{lname}' requires an argument")),
-                (_, v) => v,
-            };
-            if let Some(done) = apply(&mut o, c, value) {
-                return done;
-            }
-            continue;
-        }
-        if a.len() < 2 || !a.starts_with('-') {
-            o.operands.push(a.clone());
-            continue;
-        }
-        let chars: Vec<char> = a[1..].chars().collect();
-        let mut j = 0;
-        while j < chars.len() {
-            let c = chars[j];
-            j += 1;
-            let rest: String = chars[j..].iter().collect();
-            let value = match c {
-                'n' | 'r' | 'E' | 's' | 'z' | 'u' | 'b' => None,
-                'i' => {
-                    j = chars.len();
-                    Some(rest)
-                }
-                'e' | 'f' | 'l' => {
-                    j = chars.len();
-                    if !rest.is_empty() {
-                        Some(rest)
-                    } else if i < args.len() {
-                        i += 1;
-                        Some(args[i - 1].clone())
-                    } else {
-                        return Parsed::Usage(format!("sed: option requires an argument -- '{c}'"));
-                    }
-                }
-                _ => return Parsed::Usage(format!("sed: invalid option -- '{c}'")),
-            };
-            if let Some(done) = apply(&mut o, c, value) {
-                return done;
-            }
         }
     }
     Parsed::Run(o)
