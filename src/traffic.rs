@@ -221,7 +221,7 @@ fn request_dot(r: &RequestView, l: &TrafficLayout) -> Option<Html> {
     let failed = r.outcome.is_failure();
     Some(html! {
         <g key={r.seq.to_string()} class={classes!("request", if failed { "failed" } else { "ok" })} data-seq={r.seq.to_string()}
-           data-outcome={outcome_key(r.outcome)} data-pod={r.answered_by.clone()} aria-hidden="true">
+           data-outcome={outcome_key(r.outcome)} data-pod={r.answered_by.clone()} data-path={r.path.join(" ")} aria-hidden="true">
             <style>{css}</style>
             <circle class="req-dot" r="5" {style} />
         </g>

@@ -151,6 +151,63 @@ test('traffic: failures show their reason; fault buttons type kubeplay commands'
   await pg.waitForLine(/^kubeplay: node\d+ joined the cluster$/);
 });
 
+/** Selects the target whose label starts with `prefix` and the client, then sends one request. */
+async function sendVia(pg, prefix, client) {
+  const { page } = pg;
+  const option = page.locator('#traffic-target option').filter({ hasText: new RegExp(`^${prefix}`) }).first();
+  await option.waitFor({ state: 'attached', timeout: 15_000 });
+  await page.locator('#traffic-target').selectOption(await option.getAttribute('value'));
+  await page.locator('#traffic-client').selectOption(client);
+  const before = (await page.$$('#traffic-svg g.request.ok')).length;
+  await page.locator('#traffic-view button[data-action="send"]').click();
+  await page.waitForFunction((n) => document.querySelectorAll('#traffic-svg g.request.ok').length > n, before, { timeout: 10_000 }).catch(async () => {
+    const failures = await page.$$eval('.traffic-failures li.failure', (els) => els.map((e) => e.textContent));
+    const tail = (await pg.lines()).slice(-8).map((l) => l.text).join('\n    ');
+    throw new Error(`no answered request drawn after sending to ${prefix} from ${client}; failures: ${JSON.stringify(failures)}; console:\n    ${tail}`);
+  });
+  return (await option.textContent()).trim();
+}
+
+/** The stations the last successful request passed, as the model recorded them. */
+async function lastPath(page) {
+  return page.locator('#traffic-svg g.request.ok').last().getAttribute('data-path');
+}
+
+test('traffic: from outside through a LoadBalancer and an Ingress, each hop drawn', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  await threeWhoamis(pg);
+  let at = await pg.run('kubectl patch service web -p \'{"spec":{"type":"LoadBalancer"}}\'');
+  await pg.waitForLine('service/web patched', { after: at });
+  at = await pg.run('kubectl create ingress web --rule=web.example.com/*=web:80');
+  await pg.waitForLine('ingress.networking.k8s.io/web created', { after: at });
+
+  // LoadBalancer: the pool hands out an external IP; from outside the request goes
+  // load balancer → a node's NodePort → kube-proxy → a pod.
+  const lb = await sendVia(pg, 'LoadBalancer · web · http://', 'outside');
+  const lbIp = lb.match(/http:\/\/([\d.]+)\//)[1];
+  await pg.waitForLine(`controlplane:~$ kubeplay traffic http://${lbIp}/`);
+  const lbPath = (await lastPath(page)).split(' ');
+  assertEqual(lbPath[0], 'client:external', 'the request starts outside');
+  assertEqual(lbPath[1], `lb:${lbIp}`, 'then the cloud load balancer');
+  assert(/^node:node\d+$/.test(lbPath[2]), `then a node's NodePort: ${lbPath}`);
+  assertEqual(lbPath[3], 'svc:default/web', 'then kube-proxy for web');
+  assert(/^pod:default\/web-/.test(lbPath[4]), `answered by a web pod: ${lbPath}`);
+  await page.locator(`#traffic-svg g.station[data-station="lb:${lbIp}"]`).waitFor({ state: 'attached' });
+
+  // Ingress: the rule's host is sent as the Host header to the ingress controller
+  // on a node, which proxies straight to the Service's endpoints (ingress-nginx
+  // skips kube-proxy's ClusterIP).
+  const ing = await sendVia(pg, 'Ingress · web · http://', 'outside');
+  assert(ing.endsWith('(Host: web.example.com)'), `the rule's host is shown: ${ing}`);
+  const ingPath = (await lastPath(page)).split(' ');
+  assertEqual(ingPath[0], 'client:external', 'from outside');
+  assert(/^node:node\d+$/.test(ingPath[1]), `the ingress controller on a node: ${ingPath}`);
+  assertEqual(ingPath.length, 3, `no kube-proxy hop: ${ingPath}`);
+  assert(/^pod:default\/web-/.test(ingPath[2]), `answered by a web pod: ${ingPath}`);
+  await waitForServedTotal(page, 2);
+});
+
 // Screenshots for people to look at: traffic spreading over three pods with a
 // failure listed, light and dark, wide and narrow.
 for (const [layout, viewport] of [['wide', WIDE], ['narrow', NARROW]]) {

@@ -209,10 +209,20 @@ impl Cluster {
         let mut new = old.clone();
         change(&mut new);
         new.default_update();
-        new.validate_update(&old)?;
-        new.prepare_for_update(&old);
+        self.admit_update(&mut new, &old)?;
         self.store.modify::<K>(key, |stored| *stored = new);
         Ok(K::table(&self.store).get(key).cloned().unwrap_or(old))
+    }
+
+    /// What the API server does to a decoded update before storing it: the kind's
+    /// update validation; `rest.BeforeUpdate`, which puts the old generation back
+    /// (a client cannot set it) before the strategy's `PrepareForUpdate` decides
+    /// whether this is a new one; then the allocators.
+    pub fn admit_update<K: Admit>(&mut self, new: &mut K, old: &K) -> Result<(), ApiError> {
+        new.validate_update(old)?;
+        new.metadata_mut().generation = old.metadata().generation;
+        new.prepare_for_update(old);
+        new.admit_update(old, &self.store, &mut self.rng)
     }
 
     /// Queues `work` to run when the clock reaches `at`.

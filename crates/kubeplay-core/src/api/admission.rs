@@ -70,6 +70,12 @@ pub trait Admit: ApiKind {
     fn prepare_for_update(&mut self, old: &Self) {
         bump_generation_on_spec_change(self, old);
     }
+
+    /// What an update needs from the cluster's state: a Service that became
+    /// NodePort or LoadBalancer gets its NodePorts.
+    fn admit_update(&mut self, _old: &Self, _store: &Store, _rng: &mut SimRng) -> Result<(), ApiError> {
+        Ok(())
+    }
 }
 
 /// The common strategy rule: a changed `spec` is a new generation.
@@ -258,6 +264,10 @@ impl Admit for Service {
 
     fn admit(&mut self, store: &Store, rng: &mut SimRng) -> Result<(), ApiError> {
         super::service::allocate_service(self, store, rng)
+    }
+
+    fn admit_update(&mut self, old: &Self, store: &Store, rng: &mut SimRng) -> Result<(), ApiError> {
+        super::service::allocate_update(self, old, store, rng)
     }
 }
 

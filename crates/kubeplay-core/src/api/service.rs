@@ -191,6 +191,66 @@ fn next_node_port(used: &BTreeSet<i32>, rng: &mut SimRng) -> Option<i32> {
     (NODE_PORT_MIN..=NODE_PORT_MAX).find(|p| !used.contains(p))
 }
 
+/// NodePort Services, and LoadBalancers with `allocateLoadBalancerNodePorts`.
+fn needs_node_ports(spec: &ServiceSpec) -> bool {
+    let type_ = service_type(spec);
+    type_ == "NodePort" || (type_ == "LoadBalancer" && spec.allocate_load_balancer_node_ports != Some(false))
+}
+
+/// Claims the NodePorts the user chose, then picks free ones at random for the rest.
+fn allocate_node_ports(spec: &mut ServiceSpec, name: &str, used_ports: &mut BTreeSet<i32>, rng: &mut SimRng) -> Result<(), ApiError> {
+    for (i, p) in spec.ports.iter().flatten().enumerate() {
+        if let Some(np) = p.node_port.filter(|np| *np != 0) {
+            if !used_ports.insert(np) {
+                return Err(ApiError::invalid("Service", name, vec![err(&format!("spec.ports[{i}].nodePort"), format!("Invalid value: {np}: provided port is already allocated"))]));
+            }
+        }
+    }
+    for p in spec.ports.iter_mut().flatten() {
+        if p.node_port.unwrap_or(0) == 0 {
+            let np = next_node_port(used_ports, rng).ok_or_else(|| {
+                ApiError::invalid("Service", name, vec![err("spec.ports[0].nodePort", "Internal error: range is full".into())])
+            })?;
+            used_ports.insert(np);
+            p.node_port = Some(np);
+        }
+    }
+    Ok(())
+}
+
+/// The allocators on an update (the Service REST's `patchAllocatedValues`,
+/// `allocateUpdate` and `dropTypeDependentFields`): a type that now needs NodePorts
+/// keeps the ones the old Service held for the same port and gets new ones for the
+/// rest; a type that no longer needs them gives back the ones the user left as
+/// they were.
+pub fn allocate_update(svc: &mut Service, old: &Service, store: &Store, rng: &mut SimRng) -> Result<(), ApiError> {
+    let name = svc.metadata.name.clone().unwrap_or_default();
+    let (Some(spec), Some(old_spec)) = (svc.spec.as_mut(), old.spec.as_ref()) else { return Ok(()) };
+    let old_port = |port: i32, protocol: &Option<String>| {
+        old_spec.ports.iter().flatten().find(|o| o.port == port && o.protocol == *protocol).and_then(|o| o.node_port)
+    };
+    if needs_node_ports(spec) {
+        if needs_node_ports(old_spec) {
+            for p in spec.ports.iter_mut().flatten().filter(|p| p.node_port.unwrap_or(0) == 0) {
+                p.node_port = old_port(p.port, &p.protocol);
+            }
+        }
+        // The old Service's own ports are free to keep: only other Services' count.
+        let (_, mut used_ports) = allocated(store);
+        for np in old_spec.ports.iter().flatten().filter_map(|o| o.node_port) {
+            used_ports.remove(&np);
+        }
+        allocate_node_ports(spec, &name, &mut used_ports, rng)?;
+    } else if needs_node_ports(old_spec) {
+        for p in spec.ports.iter_mut().flatten() {
+            if p.node_port.is_some() && p.node_port == old_port(p.port, &p.protocol) {
+                p.node_port = None;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Allocates the ClusterIP (unless headless or ExternalName) and the NodePorts
 /// (NodePort, and LoadBalancer with `allocateLoadBalancerNodePorts`), with the
 /// allocators' error texts for taken or out-of-range values.
@@ -225,25 +285,8 @@ pub fn allocate_service(svc: &mut Service, store: &Store, rng: &mut SimRng) -> R
             }
         }
     }
-    let wants_node_ports = type_ == "NodePort" || (type_ == "LoadBalancer" && spec.allocate_load_balancer_node_ports != Some(false));
-    if wants_node_ports {
-        // Ports the user chose are claimed first, then the rest are picked at random.
-        for (i, p) in spec.ports.iter().flatten().enumerate() {
-            if let Some(np) = p.node_port.filter(|np| *np != 0) {
-                if !used_ports.insert(np) {
-                    return Err(ApiError::invalid("Service", &name, vec![err(&format!("spec.ports[{i}].nodePort"), format!("Invalid value: {np}: provided port is already allocated"))]));
-                }
-            }
-        }
-        for p in spec.ports.iter_mut().flatten() {
-            if p.node_port.unwrap_or(0) == 0 {
-                let np = next_node_port(&used_ports, rng).ok_or_else(|| {
-                    ApiError::invalid("Service", &name, vec![err("spec.ports[0].nodePort", "Internal error: range is full".into())])
-                })?;
-                used_ports.insert(np);
-                p.node_port = Some(np);
-            }
-        }
+    if needs_node_ports(spec) {
+        allocate_node_ports(spec, &name, &mut used_ports, rng)?;
     }
     Ok(())
 }

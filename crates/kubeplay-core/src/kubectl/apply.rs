@@ -221,8 +221,7 @@ pub fn write<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut Cluster
             three_way(&mut merged, original.as_ref(), &modified);
             let mut obj: K = serde_json::from_value(merged).map_err(|e| format!("Error from server (BadRequest): error when applying patch to \"{src}\": {e}"))?;
             redefault(c, &mut obj);
-            obj.validate_update(&live).map_err(|e| wrap(e, "patching", src))?;
-            before_update(&mut obj, &live);
+            c.admit_update(&mut obj, &live).map_err(|e| wrap(e, "patching", src))?;
             let changed = c.store.update(obj).map_err(|e| wrap(e, "patching", src))?;
             Ok(if changed { Written::Configured { warning } } else { Written::Unchanged })
         }
@@ -239,16 +238,8 @@ pub fn update_live<K: Admit + PartialEq + serde::de::DeserializeOwned>(c: &mut C
     }
     let mut obj: K = decode(&v).map_err(ApiError::bad_request)?;
     redefault(c, &mut obj);
-    obj.validate_update(live)?;
-    before_update(&mut obj, live);
+    c.admit_update(&mut obj, live)?;
     c.store.update(obj)
-}
-
-/// `rest.BeforeUpdate`: a client cannot set the generation, so the old one goes
-/// back before the kind's `PrepareForUpdate` decides whether this is a new one.
-fn before_update<K: Admit>(obj: &mut K, live: &K) {
-    obj.metadata_mut().generation = live.metadata().generation;
-    obj.prepare_for_update(live);
 }
 
 /// Server-side defaulting of an updated object; every kind's defaults except a
