@@ -407,9 +407,11 @@ impl Playground {
         }
         if let Some(fg) = next.foreground.as_mut() {
             let progress = fg.poll(&self.shell.borrow().cluster);
-            if !progress.out.lines.is_empty() {
+            // Through its pipeline and redirections (`logs -f | grep GET`).
+            let shown = self.shell.borrow_mut().deliver(progress.out);
+            if !shown.lines.is_empty() {
                 let mut lines = (*next.lines).clone();
-                for o in progress.out.lines {
+                for o in shown.lines {
                     let kind = if o.stream == Stream::Stderr { LineKind::Stderr } else { LineKind::Stdout };
                     push_capped(&mut lines, ConsoleLine { kind, text: o.text });
                 }

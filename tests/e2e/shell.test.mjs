@@ -59,6 +59,22 @@ test('watch redraws until Ctrl+C', async (t) => {
   await pg.waitForLine('done', { after: next });
 });
 
+test('a watch piped into grep prints matching rows as they happen; Ctrl+C ends the pipeline', async (t) => {
+  const pg = await t.open();
+  await pg.run('kubectl run streamed --image=nginx:1.27');
+  const w = await pg.run('kubectl get pods -w | grep Running');
+  // The pod is still being created when the watch starts: its Running row comes
+  // through grep later, the Pending/ContainerCreating rows never.
+  await pg.waitForLine(/^streamed +1\/1 +Running/, { after: w, timeout: 30_000 });
+  const shown = (await pg.lines()).slice(w + 1).map((l) => l.text ?? l);
+  assert(!shown.some((l) => /ContainerCreating|Pending|NAME/.test(l)), `only Running rows pass: ${shown.join(' | ')}`);
+  assertEqual(await pg.page.textContent('.ps1'), '', 'the pipeline is still running');
+  await pg.input.press('Control+c');
+  await pg.waitForLine('^C', { after: w });
+  const next = await pg.run('echo done');
+  await pg.waitForLine('done', { after: next });
+});
+
 test('Tab completes kubectl verbs, resource types and names; a second Tab lists', async (t) => {
   const pg = await t.open();
   await pg.input.click();

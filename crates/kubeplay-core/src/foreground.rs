@@ -121,32 +121,19 @@ impl Foreground {
         }
     }
 
-    /// Runs the clock until the command finishes, as the headless shell does: from
-    /// one due timer to the next, polling after each. Returns the exit status.
-    pub fn run_to_end(mut self, cluster: &mut Cluster, mut emit: impl FnMut(&Output)) -> i32 {
-        if matches!(self, Foreground::Editor(_)) {
-            // Only the person at the editor ends it; the caller feeds it instead.
-            return 0;
-        }
-        loop {
-            let p = self.poll(cluster);
-            emit(&p.out);
-            if let Some(code) = p.exit {
-                return code;
-            }
-            let endless = match &self {
-                Foreground::Watch(_) | Foreground::Logs(_) | Foreground::PortForward(_) => true,
-                Foreground::RolloutStatus(w) => w.endless(),
-                _ => false,
-            };
-            let target = match cluster.next_due() {
-                Some(t) if t <= self.deadline() => t,
-                // A watch has nothing more to show once nothing is due: stop it as
-                // Ctrl+C would.
-                _ if endless => return 0,
-                _ => self.deadline(),
-            };
-            cluster.advance_to(target);
+    /// Where the headless runner moves the clock next while the command runs: the
+    /// next due timer, else its deadline; `None` for a watch with nothing more to
+    /// show once nothing is due (it stops as Ctrl+C would).
+    pub fn next_advance(&self, cluster: &Cluster) -> Option<SimTime> {
+        let endless = match self {
+            Foreground::Watch(_) | Foreground::Logs(_) | Foreground::PortForward(_) => true,
+            Foreground::RolloutStatus(w) => w.endless(),
+            _ => false,
+        };
+        match cluster.next_due() {
+            Some(t) if t <= self.deadline() => Some(t),
+            _ if endless => None,
+            _ => Some(self.deadline()),
         }
     }
 }

@@ -55,12 +55,11 @@ fn finish(shell: &mut Shell, mut result: CommandOutput, emit: &mut impl FnMut(St
             // An editor reads the lines that follow (vi's line mode) until it closes.
             Some(Effect::Foreground(crate::foreground::Foreground::Editor(_))) => return,
             Some(Effect::Foreground(fg)) => {
-                let code = fg.run_to_end(&mut shell.cluster, |out| {
+                shell.run_foreground(fg, |out| {
                     for l in &out.lines {
                         emit(l.stream, &l.text);
                     }
                 });
-                shell.last_status = code;
                 result = shell.resume();
             }
             _ => return,

@@ -140,6 +140,8 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
         opt('C', "context", true),
         opt('\u{1}', "color", false),
         opt('\u{2}', "colour", false),
+        // Flushes per line into a pipe; how the shell streams it: `shell/stream.rs`.
+        opt('\u{3}', "line-buffered", false),
     ];
     // `--color=auto` (Ubuntu's alias adds it) changes nothing off a terminal.
     let args: Vec<String> = args.iter().filter(|a| !a.starts_with("--color") && !a.starts_with("--colour")).cloned().collect();

@@ -3,7 +3,9 @@
 //! of file descriptors), `NAME=value` prefixes, and `$?`.
 //!
 //! Commands run one after the other and their output is routed once they finish;
-//! nothing here needs real concurrency because every command is simulated.
+//! nothing here needs real concurrency because every command is simulated. The one
+//! exception, a command that keeps running (`kubectl logs -f | grep GET`), hands
+//! the rest of its pipeline to [`super::stream`], which feeds it as output arrives.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +17,7 @@ use crate::output::{OutputLine, Stream};
 
 /// Where a file descriptor writes (or, for fd 0, reads).
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Target {
+pub(super) enum Target {
     /// The caller's stream: the terminal, or the capture of `$(…)`.
     Inherit(Stream),
     /// The pipe to the next command.
@@ -43,7 +45,7 @@ pub(super) struct Sink {
 }
 
 impl Sink {
-    fn push(&mut self, stream: Stream, text: &str) {
+    pub fn push(&mut self, stream: Stream, text: &str) {
         match self.chunks.last_mut() {
             Some((s, t)) if *s == stream => t.push_str(text),
             _ => self.chunks.push((stream, text.to_string())),
@@ -56,7 +58,7 @@ impl Sink {
     }
 
     /// Lines as the terminal shows them; a last line without newline still counts.
-    pub(super) fn into_lines(self) -> Vec<OutputLine> {
+    pub fn into_lines(self) -> Vec<OutputLine> {
         let mut lines = Vec::new();
         let mut current: Option<(Stream, String)> = None;
         for (stream, text) in self.chunks {
@@ -165,7 +167,7 @@ fn run_list(
             continue;
         }
         let mut own_effect = None;
-        let stop = run_pipeline(sh, &pipeline, sink, &mut own_effect);
+        let stop = run_pipeline(sh, &pipeline, sink, &mut own_effect, top);
         if !top {
             if stop {
                 return Flow::Stop;
@@ -198,27 +200,36 @@ fn run_list(
     }
 }
 
-/// Runs a pipeline; true when `exit` asked the shell to stop.
-fn run_pipeline(sh: &mut Shell, pipeline: &Pipeline, sink: &mut Sink, effect: &mut Option<Effect>) -> bool {
+/// Runs a pipeline; true when `exit` asked the shell to stop. `top`: a command that
+/// keeps running may take the rest of the pipeline along ([`super::stream`]).
+fn run_pipeline(sh: &mut Shell, pipeline: &Pipeline, sink: &mut Sink, effect: &mut Option<Effect>, top: bool) -> bool {
     let mut pipe_in: Option<String> = None;
     let mut status = 0;
     let mut stop = false;
     let last = pipeline.commands.len() - 1;
     for (i, cmd) in pipeline.commands.iter().enumerate() {
-        let stdout = if i == last { Target::Inherit(Stream::Stdout) } else { Target::Pipe };
-        let stderr = if pipeline.stderr_piped.get(i) == Some(&true) { Target::Pipe } else { Target::Inherit(Stream::Stderr) };
         let stdin = match pipe_in.take() {
             Some(text) => Target::Input(text),
             None => Target::Inherit(Stream::Stdout),
         };
         let mut pipe_out = String::new();
-        let (code, e) = run_simple(sh, cmd, [stdin, stdout, stderr], sink, &mut pipe_out);
+        let (code, e, fds) = run_simple(sh, cmd, stage_fds(pipeline, i, stdin), sink, &mut pipe_out);
+        status = code;
         match e {
             Some(CommandEffect::Stop) => stop = true,
+            Some(CommandEffect::Effect(Effect::Foreground(fg))) if top => {
+                // It keeps running: what it prints later goes where its descriptors
+                // point, through the commands after it, as it arrives.
+                let stages = (i + 1..=last).map(|j| prepare(sh, &pipeline.commands[j], stage_fds(pipeline, j, Target::Pipe), sink)).collect();
+                let mut route = super::stream::StreamRoute::new(fds, pipe_out, stages, pipeline.negate);
+                route.start(sh, sink);
+                sh.stream = Some(route);
+                *effect = Some(Effect::Foreground(fg));
+                break;
+            }
             Some(CommandEffect::Effect(eff)) => *effect = Some(eff),
             None => {}
         }
-        status = code;
         pipe_in = Some(pipe_out);
     }
     if pipeline.negate {
@@ -228,34 +239,44 @@ fn run_pipeline(sh: &mut Shell, pipeline: &Pipeline, sink: &mut Sink, effect: &m
     stop
 }
 
+/// The descriptors bash gives the `i`th command of a pipeline before its own
+/// redirections: the pipe between commands, `|&` piping stderr too.
+fn stage_fds(pipeline: &Pipeline, i: usize, stdin: Target) -> [Target; 3] {
+    let stdout = if i == pipeline.commands.len() - 1 { Target::Inherit(Stream::Stdout) } else { Target::Pipe };
+    let stderr = if pipeline.stderr_piped.get(i) == Some(&true) { Target::Pipe } else { Target::Inherit(Stream::Stderr) };
+    [stdin, stdout, stderr]
+}
+
 /// What a simple command asks of the list around it.
-enum CommandEffect {
+pub(super) enum CommandEffect {
     Effect(Effect),
     Stop,
 }
 
 
-fn run_simple(
-    sh: &mut Shell,
-    cmd: &SimpleCommand,
-    mut fds: [Target; 3],
-    sink: &mut Sink,
-    pipe_out: &mut String,
-) -> (i32, Option<CommandEffect>) {
-    let words = match expand::words(sh, &cmd.words, sink) {
-        Ok(w) => w,
-        Err(message) => {
-            sink.err_line(&message);
-            return (1, None);
-        }
-    };
+/// A simple command ready to run: its words expanded, its redirections applied.
+#[derive(Clone, Debug)]
+pub(super) struct Prepared {
+    pub words: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub fds: [Target; 3],
+}
+
+/// Expands a command and applies its redirections, as bash does before running it.
+/// `Ok(None)`: only assignments, now set; `Err(status)`: an expansion or redirection
+/// failed (reported).
+pub(super) fn prepare(sh: &mut Shell, cmd: &SimpleCommand, mut fds: [Target; 3], sink: &mut Sink) -> Result<Option<Prepared>, i32> {
+    let words = expand::words(sh, &cmd.words, sink).map_err(|message| {
+        sink.err_line(&message);
+        1
+    })?;
     let mut assignments = Vec::new();
     for (name, value) in &cmd.assignments {
         match expand::single(sh, value, sink) {
             Ok(v) => assignments.push((name.clone(), v)),
             Err(message) => {
                 sink.err_line(&message);
-                return (1, None);
+                return Err(1);
             }
         }
     }
@@ -263,28 +284,36 @@ fn run_simple(
     for r in &cmd.redirects {
         if let Err(message) = apply_redirect(sh, r, &mut fds, &mut extra, sink) {
             sink.err_line(&message);
-            return (1, None);
+            return Err(1);
         }
     }
-    let Some(name) = words.first() else {
+    if words.is_empty() {
         // Only assignments (and redirections): they set shell variables.
         for (k, v) in assignments {
             sh.set_var(&k, v);
         }
-        return (0, None);
-    };
-    let stdin = match &fds[0] {
-        Target::Input(text) => Some(text.clone()),
-        Target::File(path) => sh.fs.read(path).ok().map(str::to_string),
-        _ => None,
-    };
+        return Ok(None);
+    }
     let mut env: BTreeMap<String, String> = sh.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
-    env.extend(assignments.iter().cloned());
-    let (code, output, effect) = match commands::find(sh, name) {
+    env.extend(assignments);
+    Ok(Some(Prepared { words, env, fds }))
+}
+
+/// Runs a prepared command with `stdin` (`None`: the terminal). `terminal`: its
+/// inherited stdout is the terminal, not the capture of `$(…)`.
+pub(super) fn invoke(
+    sh: &mut Shell,
+    cmd: &Prepared,
+    stdin: Option<String>,
+    terminal: bool,
+) -> (i32, Vec<(Stream, String)>, Option<CommandEffect>) {
+    let name = &cmd.words[0];
+    match commands::find(sh, name) {
         Some(c) => {
-            let tty = sink.terminal && fds[1] == Target::Inherit(Stream::Stdout);
+            let tty = terminal && cmd.fds[1] == Target::Inherit(Stream::Stdout);
+            let env = cmd.env.clone();
             let mut p = Process { shell: sh, stdin, env, output: Vec::new(), effect: None, tty, exit: false };
-            let code = (c.run)(&mut p, &words[1..]);
+            let code = (c.run)(&mut p, &cmd.words[1..]);
             let effect = if p.exit { Some(CommandEffect::Stop) } else { p.effect.take().map(CommandEffect::Effect) };
             (code, p.output, effect)
         }
@@ -294,19 +323,51 @@ fn run_simple(
             (if why == "Permission denied" || why == "Is a directory" { 126 } else { 127 }, vec![(Stream::Stderr, format!("bash: {name}: {why}\n"))], None)
         }
         None => (127, vec![(Stream::Stderr, format!("{}\n", sh.command_not_found(name)))], None),
-    };
-    for (stream, text) in output {
-        let fd = if stream == Stream::Stdout { 1 } else { 2 };
-        match &fds[fd] {
-            Target::Inherit(s) => sink.push(*s, &text),
-            Target::Pipe => pipe_out.push_str(&text),
-            Target::File(path) => {
-                let _ = sh.fs.append(path, &text);
-            }
-            Target::Null | Target::Closed | Target::Input(_) => {}
-        }
     }
-    (code, effect)
+}
+
+/// What fd 0 of a prepared command reads.
+pub(super) fn stdin_of(sh: &Shell, fds: &[Target; 3]) -> Option<String> {
+    match &fds[0] {
+        Target::Input(text) => Some(text.clone()),
+        Target::File(path) => sh.fs.read(path).ok().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Sends what a command printed on `stream` where its descriptor points.
+pub(super) fn route(sh: &mut Shell, fds: &[Target; 3], stream: Stream, text: &str, sink: &mut Sink, pipe_out: &mut String) {
+    let fd = if stream == Stream::Stdout { 1 } else { 2 };
+    match &fds[fd] {
+        Target::Inherit(s) => sink.push(*s, text),
+        Target::Pipe => pipe_out.push_str(text),
+        Target::File(path) => {
+            let _ = sh.fs.append(path, text);
+        }
+        Target::Null | Target::Closed | Target::Input(_) => {}
+    }
+}
+
+/// Runs one simple command; returns its status, what it asks of the list, and its
+/// descriptors after its redirections.
+fn run_simple(
+    sh: &mut Shell,
+    cmd: &SimpleCommand,
+    fds: [Target; 3],
+    sink: &mut Sink,
+    pipe_out: &mut String,
+) -> (i32, Option<CommandEffect>, [Target; 3]) {
+    let prepared = match prepare(sh, cmd, fds.clone(), sink) {
+        Ok(Some(p)) => p,
+        Ok(None) => return (0, None, fds),
+        Err(code) => return (code, None, fds),
+    };
+    let stdin = stdin_of(sh, &prepared.fds);
+    let (code, output, effect) = invoke(sh, &prepared, stdin, sink.terminal);
+    for (stream, text) in output {
+        route(sh, &prepared.fds, stream, &text, sink, pipe_out);
+    }
+    (code, effect, prepared.fds)
 }
 
 /// Applies one redirection to the descriptor table, creating or truncating files

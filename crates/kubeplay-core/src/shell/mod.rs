@@ -13,6 +13,7 @@ pub mod container;
 mod editing;
 mod exec;
 mod expand;
+mod stream;
 pub mod syntax;
 
 use std::collections::BTreeMap;
@@ -82,6 +83,8 @@ pub struct Shell {
     pending_attach: Option<container::ExecRequest>,
     /// An editor open on a file (`vi`, `kubectl edit`): the command waits for it.
     editor: Option<crate::editor::OpenEditor>,
+    /// Where the running command's later output goes (its pipeline, redirections).
+    stream: Option<stream::StreamRoute>,
 }
 
 /// The environment of a root login on a kubeadm node.
@@ -124,6 +127,7 @@ impl Shell {
             container: None,
             pending_attach: None,
             editor: None,
+            stream: None,
         }
     }
 
@@ -185,6 +189,7 @@ impl Shell {
         self.suspended = None;
         self.pending_attach = None;
         self.editor = None;
+        self.stream = None;
         self.last_status = 130;
     }
 
@@ -195,6 +200,7 @@ impl Shell {
         self.cluster.finish_advance();
         self.pending_input.clear();
         self.suspended = None;
+        self.stream = None;
         self.fs.now = self.cluster.now();
         if text.trim().is_empty() {
             return CommandOutput { lines: Vec::new(), effect: None, exit_code: self.last_status };
@@ -228,25 +234,60 @@ impl Shell {
         }
     }
 
-    /// Continues after a [`Effect::Sleep`] once the clock has moved on.
+    /// Continues after a [`Effect::Sleep`] once the clock has moved on, or after a
+    /// [`Effect::Foreground`] ended (its status in [`Shell::last_status`]): the rest
+    /// of its pipeline reads the end of its input first.
     pub fn resume(&mut self) -> CommandOutput {
         // A command sees the cluster at rest, never halfway through an advance.
         self.cluster.finish_advance();
         self.fs.now = self.cluster.now();
+        let mut lines = self.finish_stream(self.last_status);
         if let Some(req) = self.pending_attach.take() {
             if self.last_status == 0 {
                 let mut out = crate::output::Output::default();
                 let code = self.start_exec(&req, &mut out);
                 self.last_status = code;
-                return CommandOutput { lines: out.lines, effect: None, exit_code: code };
+                lines.extend(out.lines);
+                return CommandOutput { lines, effect: None, exit_code: code };
             }
         }
-        match self.suspended.take() {
+        let mut out = match self.suspended.take() {
             Some(s) => {
                 let out = exec::resume(self, s);
                 self.after_container_exit(out)
             }
             None => CommandOutput { lines: Vec::new(), effect: None, exit_code: self.last_status },
+        };
+        lines.append(&mut out.lines);
+        out.lines = lines;
+        out
+    }
+
+    /// Runs a command that keeps running to its end, as the headless shell does:
+    /// the clock jumps from one due timer to the next, polling after each; what it
+    /// prints goes through [`Shell::deliver`] to `emit`. Sets [`Shell::last_status`];
+    /// a watch with nothing more to show stops as Ctrl+C would, ending its pipeline.
+    pub fn run_foreground(&mut self, mut fg: crate::foreground::Foreground, mut emit: impl FnMut(&crate::output::Output)) {
+        if matches!(fg, crate::foreground::Foreground::Editor(_)) {
+            // Only the person at the editor ends it; the caller feeds it instead.
+            self.last_status = 0;
+            return;
+        }
+        loop {
+            let p = fg.poll(&self.cluster);
+            emit(&self.deliver(p.out));
+            if let Some(code) = p.exit {
+                self.last_status = code;
+                return;
+            }
+            match fg.next_advance(&self.cluster) {
+                Some(target) => self.cluster.advance_to(target),
+                None => {
+                    self.stream = None;
+                    self.last_status = 0;
+                    return;
+                }
+            }
         }
     }
 
