@@ -405,6 +405,13 @@ impl Playground {
             let result = self.shell.borrow_mut().resume();
             next.show(result);
         }
+        // Background jobs (`kubectl proxy &`) print while other commands run.
+        let from_jobs = self.shell.borrow_mut().poll_jobs();
+        if !from_jobs.lines.is_empty() {
+            let mut lines = (*next.lines).clone();
+            push_output(&mut lines, from_jobs.lines);
+            next.lines = Rc::new(lines);
+        }
         if let Some(fg) = next.foreground.as_mut() {
             let progress = fg.poll(&self.shell.borrow().cluster);
             // Through its pipeline and redirections (`logs -f | grep GET`).
@@ -591,7 +598,7 @@ impl Reducible for Playground {
                 // command is waiting: keep the same state so nothing re-renders.
                 let redraw = self.watching.as_ref().is_some_and(|w| now >= w.next_at);
                 let new_requests = self.tab == ViewTab::Traffic && self.requests_seen() != requests_before;
-                if self.revision() == before && !new_requests && !sleep_over && !redraw && self.foreground.is_none() && now.0 / 1000 == self.now.0 / 1000 {
+                if self.revision() == before && !new_requests && !sleep_over && !redraw && self.foreground.is_none() && !self.shell.borrow().jobs().any_running() && now.0 / 1000 == self.now.0 / 1000 {
                     return self;
                 }
                 Rc::new(self.next())

@@ -57,6 +57,10 @@ pub enum Foreground {
     /// person at the terminal: the page shows it, the headless shell feeds it lines;
     /// it ends through `Shell::close_editor`, never by polling.
     Editor(crate::editor::EditorRequest),
+    /// `kubectl proxy`: serving until Ctrl+C.
+    Proxy(crate::kubectl::proxy::ApiProxy),
+    /// `sleep N &`: a background job that ends at `until`.
+    Sleep { until: SimTime },
     /// `timeout DURATION CMD`: the command, ended with status 124 at `until`.
     Timeout { inner: Box<Foreground>, until: SimTime },
 }
@@ -95,6 +99,8 @@ impl Foreground {
             Foreground::Attach(wait) => progress.exit = wait.poll(cluster, &mut progress.out),
             Foreground::Logs(follow) => progress.exit = follow.poll(cluster, &mut progress.out),
             Foreground::PortForward(pf) => progress.exit = pf.poll(cluster, &mut progress.out),
+            Foreground::Proxy(_) => {}
+            Foreground::Sleep { until } => progress.exit = (cluster.now() >= *until).then_some(0),
             Foreground::Timeout { inner, until } => {
                 progress = inner.poll(cluster);
                 if progress.exit.is_none() && cluster.now() >= *until {
@@ -117,7 +123,21 @@ impl Foreground {
             Foreground::Attach(wait) => wait.deadline,
             Foreground::Logs(f) => f.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
             Foreground::PortForward(pf) => pf.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
+            Foreground::Proxy(_) => SimTime::default(),
+            Foreground::Sleep { until } => *until,
             Foreground::Timeout { inner, until } => inner.deadline().min(*until),
+        }
+    }
+
+    /// What it listens on while it runs (`kubectl proxy`, `port-forward`): the node's
+    /// `curl localhost:PORT` reaches these.
+    pub fn listeners(&self) -> Vec<crate::network::loopback::Listener> {
+        use crate::network::loopback::Listener;
+        match self {
+            Foreground::Proxy(p) => vec![Listener::ApiProxy(p.clone())],
+            Foreground::PortForward(pf) => pf.ports.iter().map(|(l, r)| Listener::Forward { local: *l, pod: pf.pod.clone(), remote: *r }).collect(),
+            Foreground::Timeout { inner, .. } => inner.listeners(),
+            _ => Vec::new(),
         }
     }
 
@@ -126,7 +146,7 @@ impl Foreground {
     /// show once nothing is due (it stops as Ctrl+C would).
     pub fn next_advance(&self, cluster: &Cluster) -> Option<SimTime> {
         let endless = match self {
-            Foreground::Watch(_) | Foreground::Logs(_) | Foreground::PortForward(_) => true,
+            Foreground::Watch(_) | Foreground::Logs(_) | Foreground::PortForward(_) | Foreground::Proxy(_) => true,
             Foreground::RolloutStatus(w) => w.endless(),
             _ => false,
         };

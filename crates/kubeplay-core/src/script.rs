@@ -50,6 +50,9 @@ fn finish(shell: &mut Shell, mut result: CommandOutput, emit: &mut impl FnMut(St
         match result.effect {
             Some(Effect::Sleep(ms)) => {
                 shell.cluster.advance_by(ms);
+                for l in &shell.poll_jobs().lines {
+                    emit(l.stream, &l.text);
+                }
                 result = shell.resume();
             }
             // An editor reads the lines that follow (vi's line mode) until it closes.

@@ -8,6 +8,7 @@ mod cluster_info;
 mod completion;
 pub mod cp;
 pub mod port_forward;
+pub mod proxy;
 pub mod complete;
 pub mod config;
 pub mod create;
@@ -157,6 +158,7 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "completion" => completion::run(&rest, io, out),
         "cp" => return cp::run(cluster, &rest, io, out),
         "port-forward" => return port_forward::run(cluster, &rest, io, out),
+        "proxy" => return proxy::run(cluster, &rest, io, out),
         "__complete" | "__completeNoDesc" => complete::run(cluster, io.kubeconfig, &args[i + 1..], verb == "__complete", out),
         "explain" => explain::run(&rest, io, out),
         "options" => {
@@ -276,6 +278,11 @@ fn version_info(client_only: bool) -> Vec<(&'static str, Vec<(&'static str, &'st
 
 /// The version object as JSON (two-space indent, as `version -o json` prints it)
 /// or as a `serde_json::Value` for the YAML printer.
+/// The API server's `/version` (`kubectl proxy`): its `version.Info` fields in order.
+pub(crate) fn server_version_fields() -> Vec<(&'static str, &'static str)> {
+    version_info(false).into_iter().find(|(k, _)| *k == "serverVersion").map(|(_, f)| f).unwrap_or_default()
+}
+
 fn version_json(client_only: bool) -> String {
     let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let parts: Vec<String> = version_info(client_only)

@@ -26,11 +26,21 @@ pub struct PortForward {
     /// (local, remote) pairs.
     pub ports: Vec<(u16, u16)>,
     pub started: SimTime,
+    /// The last request (network sequence number) it has looked at.
+    pub seen: u64,
 }
 
 impl PortForward {
-    /// Ends (1) when the pod is gone or stopped running, as the stream breaks.
-    pub fn poll(&self, c: &Cluster, out: &mut Output) -> Option<i32> {
+    /// Prints `Handling connection for PORT` for each connection to a local port
+    /// since the last poll; ends (1) when the pod is gone or stopped running, as the
+    /// stream breaks.
+    pub fn poll(&mut self, c: &Cluster, out: &mut Output) -> Option<i32> {
+        for rec in c.network.requests.iter().filter(|r| r.seq > self.seen) {
+            if let Some(port) = self.ports.iter().map(|(l, _)| *l).find(|l| is_local_url(&rec.url, *l)) {
+                out.out(&format!("Handling connection for {port}"));
+            }
+        }
+        self.seen = c.network.seq;
         let alive = c.store.get::<Pod>(&self.pod.namespace, &self.pod.name).filter(|p| p.metadata.uid.as_deref() == Some(&self.uid)).is_some_and(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"));
         if alive {
             return None;
@@ -38,6 +48,13 @@ impl PortForward {
         out.err("error: lost connection to pod");
         Some(1)
     }
+}
+
+/// Whether a request's URL (as typed) went to `port` on the loopback interface.
+fn is_local_url(url: &str, port: u16) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or("");
+    ["localhost", "127.0.0.1", "[::1]"].iter().any(|h| authority == format!("{h}:{port}"))
 }
 
 /// The pod a `TYPE/NAME` stands for (`AttachablePodForObject`): the first of its pods.
@@ -124,6 +141,6 @@ pub fn run(c: &mut Cluster, args: &[String], io: &super::Io, out: &mut Output) -
         out.out(&format!("Forwarding from 127.0.0.1:{l} -> {r}"));
         out.out(&format!("Forwarding from [::1]:{l} -> {r}"));
     }
-    let pf = PortForward { pod: ObjectKey::of(&pod.metadata), uid: pod.metadata.uid.clone().unwrap_or_default(), ports, started: c.now() };
+    let pf = PortForward { pod: ObjectKey::of(&pod.metadata), uid: pod.metadata.uid.clone().unwrap_or_default(), ports, started: c.now(), seen: c.network.seq };
     Outcome { exit_code: 0, foreground: Some(Foreground::PortForward(pf)) }
 }

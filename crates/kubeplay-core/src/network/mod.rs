@@ -12,6 +12,7 @@ pub mod dns;
 pub mod endpoints;
 pub mod ingress;
 pub mod loadbalancer;
+pub mod loopback;
 pub mod perl_pi;
 pub mod request;
 pub mod servers;

@@ -28,6 +28,8 @@ pub struct ToolEnv {
     pub flavour: Flavour,
     /// The client's own address.
     pub client_ip: String,
+    /// What listens on the loopback interface (`kubectl proxy &`, a port-forward).
+    pub loopback: Vec<super::loopback::Listener>,
 }
 
 /// A URL as curl and wget read it.
@@ -106,6 +108,10 @@ pub(crate) fn fetch(c: &mut Cluster, env: &ToolEnv, u: &Url, method: &str, heade
         url: format!("{}://{}{}", u.scheme, host_header(u), u.path),
         client_ip: env.client_ip.clone(),
     };
+    let local = (ip == "127.0.0.1" || ip == "::1").then(|| env.loopback.iter().find(|l| l.port() == u.port)).flatten();
+    if let Some(listener) = local {
+        return Ok(Fetched { ip, result: listener.answer(c, &env.client, &out) });
+    }
     let result = if u.scheme == "https" {
         // No simulated server speaks TLS: the handshake finds nobody.
         match request::send(c, &env.client, &out) {
@@ -547,12 +553,13 @@ fn node_env(c: &Cluster) -> ToolEnv {
         .get::<k8s_openapi::api::core::v1::Node>("", CONSOLE_NODE)
         .and_then(crate::controllers::kubelet::node_internal_ip)
         .unwrap_or_default();
-    ToolEnv { client: Client::Node(CONSOLE_NODE.into()), resolver: Resolver::Host, flavour: Flavour::Gnu, client_ip }
+    ToolEnv { client: Client::Node(CONSOLE_NODE.into()), resolver: Resolver::Host, flavour: Flavour::Gnu, client_ip, loopback: Vec::new() }
 }
 
 /// Runs a tool in the console's shell and hands its output to the process.
 fn on_node(p: &mut crate::shell::commands::Process, args: &[String], tool: fn(&mut Cluster, &ToolEnv, &[String], &mut Output) -> i32) -> i32 {
-    let env = node_env(&p.shell.cluster);
+    let mut env = node_env(&p.shell.cluster);
+    env.loopback = p.shell.jobs().listeners();
     let mut out = Output::default();
     let code = tool(&mut p.shell.cluster, &env, args, &mut out);
     p.print_output(&out);

@@ -94,16 +94,18 @@ pub fn env_of(c: &Cluster, client: &Client) -> ToolEnv {
             resolver: Resolver::Host,
             flavour: Flavour::Gnu,
             client_ip: c.store.get::<k8s_openapi::api::core::v1::Node>("", n).and_then(crate::controllers::kubelet::node_internal_ip).unwrap_or_default(),
+            loopback: Vec::new(),
         },
         Client::Pod(k) => ToolEnv {
             client: client.clone(),
             resolver: Resolver::Cluster { namespace: k.namespace.clone() },
             flavour: Flavour::Busybox,
             client_ip: c.store.pods.get(k).and_then(|p| p.status.as_ref()?.pod_ip.clone()).unwrap_or_default(),
+            loopback: Vec::new(),
         },
         // A browser on the learner's side of the internet: public DNS knows none of
         // the playground's names.
-        Client::External => ToolEnv { client: client.clone(), resolver: Resolver::Public, flavour: Flavour::Gnu, client_ip: "203.0.113.10".into() },
+        Client::External => ToolEnv { client: client.clone(), resolver: Resolver::Public, flavour: Flavour::Gnu, client_ip: "203.0.113.10".into(), loopback: Vec::new() },
     }
 }
 

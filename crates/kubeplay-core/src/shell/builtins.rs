@@ -671,3 +671,91 @@ pub fn watch_frame(sh: &mut Shell, command: &str, interval_ms: i64) -> CommandOu
     sh.last_status = saved_status;
     CommandOutput { lines, effect: None, exit_code: 0 }
 }
+
+/// `jobs`: the background jobs, as bash lists them.
+pub fn jobs(p: &mut Process, _args: &[String]) -> i32 {
+    for line in p.shell.jobs_listing() {
+        p.println(&line);
+    }
+    0
+}
+
+/// `fg [JOB]`: prints the job's command and runs it in the foreground (Ctrl+C ends it).
+pub fn fg(p: &mut Process, args: &[String]) -> i32 {
+    let spec = args.first().map_or("%+", String::as_str);
+    if p.shell.jobs().is_empty() {
+        p.eprintln("bash: fg: current: no such job");
+        return 1;
+    }
+    match p.shell.take_job(spec) {
+        Ok((command, Some(running))) => {
+            p.println(&command);
+            p.effect = Some(Effect::Foreground(running));
+            0
+        }
+        Ok((_, None)) => {
+            p.eprintln("bash: fg: job has terminated");
+            1
+        }
+        Err(m) => {
+            p.eprintln(&format!("bash: fg: {m}"));
+            1
+        }
+    }
+}
+
+/// `bg [JOB]`: every job here already runs in the background.
+pub fn bg(p: &mut Process, args: &[String]) -> i32 {
+    let spec = args.first().map_or("%+", String::as_str);
+    match p.shell.job_number(spec) {
+        Some(n) => {
+            p.eprintln(&format!("bash: bg: job {n} already in background"));
+            0
+        }
+        None if args.is_empty() => {
+            p.eprintln("bash: bg: current: no such job");
+            1
+        }
+        None => {
+            p.eprintln(&format!("bash: bg: {spec}: no such job"));
+            1
+        }
+    }
+}
+
+/// `kill [-SIGNAL] JOB|PID…`: ends background jobs; bash reports each before the
+/// next prompt with the signal's name.
+pub fn kill(p: &mut Process, args: &[String]) -> i32 {
+    let mut signal = "Terminated";
+    let mut targets = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "-9" | "-KILL" | "-SIGKILL" => signal = "Killed",
+            "-15" | "-TERM" | "-SIGTERM" => signal = "Terminated",
+            "-2" | "-INT" | "-SIGINT" => signal = "Interrupt",
+            "-1" | "-HUP" | "-SIGHUP" => signal = "Hangup",
+            s if s.starts_with('-') && targets.is_empty() && s.len() > 1 => {
+                p.eprintln(&format!("bash: kill: {}: invalid signal specification", &s[1..]));
+                return 1;
+            }
+            s => targets.push(s.to_string()),
+        }
+    }
+    if targets.is_empty() {
+        p.eprintln("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]");
+        return 2;
+    }
+    let mut code = 0;
+    for t in targets {
+        if !t.starts_with('%') && t.parse::<u32>().is_err() {
+            p.eprintln(&format!("bash: kill: {t}: arguments must be process or job IDs"));
+            code = 1;
+            continue;
+        }
+        if let Err(m) = p.shell.signal_job(&t, signal) {
+            p.eprintln(&format!("bash: kill: {m}"));
+            code = 1;
+        }
+    }
+    code
+}

@@ -140,6 +140,10 @@ pub const COMMANDS: &[Command] = &[
     builtin("unset", builtins::unset),
     builtin("history", builtins::history),
     builtin("exit", builtins::exit),
+    builtin("jobs", builtins::jobs),
+    builtin("fg", builtins::fg),
+    builtin("bg", builtins::bg),
+    builtin("kill", builtins::kill),
     builtin("logout", builtins::exit),
     builtin("help", builtins::help),
     builtin("type", builtins::type_),
@@ -229,7 +233,22 @@ fn kubectl(p: &mut Process, args: &[String]) -> i32 {
             sh.pending_attach = Some(wait.request.clone());
             p.effect = Some(Effect::Foreground(crate::foreground::Foreground::Attach(wait)));
         }
-        Some(fg) => p.effect = Some(Effect::Foreground(fg)),
+        Some(fg) => {
+            let errors = sh.jobs().bind_errors(&fg);
+            if errors.last().is_some_and(|e| e.starts_with("error:")) {
+                // Nothing could listen: kubectl prints why and exits.
+                out = Output::default();
+                for e in errors {
+                    out.err(&e);
+                }
+                p.print_output(&out);
+                return 1;
+            }
+            for e in errors {
+                out.err(&e);
+            }
+            p.effect = Some(Effect::Foreground(fg));
+        }
         None => {}
     }
     p.print_output(&out);

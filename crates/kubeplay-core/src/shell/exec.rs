@@ -150,6 +150,10 @@ fn run_list(
     loop {
         if queue.is_empty() {
             match items.next() {
+                Some(item) if item.background && top => {
+                    run_background(sh, item, sink);
+                    continue;
+                }
                 Some(item) => {
                     queue.push((None, item.first));
                     queue.extend(item.rest.into_iter().map(|(c, p)| (Some(c), p)));
@@ -217,6 +221,11 @@ fn run_pipeline(sh: &mut Shell, pipeline: &Pipeline, sink: &mut Sink, effect: &m
         status = code;
         match e {
             Some(CommandEffect::Stop) => stop = true,
+            Some(CommandEffect::Effect(Effect::Foreground(fg))) if top && sh.stream.is_some() => {
+                // `fg`: the job came back with its own pipeline.
+                *effect = Some(Effect::Foreground(fg));
+                break;
+            }
             Some(CommandEffect::Effect(Effect::Foreground(fg))) if top => {
                 // It keeps running: what it prints later goes where its descriptors
                 // point, through the commands after it, as it arrives.
@@ -237,6 +246,76 @@ fn run_pipeline(sh: &mut Shell, pipeline: &Pipeline, sink: &mut Sink, effect: &m
     }
     sh.last_status = status;
     stop
+}
+
+/// `LIST &`: bash prints `[N] PID` and goes on; what keeps running (a command's
+/// [`Effect::Foreground`], a `sleep`) becomes the job, with its pipeline.
+fn run_background(sh: &mut Shell, item: AndOr, sink: &mut Sink) {
+    let (number, pid) = sh.jobs.next_ids();
+    sink.err_line(&format!("[{number}] {pid}"));
+    let command = command_text(&item);
+    let mut effect = None;
+    let mut running = None;
+    let mut pipelines = std::iter::once((None, item.first)).chain(item.rest.into_iter().map(|(c, p)| (Some(c), p)));
+    for (conn, pipeline) in pipelines.by_ref() {
+        let go = match conn {
+            None => true,
+            Some(Connector::And) => sh.last_status == 0,
+            Some(Connector::Or) => sh.last_status != 0,
+        };
+        if !go {
+            continue;
+        }
+        run_pipeline(sh, &pipeline, sink, &mut effect, true);
+        match effect.take() {
+            Some(Effect::Foreground(fg)) => running = Some(fg),
+            Some(Effect::Sleep(ms)) => running = Some(crate::foreground::Foreground::Sleep { until: sh.cluster.now().plus_ms(ms) }),
+            _ => continue,
+        }
+        break;
+    }
+    let route = sh.stream.take();
+    sh.jobs.add(number, pid, command, running, route, sh.last_status);
+    sh.last_status = 0;
+}
+
+/// A job's command as `jobs` shows it: bash prints it from its parse.
+fn command_text(item: &AndOr) -> String {
+    let pipeline = |p: &Pipeline| {
+        let cmds: Vec<String> = p
+            .commands
+            .iter()
+            .map(|c| {
+                let mut parts: Vec<String> = c.assignments.iter().map(|(k, v)| format!("{k}={}", syntax_text(v))).collect();
+                parts.extend(c.words.iter().map(syntax_text));
+                for r in &c.redirects {
+                    let op = match &r.op {
+                        RedirectOp::Out => ">",
+                        RedirectOp::Append => ">>",
+                        RedirectOp::In => "<",
+                        RedirectOp::Dup => ">&",
+                        RedirectOp::OutErr { append: false } => "&>",
+                        RedirectOp::OutErr { append: true } => "&>>",
+                        RedirectOp::HereDoc { .. } => "<<",
+                        RedirectOp::HereString => "<<<",
+                    };
+                    let fd = match (&r.op, r.fd) {
+                        (RedirectOp::In | RedirectOp::HereDoc { .. } | RedirectOp::HereString, 0) | (RedirectOp::Out | RedirectOp::Append | RedirectOp::Dup, 1) | (RedirectOp::OutErr { .. }, _) => String::new(),
+                        (_, n) => n.to_string(),
+                    };
+                    parts.push(format!("{fd}{op} {}", syntax_text(&r.target)).replace(">& ", ">&"));
+                }
+                parts.join(" ")
+            })
+            .collect();
+        format!("{}{}", if p.negate { "! " } else { "" }, cmds.join(" | "))
+    };
+    let mut text = pipeline(&item.first);
+    for (c, p) in &item.rest {
+        text.push_str(if *c == Connector::And { " && " } else { " || " });
+        text.push_str(&pipeline(p));
+    }
+    text
 }
 
 /// The descriptors bash gives the `i`th command of a pipeline before its own
@@ -364,6 +443,13 @@ fn run_simple(
     };
     let stdin = stdin_of(sh, &prepared.fds);
     let (code, output, effect) = invoke(sh, &prepared, stdin, sink.terminal);
+    if sink.terminal {
+        // A background job reacts at once (a port-forward's `Handling connection`
+        // for this curl) and prints before the command's own output is shown.
+        for l in sh.poll_jobs().lines {
+            sink.push(l.stream, &format!("{}\n", l.text));
+        }
+    }
     for (stream, text) in output {
         route(sh, &prepared.fds, stream, &text, sink, pipe_out);
     }

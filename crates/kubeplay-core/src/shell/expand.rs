@@ -113,11 +113,12 @@ fn segments(sh: &mut Shell, part: &Part, quoted: bool, segs: &mut Vec<Seg>, sink
 fn parameter(sh: &mut Shell, p: &Param, sink: &mut Sink) -> Result<String, String> {
     let value: Option<String> = match p.name.as_str() {
         "?" => Some(sh.last_status.to_string()),
+        "!" => sh.jobs().last_pid().map(|p| p.to_string()),
         "$" => Some("4242".into()),
         "#" => Some("0".into()),
         "0" => Some("bash".into()),
         "-" => Some("himBHs".into()),
-        "@" | "*" | "!" => None,
+        "@" | "*" => None,
         n if n.chars().all(|c| c.is_ascii_digit()) => None,
         "PWD" => Some(sh.cwd.clone()),
         n => sh.var(n).map(str::to_string),

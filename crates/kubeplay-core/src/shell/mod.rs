@@ -13,6 +13,7 @@ pub mod container;
 mod editing;
 mod exec;
 mod expand;
+pub mod jobs;
 mod stream;
 pub mod syntax;
 
@@ -85,6 +86,8 @@ pub struct Shell {
     editor: Option<crate::editor::OpenEditor>,
     /// Where the running command's later output goes (its pipeline, redirections).
     stream: Option<stream::StreamRoute>,
+    /// Background jobs (`kubectl proxy &`).
+    jobs: jobs::Jobs,
 }
 
 /// The environment of a root login on a kubeadm node.
@@ -128,6 +131,7 @@ impl Shell {
             pending_attach: None,
             editor: None,
             stream: None,
+            jobs: jobs::Jobs::default(),
         }
     }
 
@@ -210,7 +214,8 @@ impl Shell {
             c.lines_read += text.lines().count().max(1) as u32;
         }
         let out = exec::run_text(self, text);
-        self.after_container_exit(out)
+        let out = self.after_container_exit(out);
+        self.with_job_notices(out)
     }
 
     /// Ends the container shell if `exit` ran in it, adding what kubectl prints.
@@ -260,6 +265,15 @@ impl Shell {
         };
         lines.append(&mut out.lines);
         out.lines = lines;
+        self.with_job_notices(out)
+    }
+
+    /// A command finished (nothing keeps running): bash's notices of background
+    /// jobs that ended come before the next prompt.
+    fn with_job_notices(&mut self, mut out: CommandOutput) -> CommandOutput {
+        if out.effect.is_none() {
+            out.lines.extend(self.job_notices());
+        }
         out
     }
 
@@ -276,6 +290,7 @@ impl Shell {
         loop {
             let p = fg.poll(&self.cluster);
             emit(&self.deliver(p.out));
+            emit(&self.poll_jobs());
             if let Some(code) = p.exit {
                 self.last_status = code;
                 return;

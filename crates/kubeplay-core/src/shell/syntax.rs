@@ -110,6 +110,8 @@ pub enum Connector {
 pub struct AndOr {
     pub first: Pipeline,
     pub rest: Vec<(Connector, Pipeline)>,
+    /// Ended by `&`: run as a background job.
+    pub background: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -805,7 +807,13 @@ impl Parser<'_> {
             items.push(self.and_or()?);
             match self.peek() {
                 None => return Ok(items),
-                Some(Tok::Newline) | Some(Tok::Op(";")) | Some(Tok::Op("&")) => {
+                Some(Tok::Op("&")) => {
+                    if let Some(last) = items.last_mut() {
+                        last.background = true;
+                    }
+                    self.pos += 1;
+                }
+                Some(Tok::Newline) | Some(Tok::Op(";")) => {
                     self.pos += 1;
                 }
                 t => return Err(self.unexpected(t)),
@@ -820,7 +828,7 @@ impl Parser<'_> {
             let conn = match self.peek() {
                 Some(Tok::Op("&&")) => Connector::And,
                 Some(Tok::Op("||")) => Connector::Or,
-                _ => return Ok(AndOr { first, rest }),
+                _ => return Ok(AndOr { first, rest, background: false }),
             };
             self.pos += 1;
             self.skip_newlines();

@@ -110,6 +110,7 @@ fn from_pod(p: &mut Process, args: &[String], tool: fn(&mut Cluster, &ToolEnv, &
         resolver: Resolver::Cluster { namespace: s.pod.namespace.clone() },
         flavour: s.view.flavour(),
         client_ip: s.pod_ip.clone(),
+        loopback: Vec::new(),
     };
     let mut out = Output::default();
     let code = tool(&mut p.shell.cluster, &env, args, &mut out);
