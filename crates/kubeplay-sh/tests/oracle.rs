@@ -37,19 +37,33 @@ struct Case {
     kubeconfig: Kubeconfig,
     /// `Some(reason)`: kubeplay is known to differ (a verb not written yet).
     differs: Option<&'static str>,
+    /// Files both sides find in their working directory (`-f FILE --local`).
+    files: &'static [(&'static str, &'static str)],
 }
 
 const fn same(lines: &'static [&'static str]) -> Case {
-    Case { lines, kubeconfig: Kubeconfig::None, differs: None }
+    Case { lines, kubeconfig: Kubeconfig::None, differs: None, files: &[] }
+}
+
+/// Client-only commands over files (`set … --local -f FILE`).
+const fn with_files(files: &'static [(&'static str, &'static str)], lines: &'static [&'static str]) -> Case {
+    Case { lines, kubeconfig: Kubeconfig::None, differs: None, files }
 }
 
 const fn config(lines: &'static [&'static str]) -> Case {
-    Case { lines, kubeconfig: Kubeconfig::Admin, differs: None }
+    Case { lines, kubeconfig: Kubeconfig::Admin, differs: None, files: &[] }
 }
 
 const fn differs(lines: &'static [&'static str], reason: &'static str) -> Case {
-    Case { lines, kubeconfig: Kubeconfig::None, differs: Some(reason) }
+    Case { lines, kubeconfig: Kubeconfig::None, differs: Some(reason), files: &[] }
 }
+
+const DEPLOY_FILE: &[(&str, &str)] = &[(
+    "web.yaml",
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n",
+)];
+
+const POD_FILE: &[(&str, &str)] = &[("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n")];
 
 /// What the create teammates are writing (issue: create verbs).
 
@@ -245,6 +259,21 @@ const CASES: &[Case] = &[
     same(&["kubectl set env deployment/x --list -o yaml"]),
     same(&["kubectl set env deployment/x A=1 foo"]),
     same(&["kubectl set env deployment/x --keys=a B=1"]),
+    // `set … --local -f FILE`: edited and printed without a server.
+    with_files(DEPLOY_FILE, &["kubectl set image --local -f web.yaml nginx=nginx:1.28 -o yaml"]),
+    with_files(DEPLOY_FILE, &["kubectl set image --local -f web.yaml nginx=nginx:1.28"]),
+    with_files(DEPLOY_FILE, &["kubectl set image --local -f web.yaml nginx=nginx:1.27"]),
+    with_files(DEPLOY_FILE, &["kubectl set image --local -f web.yaml nosuch=nginx:1.28 -o yaml"]),
+    with_files(DEPLOY_FILE, &["kubectl set image --local -f web.yaml nginx=nginx:1.28 -o name"]),
+    with_files(DEPLOY_FILE, &["kubectl set env --local -f web.yaml A=1 -o yaml"]),
+    with_files(DEPLOY_FILE, &["kubectl set env --local -f web.yaml A=1"]),
+    with_files(DEPLOY_FILE, &["kubectl set resources --local -f web.yaml --limits=cpu=200m -o yaml"]),
+    with_files(DEPLOY_FILE, &["kubectl set resources --local -f web.yaml --limits=cpu=200m"]),
+    with_files(POD_FILE, &["kubectl set image --local -f pod.yaml web=nginx:1.28 -o yaml"]),
+    same(&["kubectl set image deployment/web nginx=nginx:1.28 --local"]),
+    with_files(DEPLOY_FILE, &["kubectl set subject --local -f web.yaml --user=jane"]),
+    with_files(DEPLOY_FILE, &["kubectl set subject --local -f web.yaml --serviceaccount=bad"]),
+    with_files(DEPLOY_FILE, &["kubectl set subject --local -f web.yaml"]),
     same(&["kubectl set env --all -l app=x deployment"]),
     same(&["kubectl set resources"]),
     same(&["kubectl set resources --foo"]),
@@ -334,7 +363,7 @@ fn oracle_path() -> PathBuf {
     })
 }
 
-fn run_oracle(kubectl: &Path, line: &str, kubeconfig: &Path) -> Run {
+fn run_oracle(kubectl: &Path, line: &str, kubeconfig: &Path, cwd: &Path) -> Run {
     let words = shell_words::split(line).expect("test lines are valid shell words");
     assert_eq!(words[0], "kubectl", "test lines start with kubectl: {line}");
     let output = Command::new(kubectl)
@@ -343,6 +372,7 @@ fn run_oracle(kubectl: &Path, line: &str, kubeconfig: &Path) -> Run {
         .env("KUBECONFIG", kubeconfig)
         .env("HOME", "/root")
         .env("PATH", "/usr/bin:/bin")
+        .current_dir(cwd)
         .output()
         .unwrap_or_else(|e| panic!("running {}: {e}", kubectl.display()));
     Run {
@@ -370,8 +400,12 @@ fn compare(kubectl: &Path, case: &Case, scratch: &Path) -> Option<String> {
             path
         }
     };
+    for (name, text) in case.files {
+        std::fs::write(scratch.join(name), text).expect("write a case file");
+        shell.fs.write(&format!("/root/{name}"), text.to_string()).expect("write a case file in the VFS");
+    }
     for line in case.lines {
-        let want = run_oracle(kubectl, line, &kubeconfig);
+        let want = run_oracle(kubectl, line, &kubeconfig, scratch);
         let got = run_kubeplay(&mut shell, line);
         if want != got {
             return Some(format!("$ {line}\n{}", describe_difference(&want, &got)));
@@ -408,7 +442,7 @@ fn scratch_dir() -> PathBuf {
 
 fn check_all(cases: &[Case]) {
     let kubectl = oracle_path();
-    let version = run_oracle(&kubectl, "kubectl version --client", Path::new("/dev/null"));
+    let version = run_oracle(&kubectl, "kubectl version --client", Path::new("/dev/null"), &std::env::temp_dir());
     assert!(version.stdout.starts_with("Client Version: v1.34."), "the oracle is not kubectl v1.34: {version:?}");
     let mut failures = Vec::new();
     let mut matched = 0;

@@ -59,6 +59,8 @@ const FLAGS: &[FlagDef] = &[
     flag("stdin", Some('i'), FlagKind::Bool),
     flag("tty", Some('t'), FlagKind::Bool),
     flag("rm", None, FlagKind::Bool),
+    flag("overrides", None, FlagKind::Value),
+    flag("override-type", None, FlagKind::Value),
 ];
 
 fn help_error(message: &str, out: &mut Output) -> i32 {
@@ -226,6 +228,15 @@ fn create(cluster: &mut Cluster, p: &flags::Parsed, out: &mut Output) -> i32 {
         }),
         status: None,
     };
+    if let Some(fragment) = p.value("overrides").filter(|o| !o.is_empty()) {
+        pod = match apply_overrides(pod, fragment, p.value("override-type").unwrap_or("merge")) {
+            Ok(pod) => pod,
+            Err(e) => {
+                out.err(&format!("error: {e}"));
+                return 1;
+            }
+        };
+    }
     let dry_run = p.value("dry-run").unwrap_or("none");
     if dry_run == "client" {
         return print_created(&pod, p.value("output"), true, out);
@@ -246,6 +257,41 @@ fn create(cluster: &mut Cluster, p: &flags::Parsed, out: &mut Output) -> i32 {
     }
 }
 
+/// `--overrides` (cmdutil's `Merge` / run.go's override types): the generated pod as
+/// versioned JSON, patched by the fragment — a JSON merge patch by default, a
+/// strategic merge patch or a JSON patch — and decoded again (unknown fields are
+/// dropped, as the decoder drops them).
+fn apply_overrides(pod: Pod, fragment: &str, kind: &str) -> Result<Pod, String> {
+    let mut json = super::resources::to_json(&pod);
+    match kind {
+        "merge" => {
+            let patch: serde_json::Value = serde_json::from_str(fragment).map_err(|_| "Invalid JSON Patch".to_string())?;
+            json_patch::merge(&mut json, &patch);
+        }
+        "strategic" => {
+            let patch: serde_json::Value = serde_json::from_str(fragment).map_err(|_| "invalid JSON document".to_string())?;
+            super::apply::three_way(&mut json, None, &patch);
+        }
+        "json" => {
+            let value: serde_json::Value = serde_json::from_str(fragment).map_err(|e| go_json_error(&e, fragment))?;
+            let ops: json_patch::Patch = serde_json::from_value(value).map_err(|e| e.to_string())?;
+            json_patch::patch(&mut json, &ops).map_err(|e| e.to_string())?;
+        }
+        other => return Err(format!("invalid override type: {other}")),
+    }
+    serde_json::from_value(json).map_err(|e| e.to_string())
+}
+
+/// What Go's `encoding/json` says about text that is not JSON (the common case: a
+/// character where a value should begin).
+fn go_json_error(e: &serde_json::Error, text: &str) -> String {
+    let offset = text.lines().take(e.line().saturating_sub(1)).map(|l| l.len() + 1).sum::<usize>() + e.column().saturating_sub(1);
+    match text[offset.min(text.len())..].chars().next() {
+        Some(c) => format!("invalid character '{c}' looking for beginning of value"),
+        None => "unexpected end of JSON input".to_string(),
+    }
+}
+
 fn print_created(pod: &Pod, output: Option<&str>, dry_run: bool, out: &mut Output) -> i32 {
     let name = pod.metadata.name.clone().unwrap_or_default();
     let suffix = if dry_run { " (dry run)" } else { "" };
@@ -260,7 +306,7 @@ fn print_created(pod: &Pod, output: Option<&str>, dry_run: bool, out: &mut Outpu
                     m.insert("status".into(), serde_json::json!({}));
                     if let Some(cs) = m.get_mut("spec").and_then(|s| s.get_mut("containers")).and_then(|c| c.as_array_mut()) {
                         for c in cs.iter_mut().filter_map(|c| c.as_object_mut()) {
-                            c.insert("resources".into(), serde_json::json!({}));
+                            c.entry("resources").or_insert_with(|| serde_json::json!({}));
                         }
                     }
                 }

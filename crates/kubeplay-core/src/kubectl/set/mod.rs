@@ -32,6 +32,7 @@ mod image;
 mod resources;
 mod selector;
 mod serviceaccount;
+mod subject;
 
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use serde_json::Value;
@@ -56,6 +57,7 @@ const SUBCOMMANDS: &[(&[&str], &[FlagDef], bool, Body)] = &[
     (&["resources"], resources::FLAGS, true, resources::set_resources),
     (&["serviceaccount", "sa"], serviceaccount::FLAGS, true, serviceaccount::set_service_account),
     (&["selector"], selector::FLAGS, true, selector::set_selector),
+    (&["subject"], subject::FLAGS, false, subject::set_subject),
 ];
 
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
@@ -66,7 +68,7 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
     };
     let rest: Vec<String> = args[..at].iter().chain(args[at + 1..].iter()).cloned().collect();
     let Some((names, defs, records, body)) = SUBCOMMANDS.iter().find(|(names, ..)| names.contains(&args[at].as_str())) else {
-        out.err(&format!("kubeplay: \"kubectl set {}\" is not simulated yet; try kubectl set image, env, resources, serviceaccount or selector", args[at]));
+        out.err(&format!("kubeplay: \"kubectl set {}\" is not simulated yet; try kubectl set image, env, resources, serviceaccount, selector or subject", args[at]));
         return Outcome::code(1);
     };
     let path = ["set", names[0]];
@@ -153,7 +155,9 @@ pub fn edit_all(cluster: &mut Cluster, infos: &[Info], p: &Parsed, out: &mut Out
 /// Writes an edited object (unless dry run) and prints `<name> <what>`.
 pub fn write_and_print(cluster: &mut Cluster, info: &Info, value: Value, what: &str, p: &Parsed, out: &mut Output) -> Result<(), String> {
     let dry_run = DryRun::of(p)?;
-    if dry_run == DryRun::None {
+    let local = p.bool("local");
+    let value = if local { typed(value) } else { value };
+    if dry_run == DryRun::None && !local {
         let doc = Document { source: String::new(), value: value.clone(), rt: info.rt };
         (info.rt.write)(cluster, &doc, Write::Replace).map_err(|e| e.replace("error when replacing \"\": ", ""))?;
         cluster.settle();
@@ -235,8 +239,61 @@ pub fn finish(result: Result<(), String>, out: &mut Output) -> i32 {
     }
 }
 
+/// cli-runtime's `LocalResourceError`.
+const LOCAL_RESOURCE_ERROR: &str = "error: you must specify resources by --filename when --local is set.
+Example resource specifications include:
+   '-f rsrc.yaml'
+   '--filename=rsrc.json'";
+
+/// `--local`: the objects are the files' own, edited without asking the server;
+/// printed as kubectl prints the typed object it decoded — Go's struct fields that
+/// are not pointers show as `{}` (a Deployment's `strategy`, a container's
+/// `resources`, `status`).
+fn typed(mut value: Value) -> Value {
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    let Some(obj) = value.as_object_mut() else { return value };
+    let empty = || Value::Object(serde_json::Map::new());
+    obj.entry("status").or_insert_with(empty);
+    if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
+        match kind.as_str() {
+            "Deployment" => {
+                spec.entry("strategy").or_insert_with(empty);
+            }
+            "DaemonSet" | "StatefulSet" => {
+                spec.entry("updateStrategy").or_insert_with(empty);
+            }
+            _ => {}
+        }
+    }
+    if let Some(pointer) = pod_spec_pointer(&kind) {
+        if let Some(spec) = value.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            for list in ["initContainers", "containers"] {
+                for c in spec.get_mut(list).and_then(Value::as_array_mut).into_iter().flatten().filter_map(Value::as_object_mut) {
+                    c.entry("resources").or_insert_with(empty);
+                }
+            }
+        }
+    }
+    value
+}
+
 /// `Infos()` of a builder made in `Complete`: any missing object fails the command.
+/// With `--local` the files' objects, and no `TYPE NAME` may be given.
 pub fn infos(cluster: &Cluster, p: &Parsed, resources: &[String], io: &Io) -> Result<Vec<Info>, String> {
+    if p.bool("local") {
+        if !resources.is_empty() {
+            return Err(LOCAL_RESOURCE_ERROR.into());
+        }
+        let namespace = p.namespace().to_string();
+        let docs = crate::kubectl::manifest::read(io, p.values("filename"), p.bool("recursive"))?;
+        return Ok(docs
+            .into_iter()
+            .map(|doc| {
+                let ns = if doc.rt.namespaced { doc.namespace().unwrap_or_else(|| namespace.clone()) } else { String::new() };
+                Info { rt: doc.rt, key: crate::api::ObjectKey::new(&ns, &doc.name()), json: doc.value }
+            })
+            .collect());
+    }
     let found = super::builder::visit(cluster, p, resources, io, super::builder::EmptySelector::NeedsAll)?;
     match found.error_text() {
         Some(e) => Err(e),
