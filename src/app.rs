@@ -18,6 +18,7 @@ use crate::inspector::Inspector;
 use crate::logical::LogicalViewPanel;
 use crate::physical::PhysicalViewSvg;
 use crate::playground::{Action, InspectorVerb, Playground, ViewTab};
+use crate::port_preview::PortPreview;
 use crate::prefs::{self, Theme};
 use crate::time_controls::{TimeCommand, TimeControls};
 use crate::traffic::TrafficPanel;
@@ -205,6 +206,14 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         use_callback((), move |command: String, _| d.dispatch(Action::Run(command)))
     };
+    let on_preview = {
+        let d = state.dispatcher();
+        use_callback((), move |port: u16, _| d.dispatch(Action::Preview(port)))
+    };
+    let on_preview_close = {
+        let d = state.dispatcher();
+        use_callback((), move |_: (), _| d.dispatch(Action::ClosePreview))
+    };
     let on_focus = {
         let d = state.dispatcher();
         use_callback((), move |focus, _| d.dispatch(Action::FocusTraffic(focus)))
@@ -288,6 +297,8 @@ pub fn app() -> Html {
                         <Console lines={state.lines.clone()} history={state.history.clone()} busy={state.busy()}
                             prompt={AttrValue::from(state.prompt.clone())} {on_submit} {on_paste} {on_interrupt} {on_clear} {on_complete} {on_completions}
                             output_label={t.console_output} input_label={t.command_line} />
+                        <PortPreview ports={state.forwarded_ports()} preview={state.preview.clone()} lang={*lang}
+                            on_open={on_preview} on_close={on_preview_close} />
                     </div>
                 </section>
                 <section id="cluster-panel" aria-label={t.cluster_views} ref={panel_ref} data-view={format!("{:?}", state.tab).to_lowercase()}>

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod logical;
 pub mod physical;
 pub mod playground;
+pub mod port_preview;
 pub mod prefs;
 pub mod time_controls;
 pub mod traffic;

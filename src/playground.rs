@@ -109,6 +109,9 @@ pub enum Action {
     ShowCompletions { typed: String, listing: Vec<String> },
     /// The editor panel closed: the text saved (`None`: quit without saving).
     CloseEditor(Option<String>),
+    /// The preview panel: open `http://localhost:PORT/` of a forwarded port.
+    Preview(u16),
+    ClosePreview,
 }
 
 #[derive(Clone)]
@@ -166,6 +169,8 @@ pub struct Playground {
     drawn_at: f64,
     /// The host's monotonic clock in ms (`performance.now()`), which bounds a slice.
     host_ms: Rc<dyn Fn() -> f64>,
+    /// The last answer of a forwarded port, shown in the preview panel.
+    pub preview: Option<Rc<kubeplay_core::network::loopback::Preview>>,
 }
 
 /// A running `watch`: what it shows, how often, and where its screen starts in the
@@ -199,6 +204,7 @@ impl PartialEq for Playground {
             && self.now == other.now
             && self.catching_up == other.catching_up
             && self.slices == other.slices
+            && self.preview == other.preview
     }
 }
 
@@ -253,6 +259,7 @@ impl Playground {
             events_rev: u64::MAX,
             busy_until: None,
             foreground: None,
+            preview: None,
             watching: None,
             editor: None,
             editors_opened: 0,
@@ -360,6 +367,12 @@ impl Playground {
         let shell = self.shell.borrow();
         let pod = shell.cluster.store.pods.get(&ObjectKey::new(&target.namespace, &target.name))?;
         pod.spec.as_ref()?.containers.first()?.image.clone()
+    }
+
+    /// The local ports a running `kubectl port-forward` (in the foreground or as a
+    /// job) forwards: the preview panel offers them.
+    pub fn forwarded_ports(&self) -> Vec<u16> {
+        self.shell.borrow().forwarded_ports(self.foreground.as_ref())
     }
 
     /// The namespace commands use when none is given (`kubectl config set-context`).
@@ -565,6 +578,17 @@ impl Reducible for Playground {
                     push_capped(&mut lines, ConsoleLine { kind: LineKind::Stdout, text: l });
                 }
                 next.lines = Rc::new(lines);
+                Rc::new(next)
+            }
+            Action::Preview(port) => {
+                let preview = self.shell.borrow_mut().preview_port(self.foreground.as_ref(), port);
+                let mut next = self.next();
+                next.preview = preview.map(Rc::new);
+                Rc::new(next)
+            }
+            Action::ClosePreview => {
+                let mut next = (*self).clone();
+                next.preview = None;
                 Rc::new(next)
             }
             Action::ClearScreen => {

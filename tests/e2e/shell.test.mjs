@@ -118,3 +118,33 @@ test('kubectl exec -it gives the container shell its prompt until exit', async (
   await pg.waitForLine('command terminated with exit code 127', { after: before - 1, stderr: true });
   await pg.page.waitForFunction(() => document.querySelector('.ps1')?.textContent === 'controlplane:~$');
 });
+
+test('port-forward: the preview panel shows the forwarded port\'s page in a sandboxed frame', async (t) => {
+  const pg = await t.open();
+  await pg.run('kubectl run web --image=nginx:1.27');
+  const w = await pg.run('kubectl wait --for=condition=Ready pod/web --timeout=60s');
+  await pg.waitForLine('pod/web condition met', { after: w, timeout: 30_000 });
+  assertEqual(await pg.page.$('#preview-panel'), null, 'no panel while nothing is forwarded');
+  const at = await pg.run('kubectl port-forward pod/web 8080:80');
+  await pg.waitForLine('Forwarding from 127.0.0.1:8080 -> 80', { after: at });
+  const open = pg.page.locator('#preview-panel button.preview-open[data-port="8080"]');
+  assertEqual((await open.textContent()).trim(), 'http://localhost:8080', 'the forwarded port is offered');
+  await open.click();
+  const frame = pg.page.locator('#preview-panel iframe.preview-frame');
+  await frame.waitFor({ timeout: 10_000 });
+  assertEqual(await frame.getAttribute('sandbox'), '', 'sandboxed: no scripts, no same-origin');
+  const srcdoc = await frame.getAttribute('srcdoc');
+  assert(srcdoc.includes('<title>Welcome to nginx!</title>'), 'nginx\'s page is the frame\'s document');
+  const status = (await pg.page.textContent('#preview-panel .preview-status')).replace(/\s+/g, ' ').trim();
+  assertEqual(status, 'http://localhost:8080/ 200 OK', 'status line');
+  const inner = pg.page.frameLocator('#preview-panel iframe.preview-frame');
+  assertEqual((await inner.locator('h1').textContent()).trim(), 'Welcome to nginx!', 'the frame renders the page');
+  // The request went through the model: kubectl prints it, the pod logged it.
+  await pg.waitForLine('Handling connection for 8080', { after: at });
+  await pg.screenshot('port-forward-preview.png');
+  await pg.input.press('Control+c');
+  await pg.waitForLine('^C', { after: at });
+  await pg.page.waitForFunction(() => !document.querySelector('#preview-panel'));
+  const logs = await pg.run('kubectl logs web --tail=1');
+  await pg.waitForLine(/"GET \/ HTTP\/1\.1" 200 615 "-" "Mozilla\/5\.0 \(kubeplay preview\)"/, { after: logs });
+});

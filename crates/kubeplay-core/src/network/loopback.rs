@@ -45,3 +45,44 @@ pub fn forward(c: &mut Cluster, client: &Client, req: &Outgoing, pod: &ObjectKey
     let inner = Outgoing { ip, port: remote, ..req.clone() };
     request::send(c, client, &inner)
 }
+
+/// What the page's preview of a forwarded port shows: one GET of `/` as a browser
+/// on the learner's machine sends it to `http://localhost:PORT/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preview {
+    pub url: String,
+    /// `200 OK`, or why nothing answered (curl's words).
+    pub status: String,
+    /// The body is HTML (drawn in a sandboxed frame) rather than text.
+    pub html: bool,
+    pub body: String,
+}
+
+/// Sends the preview's request through `listener`. It is a real request of the
+/// model: the pod serves (and logs) it, and the port-forward prints `Handling
+/// connection for PORT`.
+pub fn preview(c: &mut Cluster, listener: &Listener) -> Preview {
+    let port = listener.port();
+    let url = format!("http://localhost:{port}/");
+    let client = Client::Node(crate::network::tools::CONSOLE_NODE.into());
+    let req = Outgoing {
+        method: "GET".into(),
+        ip: "127.0.0.1".into(),
+        port,
+        path: "/".into(),
+        headers: vec![
+            ("Host".into(), format!("localhost:{port}")),
+            ("User-Agent".into(), "Mozilla/5.0 (kubeplay preview)".into()),
+            ("Accept".into(), "text/html,*/*".into()),
+        ],
+        url: url.clone(),
+        client_ip: "127.0.0.1".into(),
+    };
+    match listener.answer(c, &client, &req) {
+        Ok(resp) => {
+            let html = resp.headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("Content-Type") && v.starts_with("text/html"));
+            Preview { url, status: format!("{} {}", resp.status, resp.reason), html, body: resp.body }
+        }
+        Err(failure) => Preview { url, status: super::tools::curl_failure(&failure).1, html: false, body: String::new() },
+    }
+}

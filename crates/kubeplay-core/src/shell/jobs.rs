@@ -217,6 +217,27 @@ impl Shell {
         self.jobs.find(spec).map(|i| self.jobs.list[i].number)
     }
 
+    /// The ports forwarded to pods right now: by `running` (the terminal's
+    /// foreground command, which the page holds) or by a background job.
+    pub fn forwarded_ports(&self, running: Option<&Foreground>) -> Vec<u16> {
+        let mut ports: Vec<u16> = self.loopback(running).into_iter().filter(|l| matches!(l, Listener::Forward { .. })).map(|l| l.port()).collect();
+        ports.sort_unstable();
+        ports.dedup();
+        ports
+    }
+
+    /// The page's preview of a forwarded port (see [`crate::network::loopback::preview`]).
+    pub fn preview_port(&mut self, running: Option<&Foreground>, port: u16) -> Option<crate::network::loopback::Preview> {
+        let listener = self.loopback(running).into_iter().find(|l| l.port() == port && matches!(l, Listener::Forward { .. }))?;
+        Some(crate::network::loopback::preview(&mut self.cluster, &listener))
+    }
+
+    fn loopback(&self, running: Option<&Foreground>) -> Vec<Listener> {
+        let mut all = running.map(Foreground::listeners).unwrap_or_default();
+        all.extend(self.jobs.listeners());
+        all
+    }
+
     pub fn jobs(&self) -> &Jobs {
         &self.jobs
     }
