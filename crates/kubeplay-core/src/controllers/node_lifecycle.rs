@@ -40,9 +40,10 @@ pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub struct Machines {
     stopped: BTreeMap<String, SimTime>,
     deferred: BTreeMap<String, Vec<PodStep>>,
-    /// The earliest status report a running kubelet owes (None: not yet looked).
+    /// The earliest status report a running kubelet owes (zero, due at once, until
+    /// the controller has looked).
     #[serde(default)]
-    next_report: Option<SimTime>,
+    next_report: SimTime,
 }
 
 impl Machines {
@@ -166,13 +167,12 @@ pub fn kubelet_conditions(since: SimTime, heartbeat: SimTime) -> Vec<NodeConditi
 }
 
 pub fn ready_status(node: &Node) -> Option<&str> {
-    node.status
-        .as_ref()?
-        .conditions
-        .as_ref()?
-        .iter()
-        .find(|c| c.type_ == "Ready")
-        .map(|c| c.status.as_str())
+    ready_condition(node).map(|c| c.status.as_str())
+}
+
+/// The Ready condition the node's kubelet last posted.
+fn ready_condition(node: &Node) -> Option<&NodeCondition> {
+    node.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == "Ready")
 }
 
 fn node_ref(node: &str) -> ObjectReference {
@@ -204,7 +204,7 @@ pub fn reconcile(c: &mut Cluster) {
     // deadlines come as wake-ups: with no node written since the last round, the
     // heartbeat pass has nothing to do.
     let since = c.quiet.advance("node-lifecycle", c.store.revision());
-    let report_due = c.machines.next_report.is_none_or(|t| c.now() >= t);
+    let report_due = c.now() >= c.machines.next_report;
     if since == 0 || c.store.nodes.index().revision() > since || report_due {
         monitor_nodes(c);
     }
@@ -220,7 +220,7 @@ fn monitor_nodes(c: &mut Cluster) {
         .collect();
     let now = c.now();
     // Recomputed below from every running kubelet's next report.
-    c.machines.next_report = Some(SimTime(i64::MAX));
+    c.machines.next_report = SimTime(i64::MAX);
     for (name, ready) in &nodes {
         match c.machines.stopped.get(name).copied() {
             Some(since) => {
@@ -244,7 +244,8 @@ fn monitor_nodes(c: &mut Cluster) {
 /// so the first settle after one is due writes it, stamped with its own instant.
 fn kubelet_reports_status(c: &mut Cluster, node: &str) {
     let now = c.now();
-    let Some(beat) = c.store.get::<Node>("", node).and_then(heartbeat) else { return };
+    let beat = c.store.get::<Node>("", node).and_then(ready_condition).and_then(|r| r.last_heartbeat_time.as_ref().map(SimTime::from_k8s));
+    let Some(beat) = beat else { return };
     let report = last_report(beat, now);
     if report > beat {
         c.store.modify::<Node>(&ObjectKey::new("", node), |n| {
@@ -254,13 +255,7 @@ fn kubelet_reports_status(c: &mut Cluster, node: &str) {
         });
     }
     let next = report.plus_ms(NODE_STATUS_REPORT_MS);
-    c.machines.next_report = c.machines.next_report.map(|t| t.min(next)).or(Some(next));
-}
-
-/// When the node's kubelet last posted its Ready condition.
-fn heartbeat(node: &Node) -> Option<SimTime> {
-    let conditions = node.status.as_ref()?.conditions.as_ref()?;
-    conditions.iter().find(|c| c.type_ == "Ready")?.last_heartbeat_time.as_ref().map(SimTime::from_k8s)
+    c.machines.next_report = c.machines.next_report.min(next);
 }
 
 /// The controller's verdict on a silent kubelet (`tryUpdateNodeHealth`): every
