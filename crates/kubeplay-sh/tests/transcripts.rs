@@ -19,8 +19,17 @@ struct Case {
     script: String,
     /// Expected lines, each with the transcript line number it came from and
     /// whether it is input echoed back (a command or its continuation), which is
-    /// compared literally: `{{` in a go-template command is not a pattern.
-    expected: Vec<(usize, String, bool)>,
+    /// compared literally: `{{` in a go-template command is not a pattern. Only a
+    /// container prompt before the input (its first `prompt` bytes, `root@{{suffix}}:/# `)
+    /// may hold patterns.
+    expected: Vec<Expected>,
+}
+
+struct Expected {
+    line_no: usize,
+    text: String,
+    echoed: bool,
+    prompt: usize,
 }
 
 fn parse(text: &str) -> Case {
@@ -42,7 +51,11 @@ fn parse(text: &str) -> Case {
         }
         started = true;
         let mut echoed = true;
+        let mut prompt = 0;
         if let Some(cmd) = line.strip_prefix("$ ").or_else(|| container_input(line, &mut in_container)) {
+            if !line.starts_with("$ ") {
+                prompt = line.len() - cmd.len();
+            }
             if is_attaching(cmd) {
                 in_container = true;
             }
@@ -57,7 +70,7 @@ fn parse(text: &str) -> Case {
             continuing = false;
             echoed = false;
         }
-        expected.push((i + 1, line.to_string(), echoed));
+        expected.push(Expected { line_no: i + 1, text: line.to_string(), echoed, prompt });
     }
     Case { seed, script, expected }
 }
@@ -69,7 +82,7 @@ fn container_input<'a>(line: &'a str, in_container: &mut bool) -> Option<&'a str
     if !*in_container {
         return None;
     }
-    let prompt = Regex::new(r"^(?:[/~][^ ]* # |# |root@[^ :]+:[^ ]*# )").expect("valid");
+    let prompt = Regex::new(r"^(?:[/~][^ ]* # |# |root@(?:[^ :{]|\{\{[a-z]+\}\})+:[^ ]*# )").expect("valid");
     let m = prompt.find(line)?;
     let cmd = &line[m.end()..];
     if cmd.trim() == "exit" || cmd.trim().starts_with("exit ") {
@@ -86,7 +99,21 @@ fn is_attaching(cmd: &str) -> bool {
 
 /// Turns an expected line into an anchored regex: literal text, `{{...}}` as regex.
 fn line_regex(expected: &str) -> Regex {
-    let mut pattern = String::from("^");
+    anchored(&pattern_of(expected), expected)
+}
+
+/// An echoed container input: the prompt may hold patterns, the input is literal.
+fn echo_regex(expected: &str, prompt: usize) -> Regex {
+    let (p, input) = expected.split_at(prompt);
+    anchored(&format!("{}{}", pattern_of(p), regex::escape(input)), expected)
+}
+
+fn anchored(pattern: &str, expected: &str) -> Regex {
+    Regex::new(&format!("^{pattern}$")).unwrap_or_else(|e| panic!("bad regex in {expected:?}: {e}"))
+}
+
+fn pattern_of(expected: &str) -> String {
+    let mut pattern = String::new();
     let mut rest = expected;
     while let Some(start) = rest.find("{{") {
         pattern.push_str(&regex::escape(&rest[..start]));
@@ -103,8 +130,7 @@ fn line_regex(expected: &str) -> Regex {
         rest = &after[end + 2..];
     }
     pattern.push_str(&regex::escape(rest));
-    pattern.push('$');
-    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad regex in {expected:?}: {e}"))
+    pattern
 }
 
 fn check(path: &Path) -> Result<usize, String> {
@@ -113,10 +139,14 @@ fn check(path: &Path) -> Result<usize, String> {
     let mut shell = Shell::new(ClusterConfig { seed: case.seed, ..ClusterConfig::default() });
     let actual = transcript(&mut shell, &case.script);
     let actual: Vec<&str> = actual.lines().collect();
-    let commands = case.expected.iter().filter(|(_, l, _)| l.starts_with("$ ")).count();
-    for (i, (line_no, exp, echoed)) in case.expected.iter().enumerate() {
+    let commands = case.expected.iter().filter(|e| e.text.starts_with("$ ")).count();
+    for (i, Expected { line_no, text: exp, echoed, prompt }) in case.expected.iter().enumerate() {
         let got = actual.get(i).copied().unwrap_or("<end of output>");
-        let matches = if *echoed { exp == got } else { line_regex(exp).is_match(got) };
+        let matches = match (*echoed, *prompt) {
+            (true, 0) => exp == got,
+            (true, p) => echo_regex(exp, p).is_match(got),
+            (false, _) => line_regex(exp).is_match(got),
+        };
         if !matches {
             let context: Vec<String> = actual[i.saturating_sub(3)..(i + 4).min(actual.len())].iter().map(|l| format!("    | {l}")).collect();
             return Err(format!(

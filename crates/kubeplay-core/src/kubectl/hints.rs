@@ -36,6 +36,17 @@ pub fn for_output(cluster: &Cluster, args: &[String], out: &Output) -> Vec<Strin
     hints
 }
 
+/// After `bash: NAME: command not found` on the node: the tutorials' `minikube ip`
+/// has no minikube here; a worker's address does what it stands for.
+pub fn for_missing_command(cluster: &Cluster, name: &str) -> Option<String> {
+    if name != "minikube" {
+        return None;
+    }
+    let worker = cluster.store.nodes.list(None).find(|n| n.metadata.name.as_deref() != Some(crate::network::tools::CONSOLE_NODE));
+    let ip = worker.and_then(crate::controllers::kubelet::node_internal_ip)?;
+    Some(format!("{PREFIX} this cluster is not minikube; for $(minikube ip) use a node's INTERNAL-IP from \"kubectl get nodes -o wide\", e.g. {ip} {OFF}"))
+}
+
 /// `Error from server (NotFound): pods "whoami-5f7d9" not found` → `whoami-5f7d9`.
 fn not_found_pod(line: &str) -> Option<&str> {
     let rest = line.strip_prefix("Error from server (NotFound): pods \"")?;

@@ -89,7 +89,7 @@ impl ApiProxy {
             None => ["curl", "Wget", "Mozilla/5.0"].iter().any(|p| agent.starts_with(p)),
         };
         if req.method != "GET" && req.method != "HEAD" {
-            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", J::Obj(Vec::new()), pretty);
+            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", Some(J::Obj(Vec::new())), pretty);
         }
         serve(c, path, pretty, req)
     }
@@ -102,6 +102,7 @@ fn text(code: u16, body: &str) -> HttpResponse {
 fn reason_phrase(code: u16) -> &'static str {
     match code {
         200 => "OK",
+        400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
         503 => "Service Unavailable",
@@ -184,23 +185,27 @@ fn json_response(code: u16, body: J, pretty: bool) -> HttpResponse {
     HttpResponse { status: code, reason: reason_phrase(code), headers: vec![("Content-Type".into(), "application/json".into())], body: text }
 }
 
-/// A `metav1.Status` failure, as the API server writes errors.
-fn status(code: u16, reason: &str, message: &str, details: J, pretty: bool) -> HttpResponse {
-    let body = obj(vec![
+/// A `metav1.Status` failure, as the API server writes errors; `details` is
+/// omitted when the error has none (`omitempty` on a pointer: `NewBadRequest`,
+/// `NewServiceUnavailable`), and is `{}` when it is set but empty.
+fn status(code: u16, reason: &str, message: &str, details: Option<J>, pretty: bool) -> HttpResponse {
+    let mut fields = vec![
         ("kind", raw(json!("Status"))),
         ("apiVersion", raw(json!("v1"))),
         ("metadata", J::Obj(Vec::new())),
         ("status", raw(json!("Failure"))),
         ("message", raw(json!(message))),
         ("reason", raw(json!(reason))),
-        ("details", details),
-        ("code", raw(json!(code))),
-    ]);
-    json_response(code, body, pretty)
+    ];
+    if let Some(d) = details {
+        fields.push(("details", d));
+    }
+    fields.push(("code", raw(json!(code))));
+    json_response(code, obj(fields), pretty)
 }
 
 fn no_such_path(pretty: bool) -> HttpResponse {
-    status(404, "NotFound", "the server could not find the requested resource", J::Obj(Vec::new()), pretty)
+    status(404, "NotFound", "the server could not find the requested resource", Some(J::Obj(Vec::new())), pretty)
 }
 
 /// An object's keys in Go's order: the type's, then its metadata's; below, sorted.
@@ -315,7 +320,7 @@ fn resource(c: &mut Cluster, group: &str, version: &str, rest: &[&str], pretty: 
             details.push(("group", raw(json!(group))));
         }
         details.push(("kind", raw(json!(rt.plural))));
-        status(404, "NotFound", &format!("{} \"{name}\" not found", rt.qualified()), obj(details), pretty)
+        status(404, "NotFound", &format!("{} \"{name}\" not found", rt.qualified()), Some(obj(details)), pretty)
     };
     match rest {
         [] => {
@@ -353,6 +358,10 @@ fn resource(c: &mut Cluster, group: &str, version: &str, rest: &[&str], pretty: 
 fn proxy_to(c: &mut Cluster, plural: &str, ns: &str, name: &str, port: &str, path: &str, req: &Outgoing, pretty: bool) -> HttpResponse {
     let (ip, port) = if plural == "pods" {
         let ip = c.store.get::<k8s_openapi::api::core::v1::Pod>(ns, name).and_then(|p| p.status.as_ref()?.pod_ip.clone()).unwrap_or_default();
+        // pod.ResourceLocation: no (global unicast) IP yet is a BadRequest.
+        if ip.parse::<std::net::Ipv4Addr>().is_err() {
+            return status(400, "BadRequest", "address not allowed", None, pretty);
+        }
         (ip, port.parse::<u16>().unwrap_or(80))
     } else {
         let svc = c.store.get::<k8s_openapi::api::core::v1::Service>(ns, name);
@@ -367,7 +376,7 @@ fn proxy_to(c: &mut Cluster, plural: &str, ns: &str, name: &str, port: &str, pat
             503,
             "ServiceUnavailable",
             &format!("error trying to reach service: dial tcp {ip}:{port}: connect: connection refused"),
-            J::Obj(Vec::new()),
+            None,
             pretty,
         ),
     }

@@ -235,7 +235,15 @@ impl Shell {
     pub fn command_not_found(&self, name: &str) -> String {
         match self.container() {
             Some(c) => c.not_found(name),
-            None => format!("bash: {name}: command not found"),
+            None => {
+                let mut text = format!("bash: {name}: command not found");
+                let hints_on = self.vars.get("KUBEPLAY_HINTS").is_none_or(|v| v.value != "off");
+                if let Some(hint) = crate::kubectl::hints::for_missing_command(&self.cluster, name).filter(|_| hints_on) {
+                    text.push('\n');
+                    text.push_str(&hint);
+                }
+                text
+            }
         }
     }
 

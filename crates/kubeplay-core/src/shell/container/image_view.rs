@@ -17,6 +17,8 @@ use crate::network::tools::Flavour;
 use crate::time::SimTime;
 use crate::vfs::Vfs;
 
+use super::image_files::image_files;
+
 /// Whose userland an image ships.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Userland {
@@ -95,6 +97,8 @@ impl ImageView {
             "nginx" | "registry.k8s.io/nginx-slim" => "nginx: master process nginx -g daemon off;",
             "httpd" => "httpd -DFOREGROUND",
             "redis" => "redis-server *:6379",
+            // `CMD node server.js`, the shell form.
+            "gcr.io/google-samples/kubernetes-bootcamp" | "jocatalin/kubernetes-bootcamp" => "/bin/sh -c node server.js",
             _ if self.userland == Userland::Busybox => "sh",
             _ => "sh",
         }
@@ -167,7 +171,7 @@ fn image_env(repo: &str, tag: &str) -> Vec<(String, String)> {
             vec![("NGINX_VERSION".into(), v.unwrap_or("1.29.3").into()), ("NJS_VERSION".into(), "0.9.1".into()), ("PKG_RELEASE".into(), "1~bookworm".into())]
         }
         "httpd" => vec![("HTTPD_PREFIX".into(), "/usr/local/apache2".into()), ("HTTPD_VERSION".into(), "2.4.65".into())],
-        _ => Vec::new(),
+        _ => super::image_files::bootcamp_env(repo, tag).unwrap_or_default(),
     }
 }
 
@@ -252,16 +256,8 @@ pub fn container_fs(c: &Cluster, pod: &Pod, container: &str, view: &ImageView) -
     put(&mut fs, "/etc/hosts", hosts_file(pod));
     put(&mut fs, "/etc/hostname", format!("{}\n", pod_hostname(pod)));
     put(&mut fs, "/var/run/secrets/kubernetes.io/serviceaccount/namespace", ns.clone());
-    let r = ImageRef::parse(&view.image);
-    match view.userland {
-        Userland::Debian => put(&mut fs, "/etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL=\"https://www.debian.org/\"\nSUPPORT_URL=\"https://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n".into()),
-        Userland::Busybox if r.repository != "busybox" => put(&mut fs, "/etc/os-release", "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.22.2\nPRETTY_NAME=\"Alpine Linux v3.22\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n".into()),
-        _ => {}
-    }
-    if r.repository == "nginx" || r.repository == "registry.k8s.io/nginx-slim" {
-        put(&mut fs, "/usr/share/nginx/html/index.html", crate::network::servers::NGINX_WELCOME.to_string());
-        put(&mut fs, "/usr/share/nginx/html/50x.html", NGINX_50X.to_string());
-        put(&mut fs, "/etc/nginx/conf.d/default.conf", NGINX_DEFAULT_CONF.to_string());
+    for (path, content) in image_files(&view.image, view.userland) {
+        put(&mut fs, path, content);
     }
     mount_volumes(c, pod, container, &mut fs);
     fs
@@ -289,10 +285,6 @@ fn mount_volumes(c: &Cluster, pod: &Pod, container: &str, fs: &mut Vfs) {
         }
     }
 }
-
-const NGINX_50X: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>An error occurred.</h1>\n<p>Sorry, the page you are looking for is currently unavailable.<br/>\nPlease try again later.</p>\n<p>If you are the system administrator of this resource then you should check\nthe error log for details.</p>\n<p><em>Faithfully yours, nginx.</em></p>\n</body>\n</html>\n";
-
-const NGINX_DEFAULT_CONF: &str = "server {\n    listen       80;\n    listen  [::]:80;\n    server_name  localhost;\n\n    #access_log  /var/log/nginx/host.access.log  main;\n\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html index.htm;\n    }\n\n    #error_page  404              /404.html;\n\n    # redirect server error pages to the static page /50x.html\n    #\n    error_page   500 502 503 504  /50x.html;\n    location = /50x.html {\n        root   /usr/share/nginx/html;\n    }\n}\n";
 
 #[cfg(test)]
 mod tests {

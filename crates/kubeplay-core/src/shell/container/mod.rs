@@ -9,6 +9,7 @@
 
 pub mod commands;
 pub mod copy;
+pub mod image_files;
 pub mod image_view;
 
 use std::collections::BTreeMap;
