@@ -38,7 +38,8 @@ fn parse(text: &str) -> Case {
     let mut expected = Vec::new();
     let mut started = false;
     let mut continuing = false;
-    let mut in_container = false;
+    // Shells open in a container: the one kubectl started, then typed `sh`/`bash`.
+    let mut in_container = 0u32;
     for (i, line) in text.lines().enumerate() {
         if !started && line.starts_with('#') {
             if let Some(s) = line.strip_prefix("# seed:") {
@@ -57,7 +58,7 @@ fn parse(text: &str) -> Case {
                 prompt = line.len() - cmd.len();
             }
             if is_attaching(cmd) {
-                in_container = true;
+                in_container = 1;
             }
             script.push_str(cmd);
             script.push('\n');
@@ -77,16 +78,18 @@ fn parse(text: &str) -> Case {
 
 /// Inside a container shell (after `kubectl exec -it`/`run -it`), input lines are
 /// echoed after the container's prompt: `/ # `, `~ # `, `# ` (dash) or
-/// `root@host:/dir# ` (bash). `exit` leaves the container.
-fn container_input<'a>(line: &'a str, in_container: &mut bool) -> Option<&'a str> {
-    if !*in_container {
+/// `root@host:/dir# ` (bash). `exit` leaves the container, or a `sh`/`bash` typed in it.
+fn container_input<'a>(line: &'a str, in_container: &mut u32) -> Option<&'a str> {
+    if *in_container == 0 {
         return None;
     }
     let prompt = Regex::new(r"^(?:[/~][^ ]* # |# |root@(?:[^ :{]|\{\{[a-z]+\}\})+:[^ ]*# )").expect("valid");
     let m = prompt.find(line)?;
     let cmd = &line[m.end()..];
     if cmd.trim() == "exit" || cmd.trim().starts_with("exit ") {
-        *in_container = false;
+        *in_container -= 1;
+    } else if matches!(cmd.trim(), "sh" | "bash" | "ash") {
+        *in_container += 1;
     }
     Some(cmd)
 }

@@ -28,6 +28,7 @@ const FLAGS: &[FlagDef] = &[
     flag("selector", Some('l'), FlagKind::Value),
     flag("field-selector", None, FlagKind::Value),
     flag("show-labels", None, FlagKind::Bool),
+    flag("label-columns", Some('L'), FlagKind::Value),
     flag("no-headers", None, FlagKind::Bool),
     flag("ignore-not-found", None, FlagKind::Bool),
     flag("watch", Some('w'), FlagKind::Bool),
@@ -172,7 +173,7 @@ fn get(cluster: &mut Cluster, args: &[String], io: &Io, out: &mut Output, foregr
         print_tables(&groups, &p, all_ns, wide, multi_kind, out);
         if (p.bool("watch") || p.bool("watch-only")) && groups.len() == 1 && errors.is_empty() {
             let g = &groups[0];
-            let layout = TableLayout { rt: g.rt, all_ns, wide, show_labels: p.bool("show-labels"), multi_kind: false };
+            let layout = TableLayout { rt: g.rt, all_ns, wide, show_labels: p.bool("show-labels"), label_columns: label_columns(&p), multi_kind: false };
             let ns = if all_ns || !g.rt.namespaced { None } else { Some(namespace.clone()) };
             let names = requests[0].names.clone();
             let mut watch = TableWatch::new(&layout, ns, names, p.value("selector").map(String::from), cluster.now());
@@ -264,7 +265,14 @@ pub(crate) struct TableLayout {
     pub all_ns: bool,
     pub wide: bool,
     pub show_labels: bool,
+    /// `-L key1,key2`: a column per label key, before LABELS.
+    pub label_columns: Vec<String>,
     pub multi_kind: bool,
+}
+
+/// `-L`/`--label-columns`: a string slice (repeatable, comma-separated).
+fn label_columns(p: &flags::Parsed) -> Vec<String> {
+    p.values("label-columns").iter().flat_map(|v| v.split(',')).filter(|k| !k.is_empty()).map(String::from).collect()
 }
 
 impl TableLayout {
@@ -278,6 +286,8 @@ impl TableLayout {
             h.push("NAMESPACE".into());
         }
         h.extend(self.keep().map(|i| self.rt.columns[i].0.to_string()));
+        // formatLabelHeaders: the key's last path segment, upper-cased.
+        h.extend(self.label_columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()));
         if self.show_labels {
             h.push("LABELS".into());
         }
@@ -296,6 +306,7 @@ impl TableLayout {
             }
             cells.push(c);
         }
+        cells.extend(self.label_columns.iter().map(|k| item.labels.get(k).cloned().unwrap_or_default()));
         if self.show_labels {
             cells.push(super::printers::format_labels(Some(&item.labels)));
         }
@@ -318,7 +329,7 @@ fn print_tables(
         if items.is_empty() {
             continue;
         }
-        let layout = TableLayout { rt, all_ns, wide, show_labels, multi_kind };
+        let layout = TableLayout { rt, all_ns, wide, show_labels, label_columns: label_columns(p), multi_kind };
         let mut lines = Vec::new();
         if headers {
             lines.push(row(&layout.header()));

@@ -27,6 +27,7 @@ pub struct TableWatch {
     pub all_ns: bool,
     pub wide: bool,
     pub show_labels: bool,
+    pub label_columns: Vec<String>,
     /// Column widths (cell + padding) remembered from everything printed so far.
     pub widths: Vec<usize>,
     /// Last resourceVersion and row per object.
@@ -45,6 +46,7 @@ impl TableWatch {
             all_ns: layout.all_ns,
             wide: layout.wide,
             show_labels: layout.show_labels,
+            label_columns: layout.label_columns.clone(),
             widths: Vec::new(),
             seen: BTreeMap::new(),
             started,
@@ -54,7 +56,7 @@ impl TableWatch {
 
     fn layout(&self) -> Option<TableLayout> {
         let rt = by_plural(self.plural)?;
-        Some(TableLayout { rt, all_ns: self.all_ns, wide: self.wide, show_labels: self.show_labels, multi_kind: false })
+        Some(TableLayout { rt, all_ns: self.all_ns, wide: self.wide, show_labels: self.show_labels, label_columns: self.label_columns.clone(), multi_kind: false })
     }
 
     fn current(&self, cluster: &Cluster) -> Vec<Item> {

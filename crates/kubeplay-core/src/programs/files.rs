@@ -71,6 +71,9 @@ pub fn ls(p: &mut Process, args: &[String]) -> i32 {
             dirs.push((o.clone(), abs));
         } else if p.fs().is_file(&abs) || p.fs().is_dir(&abs) {
             files.push((o.clone(), abs));
+        } else if p.busybox() {
+            p.eprintln(&format!("ls: {o}: No such file or directory"));
+            status = 1;
         } else {
             p.eprintln(&format!("ls: cannot access '{o}': No such file or directory"));
             status = 2;
@@ -79,8 +82,9 @@ pub fn ls(p: &mut Process, args: &[String]) -> i32 {
     crate::sorting::sort(&mut files);
     crate::sorting::sort(&mut dirs);
     let mut sections = 0;
+    let layout = if p.busybox() { Layout::Busybox } else { Layout::Gnu };
     if !files.is_empty() {
-        let lines = listing(p.fs(), &files, long, one_per_line, p.shell.cluster.now(), false);
+        let lines = listing(p.fs(), &files, long, one_per_line, layout, p.shell.cluster.now(), false);
         p.print(&lines);
         sections += 1;
     }
@@ -104,15 +108,22 @@ pub fn ls(p: &mut Process, args: &[String]) -> i32 {
             let path = if abs == "/" { format!("/{name}") } else { format!("{abs}/{name}") };
             entries.push((name, path));
         }
-        let text = listing(p.fs(), &entries, long, one_per_line, p.shell.cluster.now(), true);
+        let text = listing(p.fs(), &entries, long, one_per_line, layout, p.shell.cluster.now(), true);
         p.print(&text);
         sections += 1;
     }
     status
 }
 
+/// Whose `ls` lays out the short listing's columns.
+#[derive(Clone, Copy)]
+enum Layout {
+    Gnu,
+    Busybox,
+}
+
 /// The lines of one listing (`total` first for a directory in long format).
-fn listing(fs: &Vfs, entries: &[(String, String)], long: bool, one_per_line: bool, now: SimTime, total: bool) -> String {
+fn listing(fs: &Vfs, entries: &[(String, String)], long: bool, one_per_line: bool, layout: Layout, now: SimTime, total: bool) -> String {
     if long {
         let rows: Vec<[String; 4]> = entries.iter().map(|(name, abs)| long_fields(fs, name, abs, now)).collect();
         let links_w = rows.iter().map(|r| r[1].len()).max().unwrap_or(1);
@@ -131,7 +142,36 @@ fn listing(fs: &Vfs, entries: &[(String, String)], long: bool, one_per_line: boo
     if one_per_line {
         return names.iter().map(|n| format!("{n}\n")).collect();
     }
-    columns(&names, 80)
+    match layout {
+        Layout::Gnu => columns(&names, 80),
+        Layout::Busybox => busybox_columns(&names, 80),
+    }
+}
+
+/// BusyBox ls's `display_files`: every column as wide as the longest name + 2,
+/// as many as fit the width, filled down then across; spaces before each name
+/// but the first, none after the last.
+fn busybox_columns(names: &[&str], width: usize) -> String {
+    let column_width = names.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 2;
+    let cols = (width / column_width).max(1);
+    let rows = names.len().div_ceil(cols);
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut column = 0;
+        let mut next = 0;
+        for c in 0..cols {
+            let Some(name) = names.get(c * rows + r) else { continue };
+            if column > 0 {
+                out.push_str(&" ".repeat(next - column));
+                column = next;
+            }
+            next = column + column_width;
+            out.push_str(name);
+            column += name.chars().count();
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// mode, links, size, "date name" of `ls -l`.
@@ -491,5 +531,15 @@ mod tests {
             "a   ccc-long-name-here.txt  dir\t\t\t   nginx-service.yaml\nbb  d1\t\t\t    nginx-deployment.yaml  simple-pod.yaml\n"
         );
         assert_eq!(columns(&["x.yaml", "y.yaml"], 80), "x.yaml\ty.yaml\n");
+    }
+
+    #[test]
+    fn columns_like_busybox_ls() {
+        let root = ["bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var"];
+        assert_eq!(
+            busybox_columns(&root, 80),
+            "bin    etc    lib    proc   sys    usr\ndev    home   lib64  root   tmp    var\n"
+        );
+        assert_eq!(busybox_columns(&["hostname", "hosts", "resolv.conf"], 80), "hostname     hosts        resolv.conf\n");
     }
 }

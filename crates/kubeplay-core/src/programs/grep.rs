@@ -1,5 +1,5 @@
 //! GNU grep: basic (default), extended (`-E`) or fixed (`-F`) patterns, translated
-//! to `regex-lite` syntax; `-i -v -c -n -w -x -o -q -l -h -H -e`, context lines
+//! to `regex-lite` syntax; `-i -v -c -n -w -x -o -q -l -h -H -e -m`, context lines
 //! (`-A -B -C NUM`, `-` after the name/number, `--` between groups), exit status 0
 //! (a line selected), 1 (none) or 2 (trouble).
 
@@ -138,6 +138,7 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
         opt('A', "after-context", true),
         opt('B', "before-context", true),
         opt('C', "context", true),
+        opt('m', "max-count", true),
         opt('\u{1}', "color", false),
         opt('\u{2}', "colour", false),
         // Flushes per line into a pipe; how the shell streams it: `shell/stream.rs`.
@@ -168,6 +169,16 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
         (Ok(a), Ok(b), Ok(c)) => (if parsed.has('A') { a } else { c }, if parsed.has('B') { b } else { c }),
         (Err(v), _, _) | (_, Err(v), _) | (_, _, Err(v)) => {
             p.eprintln(&format!("grep: {v}: invalid context length argument"));
+            return 2;
+        }
+    };
+    // `-m NUM`: stop reading a file after NUM selected lines (negative: no limit).
+    let max_count = match parsed.opts.iter().rev().find(|(c, _)| *c == 'm').map(|(_, v)| v.parse::<i64>()) {
+        None => None,
+        Some(Ok(n)) if n < 0 => None,
+        Some(Ok(n)) => Some(n as usize),
+        Some(Err(_)) => {
+            p.eprintln("grep: invalid max count");
             return 2;
         }
     };
@@ -249,6 +260,16 @@ pub fn grep(p: &mut Process, args: &[String]) -> i32 {
             prefix
         };
         for (no, line) in lines.iter().enumerate() {
+            if max_count.is_some_and(|m| count >= m) {
+                // Past the last selected line only its trailing context prints, up
+                // to the next line that would be selected (grep.c `prpending`).
+                if with_context && after_left > 0 && re.is_match(line) == invert {
+                    p.println(&format!("{}{line}", prefix(no, '-')));
+                    after_left -= 1;
+                    continue;
+                }
+                break;
+            }
             if re.is_match(line) == invert {
                 if with_context && after_left > 0 {
                     p.println(&format!("{}{line}", prefix(no, '-')));

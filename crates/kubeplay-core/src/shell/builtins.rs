@@ -45,10 +45,16 @@ pub fn false_(_p: &mut Process, _args: &[String]) -> i32 {
 
 pub fn exit(p: &mut Process, args: &[String]) -> i32 {
     p.exit = true;
-    if let Some(c) = p.shell.container.as_deref_mut() {
-        c.exit_requested = true;
+    if let Some(c) = p.shell.container.as_deref() {
         if c.dialect == super::container::Dialect::Bash {
             p.eprintln("exit");
+        }
+    }
+    // A child shell's exit returns to its parent; the container's own shell's ends
+    // the session.
+    if !p.shell.exit_child_shell() {
+        if let Some(c) = p.shell.container.as_deref_mut() {
+            c.exit_requested = true;
         }
     }
     match args.first() {

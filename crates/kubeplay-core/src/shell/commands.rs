@@ -74,9 +74,16 @@ impl Process<'_> {
         Vfs::resolve(&self.shell.cwd, arg)
     }
 
+    /// Whether the program is BusyBox's (in a busybox/alpine container), which words
+    /// its messages and lays out its output its own way.
+    pub fn busybox(&self) -> bool {
+        self.shell.container().is_some_and(|c| c.view.userland == super::container::image_view::Userland::Busybox)
+    }
+
     /// The inputs of a filter: the named files (`-` is stdin), or stdin when none are
-    /// named. An unreadable file is reported as `cmd: NAME: reason` and skipped; the
-    /// flag says whether that happened.
+    /// named. An unreadable file is reported as `cmd: NAME: reason` (BusyBox's
+    /// `fopen_or_warn`: `cmd: can't open 'NAME': reason`; its grep keeps the first
+    /// form) and skipped; the flag says whether that happened.
     pub fn inputs(&mut self, cmd: &str, files: &[String]) -> (Vec<(String, String)>, bool) {
         if files.is_empty() {
             return (vec![("-".to_string(), self.stdin_text().to_string())], false);
@@ -91,7 +98,11 @@ impl Process<'_> {
             match self.shell.fs.read(&self.path(f)) {
                 Ok(s) => inputs.push((f.clone(), s.to_string())),
                 Err(e) => {
-                    self.eprintln(&format!("{cmd}: {f}: {e}"));
+                    if self.busybox() && cmd != "grep" {
+                        self.eprintln(&format!("{cmd}: can't open '{f}': {e}"));
+                    } else {
+                        self.eprintln(&format!("{cmd}: {f}: {e}"));
+                    }
                     failed = true;
                 }
             }

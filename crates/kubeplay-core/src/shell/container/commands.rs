@@ -25,7 +25,7 @@ const OWN: &[Command] = &[
     Command { name: "wget", origin: Origin::File("/usr/bin/wget"), run: wget },
     Command { name: "nslookup", origin: Origin::File("/usr/bin/nslookup"), run: nslookup },
     Command { name: "sh", origin: Origin::File("/bin/sh"), run: sh },
-    Command { name: "bash", origin: Origin::File("/bin/bash"), run: sh },
+    Command { name: "bash", origin: Origin::File("/bin/bash"), run: bash },
 ];
 
 /// The command `name` names in the container, if its shell or image has it.
@@ -87,18 +87,31 @@ fn ps(p: &mut Process, _args: &[String]) -> i32 {
 /// `sh -c SCRIPT` runs the script in this shell; a nested interactive shell is not
 /// simulated (it would read the same terminal), so `sh` alone does nothing.
 fn sh(p: &mut Process, args: &[String]) -> i32 {
-    match args {
-        [flag, script, ..] if flag == "-c" => {
-            let script = script.clone();
-            let lines = super::super::exec::run_nested(p.shell, &script);
-            for l in lines {
-                p.write(l.stream, &l.text);
-                p.write(l.stream, "\n");
-            }
-            p.shell.last_status
+    shell_program(p, args, "sh")
+}
+
+fn bash(p: &mut Process, args: &[String]) -> i32 {
+    shell_program(p, args, "bash")
+}
+
+/// `sh -c SCRIPT`, `sh` reading a pipe, or an interactive child shell at the
+/// terminal ([`crate::shell::Shell::start_child_shell`]).
+fn shell_program(p: &mut Process, args: &[String], program: &str) -> i32 {
+    let script = match (args, p.stdin.as_deref()) {
+        ([flag, script, ..], _) if flag == "-c" => script.clone(),
+        ([], Some(piped)) => piped.to_string(),
+        ([], None) | ([_], None) if args.iter().all(|a| matches!(a.as_str(), "-i" | "-l" | "--login")) => {
+            p.shell.start_child_shell(program);
+            return 0;
         }
-        _ => 0,
+        _ => return 0,
+    };
+    let lines = super::super::exec::run_nested(p.shell, &script);
+    for l in lines {
+        p.write(l.stream, &l.text);
+        p.write(l.stream, "\n");
     }
+    p.shell.last_status
 }
 
 /// Runs a network tool from the pod: its address, the cluster resolver, the

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod copy;
 pub mod image_files;
 pub mod image_view;
+mod nested;
 
 use std::collections::BTreeMap;
 
@@ -88,6 +89,8 @@ pub struct ContainerSession {
     pub lines_read: u32,
     /// `exit` ran: the session ends once the current input is done.
     pub exit_requested: bool,
+    /// The shells a typed `sh`/`bash` started from, innermost last.
+    parents: Vec<nested::ParentShell>,
     request: ExecRequest,
     /// Where the container's files are kept between sessions.
     fs_key: String,
@@ -201,6 +204,7 @@ impl Shell {
             next_pid: shell_pid + 6,
             lines_read: 0,
             exit_requested: false,
+            parents: Vec::new(),
             request: req.clone(),
             fs_key,
             restart_always,
