@@ -13,7 +13,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Reason::NotFound => "NotFound",
             Reason::AlreadyExists => "AlreadyExists",

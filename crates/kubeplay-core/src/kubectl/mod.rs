@@ -9,6 +9,7 @@ mod completion;
 pub mod cp;
 pub mod port_forward;
 pub mod proxy;
+mod api_writes;
 pub mod complete;
 pub mod config;
 pub mod create;

@@ -3,14 +3,17 @@
 //! `curl localhost:8001/...` on the node reaches it. What it answers is the API
 //! server's REST interface over the store ([`serve`]): discovery roots, `/version`,
 //! health checks, lists (`PodList` with the list's resourceVersion, items without
-//! kind/apiVersion), single objects, `Status` objects for what is missing, and the
+//! kind/apiVersion), single objects, `Status` objects for what is missing, the
+//! write verbs ([`super::api_writes`]: POST, PUT, PATCH, DELETE), and the
 //! pod/service proxy (`…/pods/NAME:PORT/proxy/PATH`) the "Explore your app"
 //! tutorial uses. JSON is pretty-printed for curl, wget and browsers
-//! (`isPrettyPrint`), compact otherwise.
+//! (`isPrettyPrint`), compact otherwise; keys in the Go structs' order
+//! ([`crate::printers::go_json`]), as the API server's encoder writes them.
 
 use serde_json::{json, Value};
 
 use super::flags::{self, flag, FlagDef, FlagKind};
+use super::api_writes::{self, Target};
 use super::resources::{self, Want};
 use super::{usage_error, Outcome};
 use crate::cluster::Cluster;
@@ -19,7 +22,7 @@ use crate::network::request::{self, Client, Outgoing};
 use crate::network::tools::CONSOLE_NODE;
 use crate::network::servers::HttpResponse;
 use crate::output::Output;
-use crate::printers::go_format;
+use crate::printers::go_json::{type_of, typed_json};
 
 const FLAGS: &[FlagDef] = &[
     flag("port", Some('p'), FlagKind::Value),
@@ -88,9 +91,6 @@ impl ApiProxy {
             Some(v) => matches!(v, "1" | "t" | "T" | "true" | "TRUE" | "True"),
             None => ["curl", "Wget", "Mozilla/5.0"].iter().any(|p| agent.starts_with(p)),
         };
-        if req.method != "GET" && req.method != "HEAD" {
-            return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", Some(J::Obj(Vec::new())), pretty);
-        }
         serve(c, path, pretty, req)
     }
 }
@@ -110,77 +110,10 @@ fn reason_phrase(code: u16) -> &'static str {
     }
 }
 
-/// JSON with the key order Go gives it: structs write their fields in declaration
-/// order (the store's values sort their keys, so the order is given here for the
-/// levels a reader sees first: the object, its metadata, Status and List).
-enum J {
-    Raw(Value),
-    Obj(Vec<(String, J)>),
-    Arr(Vec<J>),
-}
-
-fn obj(fields: Vec<(&str, J)>) -> J {
-    J::Obj(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-}
-
-fn raw(v: Value) -> J {
-    J::Raw(v)
-}
-
-impl J {
-    /// `encoding/json` (HTML-escaped, as the API server's encoder), then
-    /// `json.Indent(…, "", "  ")` when pretty.
-    fn write(&self, pretty: bool, depth: usize, out: &mut String) {
-        match self {
-            J::Raw(v) if pretty => out.push_str(&go_format::marshal_indent(v, "  ").replace('\n', &format!("\n{}", "  ".repeat(depth)))),
-            J::Raw(v) => out.push_str(&go_format::marshal(v)),
-            J::Obj(fields) if fields.is_empty() => out.push_str("{}"),
-            J::Arr(items) if items.is_empty() => out.push_str("[]"),
-            J::Arr(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    if pretty {
-                        out.push('\n');
-                        out.push_str(&"  ".repeat(depth + 1));
-                    }
-                    item.write(pretty, depth + 1, out);
-                }
-                if pretty {
-                    out.push('\n');
-                    out.push_str(&"  ".repeat(depth));
-                }
-                out.push(']');
-            }
-            J::Obj(fields) => {
-                out.push('{');
-                for (i, (k, v)) in fields.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    if pretty {
-                        out.push('\n');
-                        out.push_str(&"  ".repeat(depth + 1));
-                    }
-                    out.push_str(&go_format::json_string(k));
-                    out.push_str(if pretty { ": " } else { ":" });
-                    v.write(pretty, depth + 1, out);
-                }
-                if pretty {
-                    out.push('\n');
-                    out.push_str(&"  ".repeat(depth));
-                }
-                out.push('}');
-            }
-        }
-    }
-}
-
-fn json_response(code: u16, body: J, pretty: bool) -> HttpResponse {
-    let mut text = String::new();
-    body.write(pretty, 0, &mut text);
+/// `v` as the API server's encoder writes a value of Go type `ty`: compact, or
+/// indented by two spaces for a pretty-printing client (`json.Indent`).
+pub(super) fn json_response(code: u16, v: &Value, ty: Option<&str>, pretty: bool) -> HttpResponse {
+    let mut text = typed_json(v, ty, pretty.then_some("  "));
     text.push('\n');
     HttpResponse { status: code, reason: reason_phrase(code), headers: vec![("Content-Type".into(), "application/json".into())], body: text }
 }
@@ -188,80 +121,48 @@ fn json_response(code: u16, body: J, pretty: bool) -> HttpResponse {
 /// A `metav1.Status` failure, as the API server writes errors; `details` is
 /// omitted when the error has none (`omitempty` on a pointer: `NewBadRequest`,
 /// `NewServiceUnavailable`), and is `{}` when it is set but empty.
-fn status(code: u16, reason: &str, message: &str, details: Option<J>, pretty: bool) -> HttpResponse {
-    let mut fields = vec![
-        ("kind", raw(json!("Status"))),
-        ("apiVersion", raw(json!("v1"))),
-        ("metadata", J::Obj(Vec::new())),
-        ("status", raw(json!("Failure"))),
-        ("message", raw(json!(message))),
-        ("reason", raw(json!(reason))),
-    ];
-    if let Some(d) = details {
-        fields.push(("details", d));
+pub(super) fn status(code: u16, reason: &str, message: &str, details: Option<Value>, pretty: bool) -> HttpResponse {
+    let mut v = json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message, "reason": reason, "code": code});
+    if let (Some(d), Value::Object(m)) = (details, &mut v) {
+        m.insert("details".into(), d);
     }
-    fields.push(("code", raw(json!(code))));
-    json_response(code, obj(fields), pretty)
+    json_response(code, &v, Some("meta.Status"), pretty)
 }
 
 fn no_such_path(pretty: bool) -> HttpResponse {
-    status(404, "NotFound", "the server could not find the requested resource", Some(J::Obj(Vec::new())), pretty)
-}
-
-/// An object's keys in Go's order: the type's, then its metadata's; below, sorted.
-fn object(v: Value, with_type: bool) -> J {
-    const TOP: &[&str] = &["kind", "apiVersion", "metadata", "spec", "status"];
-    const META: &[&str] = &[
-        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-        "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
-    ];
-    let Value::Object(mut map) = v else { return J::Raw(v) };
-    if !with_type {
-        map.remove("kind");
-        map.remove("apiVersion");
-    }
-    let mut fields = Vec::new();
-    for k in TOP {
-        if let Some(v) = map.remove(*k) {
-            let v = match (*k, v) {
-                ("metadata", Value::Object(mut meta)) => {
-                    let mut m: Vec<(String, J)> = META.iter().filter_map(|k| meta.remove(*k).map(|v| (k.to_string(), J::Raw(v)))).collect();
-                    m.extend(meta.into_iter().map(|(k, v)| (k, J::Raw(v))));
-                    J::Obj(m)
-                }
-                (_, v) => J::Raw(v),
-            };
-            fields.push((k.to_string(), v));
-        }
-    }
-    fields.extend(map.into_iter().map(|(k, v)| (k, J::Raw(v))));
-    J::Obj(fields)
+    status(404, "NotFound", "the server could not find the requested resource", Some(json!({})), pretty)
 }
 
 /// The API server's answer for `path` (after the proxy's prefix).
 fn serve(c: &mut Cluster, path: &str, pretty: bool, req: &Outgoing) -> HttpResponse {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segs.as_slice() {
+        ["api", "v1", rest @ ..] => resource(c, "", "v1", rest, pretty, req, path.ends_with('/')),
+        ["apis", group, version, rest @ ..] => resource(c, group, version, rest, pretty, req, path.ends_with('/')),
+        // Discovery and the other non-resource paths only read.
+        _ if !reads(req) => method_not_allowed(pretty),
         [] => root_paths(pretty),
         ["version"] => {
-            let fields = super::server_version_fields().into_iter().map(|(k, v)| (k, raw(json!(v)))).collect();
-            json_response(200, obj(fields), pretty)
+            let info: serde_json::Map<String, Value> = super::server_version_fields().into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+            json_response(200, &Value::Object(info), Some("version.Info"), pretty)
         }
         ["healthz"] | ["livez"] | ["readyz"] => text(200, "ok"),
         ["api"] => {
             let address = format!("{}:6443", control_plane_ip(c));
-            let body = obj(vec![
-                ("kind", raw(json!("APIVersions"))),
-                ("versions", raw(json!(["v1"]))),
-                ("serverAddressByClientCIDRs", raw(json!([{"clientCIDR": "0.0.0.0/0", "serverAddress": address}]))),
-            ]);
-            json_response(200, body, pretty)
+            let body = json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": address}]});
+            json_response(200, &body, Some("meta.APIVersions"), pretty)
         }
-        ["apis"] => json_response(200, group_list(), pretty),
-        ["api", "v1", rest @ ..] => resource(c, "", "v1", rest, pretty, req, path.ends_with('/')),
-        ["apis", group, version, rest @ ..] => resource(c, group, version, rest, pretty, req, path.ends_with('/')),
+        ["apis"] => json_response(200, &group_list(), Some("meta.APIGroupList"), pretty),
         _ => no_such_path(pretty),
     }
+}
+
+fn reads(req: &Outgoing) -> bool {
+    matches!(req.method.as_str(), "GET" | "HEAD")
+}
+
+fn method_not_allowed(pretty: bool) -> HttpResponse {
+    status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", Some(json!({})), pretty)
 }
 
 fn control_plane_ip(c: &Cluster) -> String {
@@ -285,19 +186,19 @@ fn root_paths(pretty: bool) -> HttpResponse {
     paths.extend(["/healthz", "/livez", "/metrics", "/openapi/v2", "/openapi/v3", "/openapi/v3/", "/readyz", "/version"].map(String::from));
     paths.sort();
     paths.dedup();
-    json_response(200, obj(vec![("paths", raw(json!(paths)))]), pretty)
+    json_response(200, &json!({"paths": paths}), Some("meta.RootPaths"), pretty)
 }
 
-fn group_list() -> J {
-    let groups = group_versions()
+fn group_list() -> Value {
+    let groups: Vec<Value> = group_versions()
         .into_iter()
         .filter(|(g, _)| !g.is_empty())
         .map(|(g, v)| {
-            let gv = || obj(vec![("groupVersion", raw(json!(format!("{g}/{v}")))), ("version", raw(json!(v)))]);
-            obj(vec![("name", raw(json!(g))), ("versions", J::Arr(vec![gv()])), ("preferredVersion", gv())])
+            let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
+            json!({"name": g, "versions": [gv.clone()], "preferredVersion": gv})
         })
         .collect();
-    obj(vec![("kind", raw(json!("APIGroupList"))), ("apiVersion", raw(json!("v1"))), ("groups", J::Arr(groups))])
+    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
 /// `…/[namespaces/NS/]PLURAL[/NAME[/proxy/…]]` of one group/version.
@@ -315,26 +216,41 @@ fn resource(c: &mut Cluster, group: &str, version: &str, rest: &[&str], pretty: 
         return no_such_path(pretty);
     }
     let not_found = |name: &str| {
-        let mut details = vec![("name", raw(json!(name)))];
+        let mut details = json!({"name": name, "kind": rt.plural});
         if !group.is_empty() {
-            details.push(("group", raw(json!(group))));
+            details["group"] = json!(group);
         }
-        details.push(("kind", raw(json!(rt.plural))));
-        status(404, "NotFound", &format!("{} \"{name}\" not found", rt.qualified()), Some(obj(details)), pretty)
+        status(404, "NotFound", &format!("{} \"{name}\" not found", rt.qualified()), Some(details), pretty)
     };
+    let target = Target { rt, namespace: ns.unwrap_or(""), pretty };
+    let writable = ns.is_some() || !rt.namespaced;
     match rest {
+        [] if req.method == "POST" && writable => api_writes::create(c, &target, req),
+        [name] if req.method == "PUT" && writable => api_writes::update(c, &target, name, req),
+        [name] if req.method == "PATCH" && writable => api_writes::patch(c, &target, name, req),
+        [name] if req.method == "DELETE" && writable => api_writes::delete(c, &target, name, req),
+        [] | [_] if !reads(req) => method_not_allowed(pretty),
         [] => {
-            let items = (rt.list)(c, if rt.namespaced { ns } else { None }, Want::CellsAndJson).into_iter().filter_map(|i| i.json).map(|v| object(v, false)).collect();
-            let body = obj(vec![
-                ("kind", raw(json!(format!("{}List", rt.kind)))),
-                ("apiVersion", raw(json!(rt.api_version()))),
-                ("metadata", obj(vec![("resourceVersion", raw(json!(c.store.revision().to_string())))])),
-                ("items", J::Arr(items)),
-            ]);
-            json_response(200, body, pretty)
+            // A list's items carry no kind/apiVersion of their own.
+            let items: Vec<Value> = (rt.list)(c, if rt.namespaced { ns } else { None }, Want::CellsAndJson)
+                .into_iter()
+                .filter_map(|i| i.json)
+                .map(|mut v| {
+                    if let Value::Object(m) = &mut v {
+                        m.remove("kind");
+                        m.remove("apiVersion");
+                    }
+                    v
+                })
+                .collect();
+            let body = json!({"kind": format!("{}List", rt.kind), "apiVersion": rt.api_version(), "metadata": {"resourceVersion": c.store.revision().to_string()}, "items": items});
+            json_response(200, &body, type_of(&body), pretty)
         }
         [name] => match (rt.get)(c, ns.unwrap_or(""), name, Want::CellsAndJson) {
-            Ok(item) => json_response(200, object(item.json.unwrap_or(Value::Null), true), pretty),
+            Ok(item) => {
+                let v = item.json.unwrap_or(Value::Null);
+                json_response(200, &v, type_of(&v), pretty)
+            }
             Err(_) => not_found(name),
         },
         [target, "proxy", tail @ ..] if matches!(rt.plural, "pods" | "services") => {

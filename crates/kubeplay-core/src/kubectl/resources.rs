@@ -62,6 +62,10 @@ pub struct ResourceType {
     /// Updates the object `namespace/name` to a full new JSON through the API's
     /// update path, with the error as the API gives it (`edit` shows the causes).
     pub update: fn(&mut Cluster, &str, &str, &serde_json::Value) -> Result<bool, ApiError>,
+    /// Creates an object in `namespace` from the JSON a client POSTed, as the API
+    /// server does without `fieldValidation` (unknown fields dropped, not refused);
+    /// returns what it stored.
+    pub create: fn(&mut Cluster, &str, &serde_json::Value) -> Result<serde_json::Value, ApiError>,
 }
 
 impl ResourceType {
@@ -133,6 +137,20 @@ fn update_kind<K: Printable + Admit + PartialEq + serde::de::DeserializeOwned>(c
     super::apply::update_live(c, value, &live)
 }
 
+fn create_kind<K: Printable + Admit + serde::de::DeserializeOwned>(c: &mut Cluster, ns: &str, value: &serde_json::Value) -> Result<serde_json::Value, ApiError> {
+    let cannot = |why: String| ApiError::bad_request(format!("{} in version \"{}\" cannot be handled as a {}: {why}", K::KIND, K::VERSION, K::KIND));
+    let mut obj: K = serde_json::from_value(value.clone()).map_err(|e| cannot(e.to_string()))?;
+    if K::NAMESPACED {
+        let meta = k8s_openapi::Metadata::metadata_mut(&mut obj);
+        match meta.namespace.as_deref() {
+            Some(theirs) if theirs != ns => return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request".into())),
+            _ => meta.namespace = Some(ns.to_string()),
+        }
+    }
+    let created = c.create(obj)?;
+    Ok(to_json(&created))
+}
+
 fn write_none(_: &mut Cluster, doc: &Document, _: Write) -> Result<Written, String> {
     Err(format!("error: kubeplay does not simulate {} objects yet", doc.rt.kind))
 }
@@ -158,6 +176,7 @@ macro_rules! stored {
             delete: delete_kind::<$ty>,
             write: write_kind::<$ty>,
             update: update_kind::<$ty>,
+            create: create_kind::<$ty>,
         }
     };
 }
@@ -181,6 +200,7 @@ macro_rules! known {
             delete: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
             write: write_none,
             update: |_, _, name, _| Err(ApiError::not_found(&format!("{}{}", $plural, if $group.is_empty() { String::new() } else { format!(".{}", $group) }), name)),
+            create: |_, _, _| Err(ApiError::bad_request(format!("kubeplay does not simulate {} objects yet", $kind))),
         }
     };
 }

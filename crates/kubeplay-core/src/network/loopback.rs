@@ -77,6 +77,7 @@ pub fn preview(c: &mut Cluster, listener: &Listener) -> Preview {
         ],
         url: url.clone(),
         client_ip: "127.0.0.1".into(),
+        body: String::new(),
     };
     match listener.answer(c, &client, &req) {
         Ok(resp) => {

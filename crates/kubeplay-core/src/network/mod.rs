@@ -17,6 +17,7 @@ pub mod perl_pi;
 pub mod request;
 pub mod servers;
 pub mod tools;
+pub mod upload;
 pub mod traffic;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

@@ -96,6 +96,8 @@ pub struct Outgoing {
     pub url: String,
     /// The client's own address (what `X-Forwarded-For` carries).
     pub client_ip: String,
+    /// The request body (curl's `-d`, `-T`); empty for most requests.
+    pub body: String,
 }
 
 /// The delivered answer, or why there is none.
@@ -351,7 +353,7 @@ pub fn probe_http(c: &mut Cluster, pod: &ObjectKey, host: &str, port: u16, path:
         }
     }
     headers.push(("Connection".to_string(), "close".to_string()));
-    let req = Outgoing { method: "GET".into(), ip: host.to_string(), port, path: path.to_string(), headers, url: format!("http://{host}:{port}{path}"), client_ip: src.clone() };
+    let req = Outgoing { method: "GET".into(), ip: host.to_string(), port, path: path.to_string(), headers, url: format!("http://{host}:{port}{path}"), client_ip: src.clone(), body: String::new() };
     let mut trip = Trip { hops: Vec::new(), answered: None };
     to_pod(c, pod, port, &req, Some(src), &mut trip)
 }

@@ -4,6 +4,8 @@
 //! ([`super::dns`]), send through [`super::request::send`] and print what the real
 //! tool prints, errors included.
 
+use std::collections::BTreeMap;
+
 use super::dns::{self, Resolver};
 use super::request::{self, Client, Failure, Outgoing};
 use super::servers::HttpResponse;
@@ -30,6 +32,9 @@ pub struct ToolEnv {
     pub client_ip: String,
     /// What listens on the loopback interface (`kubectl proxy &`, a port-forward).
     pub loopback: Vec<super::loopback::Listener>,
+    /// The files curl's command line uploads, read from the client's file system
+    /// ([`super::upload::named_files`]).
+    pub uploads: BTreeMap<String, String>,
 }
 
 /// A URL as curl and wget read it.
@@ -77,7 +82,7 @@ pub(crate) struct Fetched {
 }
 
 /// Resolves and sends; `Err(host)` when the name does not resolve.
-pub(crate) fn fetch(c: &mut Cluster, env: &ToolEnv, u: &Url, method: &str, headers: Vec<(String, String)>, resolve_override: Option<&str>) -> Result<Fetched, String> {
+pub(crate) fn fetch(c: &mut Cluster, env: &ToolEnv, u: &Url, method: &str, headers: Vec<(String, String)>, body: &str, resolve_override: Option<&str>) -> Result<Fetched, String> {
     let ip = match resolve_override {
         Some(ip) => ip.to_string(),
         None => match dns::resolve(c, &env.resolver, &u.host).and_then(|a| a.ips.first().cloned()) {
@@ -107,6 +112,7 @@ pub(crate) fn fetch(c: &mut Cluster, env: &ToolEnv, u: &Url, method: &str, heade
         headers,
         url: format!("{}://{}{}", u.scheme, host_header(u), u.path),
         client_ip: env.client_ip.clone(),
+        body: body.to_string(),
     };
     let local = (ip == "127.0.0.1" || ip == "::1").then(|| env.loopback.iter().find(|l| l.port() == u.port)).flatten();
     if let Some(listener) = local {
@@ -164,6 +170,7 @@ pub fn curl(c: &mut Cluster, env: &ToolEnv, args: &[String], out: &mut Output) -
     let mut write_fmt: Option<String> = None;
     let mut timeout: Option<f64> = None;
     let mut resolve: Vec<String> = Vec::new();
+    let mut body = super::upload::Body::default();
     let mut urls: Vec<String> = Vec::new();
     let mut i = 0;
     let value = |i: &mut usize, flag: &str, out: &mut Output| -> Option<String> {
@@ -203,6 +210,10 @@ pub fn curl(c: &mut Cluster, env: &ToolEnv, args: &[String], out: &mut Output) -
                     _ => timeout = v.parse().ok(),
                 }
             }
+            flag if super::upload::is_body_flag(flag) => {
+                let Some(v) = value(&mut i, &a, out) else { return 2 };
+                body.add(flag, &v, &env.uploads);
+            }
             s if s.starts_with("--") => {
                 out.err(&format!("curl: option {s}: is unknown"));
                 out.err("curl: try 'curl --help' or 'curl --manual' for more information");
@@ -231,6 +242,9 @@ pub fn curl(c: &mut Cluster, env: &ToolEnv, args: &[String], out: &mut Output) -
         }
         i += 1;
     }
+    for w in &body.warnings {
+        out.err(w);
+    }
     if urls.is_empty() {
         out.err("curl: try 'curl --help' or 'curl --manual' for more information");
         return 2;
@@ -251,8 +265,19 @@ pub fn curl(c: &mut Cluster, env: &ToolEnv, args: &[String], out: &mut Output) -
                 continue;
             }
         };
-        let method = method.clone().unwrap_or_else(|| if head { "HEAD".into() } else { "GET".into() });
+        let method = method.clone().unwrap_or_else(|| match (head, body.upload, body.present()) {
+            (true, _, _) => "HEAD".into(),
+            (_, true, _) => "PUT".into(),
+            (_, _, true) => "POST".into(),
+            _ => "GET".into(),
+        });
         let mut headers = vec![("Host".to_string(), host_header(&u)), ("User-Agent".to_string(), CURL_AGENT.to_string()), ("Accept".to_string(), "*/*".to_string())];
+        if body.present() {
+            headers.push(("Content-Length".into(), body.text().len().to_string()));
+            if !body.upload {
+                headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+            }
+        }
         for (k, v) in &extra {
             match headers.iter_mut().find(|(hk, _)| hk.eq_ignore_ascii_case(k)) {
                 Some(slot) => slot.1 = v.clone(),
@@ -263,7 +288,7 @@ pub fn curl(c: &mut Cluster, env: &ToolEnv, args: &[String], out: &mut Output) -
             let parts: Vec<&str> = r.splitn(3, ':').collect();
             (parts.len() == 3 && parts[0] == u.host && parts[1] == u.port.to_string()).then(|| parts[2].to_string())
         });
-        let fetched = match fetch(c, env, &u, &method, headers.clone(), override_ip.as_deref()) {
+        let fetched = match fetch(c, env, &u, &method, headers.clone(), &body.text(), override_ip.as_deref()) {
             Ok(f) => f,
             Err(host) => {
                 if verbose {
@@ -422,7 +447,7 @@ pub fn wget(c: &mut Cluster, env: &ToolEnv, args: &[String], out: &mut Output) -
         }
     }
     let method = if spider { "HEAD" } else { "GET" };
-    let fetched = match fetch(c, env, &u, method, headers, None) {
+    let fetched = match fetch(c, env, &u, method, headers, "", None) {
         Ok(f) => f,
         Err(host) => {
             if busybox {
@@ -553,13 +578,20 @@ fn node_env(c: &Cluster) -> ToolEnv {
         .get::<k8s_openapi::api::core::v1::Node>("", CONSOLE_NODE)
         .and_then(crate::controllers::kubelet::node_internal_ip)
         .unwrap_or_default();
-    ToolEnv { client: Client::Node(CONSOLE_NODE.into()), resolver: Resolver::Host, flavour: Flavour::Gnu, client_ip, loopback: Vec::new() }
+    ToolEnv { client: Client::Node(CONSOLE_NODE.into()), resolver: Resolver::Host, flavour: Flavour::Gnu, client_ip, loopback: Vec::new(), uploads: BTreeMap::new() }
+}
+
+/// The files the command line uploads (curl's `-d @FILE`, `-T FILE`), from the
+/// process's file system.
+pub fn uploads(p: &crate::shell::commands::Process, args: &[String]) -> BTreeMap<String, String> {
+    super::upload::named_files(args).into_iter().filter_map(|f| p.fs().read(&p.path(&f)).ok().map(|t| (f, t.to_string()))).collect()
 }
 
 /// Runs a tool in the console's shell and hands its output to the process.
 fn on_node(p: &mut crate::shell::commands::Process, args: &[String], tool: fn(&mut Cluster, &ToolEnv, &[String], &mut Output) -> i32) -> i32 {
     let mut env = node_env(&p.shell.cluster);
     env.loopback = p.shell.jobs().listeners();
+    env.uploads = uploads(p, args);
     let mut out = Output::default();
     let code = tool(&mut p.shell.cluster, &env, args, &mut out);
     p.print_output(&out);

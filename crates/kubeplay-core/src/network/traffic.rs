@@ -95,6 +95,7 @@ pub fn env_of(c: &Cluster, client: &Client) -> ToolEnv {
             flavour: Flavour::Gnu,
             client_ip: c.store.get::<k8s_openapi::api::core::v1::Node>("", n).and_then(crate::controllers::kubelet::node_internal_ip).unwrap_or_default(),
             loopback: Vec::new(),
+            uploads: Default::default(),
         },
         Client::Pod(k) => ToolEnv {
             client: client.clone(),
@@ -102,10 +103,11 @@ pub fn env_of(c: &Cluster, client: &Client) -> ToolEnv {
             flavour: Flavour::Busybox,
             client_ip: c.store.pods.get(k).and_then(|p| p.status.as_ref()?.pod_ip.clone()).unwrap_or_default(),
             loopback: Vec::new(),
+            uploads: Default::default(),
         },
         // A browser on the learner's side of the internet: public DNS knows none of
         // the playground's names.
-        Client::External => ToolEnv { client: client.clone(), resolver: Resolver::Public, flavour: Flavour::Gnu, client_ip: "203.0.113.10".into(), loopback: Vec::new() },
+        Client::External => ToolEnv { client: client.clone(), resolver: Resolver::Public, flavour: Flavour::Gnu, client_ip: "203.0.113.10".into(), loopback: Vec::new(), uploads: Default::default() },
     }
 }
 
@@ -117,7 +119,7 @@ pub fn send_one(c: &mut Cluster, client: &Client, url: &str, host: Option<&str>)
     let host_header = host.map(str::to_string).unwrap_or_else(|| tools::host_header(&u));
     let headers = vec![("Host".to_string(), host_header), ("User-Agent".to_string(), tools::CURL_AGENT.to_string()), ("Accept".to_string(), "*/*".to_string())];
     let before = c.network.seq;
-    let _ = tools::fetch(c, &env, &u, "GET", headers, None);
+    let _ = tools::fetch(c, &env, &u, "GET", headers, "", None);
     match c.network.requests.back() {
         Some(r) if c.network.seq > before => Ok(r.clone()),
         _ => Err("the request was not sent".into()),

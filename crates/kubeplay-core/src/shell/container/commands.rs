@@ -124,6 +124,7 @@ fn from_pod(p: &mut Process, args: &[String], tool: fn(&mut Cluster, &ToolEnv, &
         flavour: s.view.flavour(),
         client_ip: s.pod_ip.clone(),
         loopback: Vec::new(),
+        uploads: tools::uploads(p, args),
     };
     let mut out = Output::default();
     let code = tool(&mut p.shell.cluster, &env, args, &mut out);
