@@ -102,6 +102,8 @@ pub fn app() -> Html {
             move || drop(interval)
         });
     }
+    // kubectl's documentation arrives when a command first needs it.
+    use_effect(crate::docs_fetch::start_if_wanted);
     // While the model catches up, one slice of its work per animation frame: the
     // browser draws and takes input in between.
     {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod clock;
 pub mod console;
+pub mod docs_fetch;
 pub mod editor_panel;
 pub mod event_stream;
 pub mod history_store;

@@ -63,6 +63,9 @@ pub enum Foreground {
     Sleep { until: SimTime },
     /// `timeout DURATION CMD`: the command, ended with status 124 at `until`.
     Timeout { inner: Box<Foreground>, until: SimTime },
+    /// `kubectl CMD --help`, `explain` … before the page has loaded kubectl's
+    /// documentation ([`crate::docs`]): prints once it is here.
+    AwaitDocs(crate::kubectl::DocsWait),
 }
 
 /// What one poll produced: lines to print, and the exit status once finished.
@@ -101,6 +104,7 @@ impl Foreground {
             Foreground::PortForward(pf) => progress.exit = pf.poll(cluster, &mut progress.out),
             Foreground::Proxy(_) => {}
             Foreground::Sleep { until } => progress.exit = (cluster.now() >= *until).then_some(0),
+            Foreground::AwaitDocs(wait) => progress.exit = wait.poll(&mut progress.out),
             Foreground::Timeout { inner, until } => {
                 progress = inner.poll(cluster);
                 if progress.exit.is_none() && cluster.now() >= *until {
@@ -123,7 +127,7 @@ impl Foreground {
             Foreground::Attach(wait) => wait.deadline,
             Foreground::Logs(f) => f.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
             Foreground::PortForward(pf) => pf.started.plus_ms(crate::kubectl::watch::HEADLESS_LIMIT_MS),
-            Foreground::Proxy(_) => SimTime::default(),
+            Foreground::Proxy(_) | Foreground::AwaitDocs(_) => SimTime::default(),
             Foreground::Sleep { until } => *until,
             Foreground::Timeout { inner, until } => inner.deadline().min(*until),
         }
@@ -146,7 +150,8 @@ impl Foreground {
     /// show once nothing is due (it stops as Ctrl+C would).
     pub fn next_advance(&self, cluster: &Cluster) -> Option<SimTime> {
         let endless = match self {
-            Foreground::Watch(_) | Foreground::Logs(_) | Foreground::PortForward(_) | Foreground::Proxy(_) => true,
+            // Simulated time brings no documentation (the headless shell has it compiled in).
+            Foreground::Watch(_) | Foreground::Logs(_) | Foreground::PortForward(_) | Foreground::Proxy(_) | Foreground::AwaitDocs(_) => true,
             Foreground::RolloutStatus(w) => w.endless(),
             _ => false,
         };

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod cluster;
 pub mod controllers;
+pub mod docs;
 pub mod editor;
 pub mod foreground;
 pub mod images;

@@ -16,7 +16,8 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::flags::{self, flag, FlagDef, FlagKind};
-use super::{usage_error, Io};
+use super::config::Kubeconfig;
+use super::usage_error;
 use crate::output::Output;
 
 #[derive(Deserialize)]
@@ -49,9 +50,12 @@ struct Property {
     s: Option<String>,
 }
 
+/// The schemas, once [`crate::docs`] has them (always looked up there, so a command
+/// run before the page loaded them is noted and waits).
 fn doc() -> Option<&'static Doc> {
     static DOC: OnceLock<Option<Doc>> = OnceLock::new();
-    DOC.get_or_init(|| serde_json::from_str(include_str!("explain.json")).ok()).as_ref()
+    let json = crate::docs::explain_json()?;
+    DOC.get_or_init(|| serde_json::from_str(json).ok()).as_ref()
 }
 
 const FLAGS: &[FlagDef] = &[
@@ -60,8 +64,8 @@ const FLAGS: &[FlagDef] = &[
     flag("output", Some('o'), FlagKind::Value),
 ];
 
-pub fn run(args: &[String], io: &Io, out: &mut Output) -> i32 {
-    let p = match flags::parse(args, FLAGS, io.kubeconfig) {
+pub fn run(args: &[String], kubeconfig: &Kubeconfig, out: &mut Output) -> i32 {
+    let p = match flags::parse(args, FLAGS, kubeconfig) {
         Ok(p) => p,
         Err(e) => return usage_error("explain", e.message(), out),
     };

@@ -9,16 +9,72 @@
 //! referred to by `@KEY` lines. The command tree (subcommands, aliases) and each
 //! command's flags are read from the same texts, so they cannot drift apart.
 
+use std::sync::OnceLock;
+
 use super::flags::{self, flag, FlagDef, FlagKind, Parsed};
 use crate::output::Output;
 
-/// Every command path (`get`, `create deployment`) and its help text.
-static TEXTS: &[(&str, &str)] = include!("help/index.rs");
-const SHARED_FLAGS: &str = include_str!("help/_flags.txt");
+/// What every command needs of the help texts — the command paths, each flag's line
+/// and the first line of its usage, `Aliases:` — without the prose and examples that
+/// only `--help` prints (those are in [`crate::docs`], which the page loads on
+/// demand). Derived from the full texts by `skeleton_file`, kept current by a test:
+/// a `\x0cPATH\n` record per command, then `\x0c@\n` with the shared flag blocks.
+const SKELETON: &str = include_str!("help/_skeleton.txt");
 /// `PATH<TAB>NAME<TAB>SHORT` per (sub)command: what `kubectl __complete PATH ""`
 /// lists (imported by `scripts/import-kubectl-completion.sh`).
 const COMMAND_SHORTS: &str = include_str!("help/_commands.txt");
 pub(crate) const ROOT_HELP: &str = include_str!("root_help.txt");
+
+/// One command's text and the shared flag blocks its `@KEY` lines refer to: from the
+/// skeleton (flags, aliases) or the full documentation (`--help`).
+#[derive(Clone, Copy)]
+struct Text {
+    raw: &'static str,
+    shared: &'static str,
+}
+
+struct Skeleton {
+    texts: Vec<(&'static str, &'static str)>,
+    shared: &'static str,
+}
+
+fn skeleton() -> &'static Skeleton {
+    static PARSED: OnceLock<Skeleton> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        let mut s = Skeleton { texts: Vec::new(), shared: "" };
+        for (name, body) in crate::docs::records(SKELETON) {
+            match name {
+                "@" => s.shared = body,
+                path => s.texts.push((path, body)),
+            }
+        }
+        s
+    })
+}
+
+/// The lines of a help text the skeleton keeps: `@KEY` references, flag lines and
+/// `Aliases:`, each with the line after it (a flag's usage, the alias list).
+#[cfg(test)]
+fn skeleton_of(raw: &str) -> String {
+    let lines: Vec<&str> = raw.split('\n').collect();
+    let kept = |i: usize| {
+        let l = lines[i];
+        l.starts_with('@') || l.starts_with("    ") && l.ends_with(':') || l == "Aliases:"
+    };
+    let keep: Vec<&str> = (0..lines.len()).filter(|&i| kept(i) || i > 0 && kept(i - 1)).map(|i| lines[i]).collect();
+    keep.join("\n")
+}
+
+/// The skeleton file for a documentation bundle.
+#[cfg(test)]
+pub(crate) fn skeleton_file(docs: &crate::docs::Bundle) -> String {
+    let mut s = String::new();
+    for (path, raw) in docs.help() {
+        s.push_str(&format!("\x0c{path}\n{}", skeleton_of(raw)));
+    }
+    s.push_str(&format!("\x0c@\n{}", skeleton_of(docs.flags())));
+    s
+}
 
 /// The command groups that only hold subcommands: what they print when called
 /// without one — their help text, on stdout or stderr — and with which exit code
@@ -37,51 +93,43 @@ const GROUPS: &[(&str, bool, i32)] = &[
 
 /// Every command path that has a help text (`get`, `create deployment` …).
 pub fn paths() -> impl Iterator<Item = &'static str> {
-    TEXTS.iter().map(|(p, _)| *p)
+    skeleton().texts.iter().map(|(p, _)| *p)
 }
 
-/// The raw text of a command path (with `@KEY` references).
-fn raw(path: &str) -> Option<&'static str> {
-    TEXTS.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
+/// The skeleton of a command path's text (with `@KEY` references).
+fn raw(path: &str) -> Option<Text> {
+    let s = skeleton();
+    s.texts.iter().find(|(p, _)| *p == path).map(|(_, raw)| Text { raw, shared: s.shared })
 }
 
 /// A shared flag block by key: the lines after `@KEY` up to the next `@` line.
-fn shared_block(key: &str) -> Option<&'static str> {
-    let start = SHARED_FLAGS.find(&format!("@{key}\n"))? + key.len() + 2;
-    let rest = &SHARED_FLAGS[start..];
+fn shared_block(shared: &'static str, key: &str) -> Option<&'static str> {
+    let start = shared.find(&format!("@{key}\n"))? + key.len() + 2;
+    let rest = &shared[start..];
     let end = rest.find("\n@").unwrap_or(rest.trim_end_matches('\n').len());
     Some(&rest[..end])
 }
 
-/// A command's help text exactly as `kubectl PATH --help` prints it.
+/// A command's help text exactly as `kubectl PATH --help` prints it; `None` also
+/// while the page has not loaded the documentation yet ([`crate::docs`]).
 pub fn text(path: &str) -> Option<String> {
-    let raw = raw(path)?;
-    let mut s = String::with_capacity(raw.len() * 2);
-    for (i, line) in raw.split('\n').enumerate() {
-        if i > 0 {
-            s.push('\n');
-        }
-        match line.strip_prefix('@').and_then(shared_block) {
-            Some(block) => s.push_str(block),
-            None => s.push_str(line),
-        }
-    }
-    Some(s)
+    let t = Text { raw: crate::docs::help_text(path)?, shared: crate::docs::shared_flags()? };
+    Some(expanded_lines(t).collect::<Vec<_>>().join("\n"))
 }
 
 /// The lines of a text with the shared blocks expanded, borrowed from the
 /// static texts (flag names must be `'static` for the parser).
-fn expanded_lines(raw: &'static str) -> impl Iterator<Item = &'static str> {
-    raw.split('\n').flat_map(|line| {
-        let block = line.strip_prefix('@').and_then(shared_block);
+fn expanded_lines(t: Text) -> impl Iterator<Item = &'static str> {
+    t.raw.split('\n').flat_map(move |line| {
+        let block = line.strip_prefix('@').and_then(|key| shared_block(t.shared, key));
         block.unwrap_or(line).split('\n')
     })
 }
 
 /// The flags a help text lists (`    -o, --output='':`, `    --all=false:`); a flag
 /// whose default is `true`/`false` is boolean.
-fn listed_flags(raw: &'static str) -> Vec<FlagDef> {
-    expanded_lines(raw)
+fn listed_flags(t: Text) -> Vec<FlagDef> {
+    expanded_lines(t)
         .filter_map(|line| {
             let spec = line.strip_prefix("    ")?.strip_suffix(':')?;
             let (short, rest) = match spec.strip_prefix('-').and_then(|s| s.split_once(", ")) {
@@ -111,7 +159,7 @@ pub fn root_flags() -> Vec<FlagDef> {
 /// The subcommand of `path` called `name` (or by one of its aliases).
 fn subcommand(path: &str, name: &str) -> Option<&'static str> {
     let prefix = format!("{path} ");
-    TEXTS.iter().map(|(p, _)| *p).find(|p| {
+    paths().find(|p| {
         let Some(sub) = p.strip_prefix(&prefix) else { return false };
         !sub.contains(' ') && (sub == name || aliases(p).any(|a| a == name))
     })
@@ -119,11 +167,11 @@ fn subcommand(path: &str, name: &str) -> Option<&'static str> {
 
 /// A command's aliases from its `Aliases:` section (`deployment, deploy`).
 fn aliases(path: &str) -> impl Iterator<Item = &'static str> {
-    let aliases = raw(path).and_then(|t| {
-        let start = t.find("\nAliases:\n")? + "\nAliases:\n".len();
-        t[start..].lines().next()
-    });
-    aliases.into_iter().flat_map(|l| l.split(", "))
+    raw(path).and_then(alias_line).into_iter().flat_map(|l| l.split(", "))
+}
+
+fn alias_line(t: Text) -> Option<&'static str> {
+    t.raw.split('\n').skip_while(|l| *l != "Aliases:").nth(1)
 }
 
 fn is_help_token(a: &str) -> bool {
@@ -297,8 +345,23 @@ mod tests {
         assert!(t.starts_with("Create a deployment with the specified name.\n"));
         assert!(t.contains("    --dry-run='none':\n\tMust be \"none\", \"server\", or \"client\"."));
         assert!(!t.lines().any(|l| l.starts_with('@')));
-        for (path, _) in TEXTS {
+        for path in paths() {
             assert!(!text(path).unwrap().lines().any(|l| l.starts_with('@')), "{path} has an unexpanded block");
+        }
+    }
+
+    /// The skeleton the wasm keeps answers every question commands ask of a text
+    /// (flags, usages, aliases) as the full text does.
+    #[test]
+    fn skeleton_keeps_what_commands_read() {
+        let docs = crate::docs::Bundle::embedded();
+        assert!(docs.help().iter().map(|(p, _)| *p).eq(paths()));
+        for (path, full) in docs.help() {
+            let (full, kept) = (Text { raw: full, shared: docs.flags() }, raw(path).unwrap());
+            let names = |defs: Vec<FlagDef>| defs.iter().map(|d| format!("{:?}", d)).collect::<Vec<_>>();
+            assert_eq!(names(listed_flags(full)), names(listed_flags(kept)), "{path}");
+            assert_eq!(flag_usages_of(full), flag_usages_of(kept), "{path}");
+            assert_eq!(alias_line(full), alias_line(kept), "{path}");
         }
     }
 
@@ -357,9 +420,9 @@ pub struct FlagUsage {
     pub usage: &'static str,
 }
 
-fn flag_usages_of(raw: &'static str) -> Vec<FlagUsage> {
-    let lines: Vec<&'static str> = expanded_lines(raw).collect();
-    let defs = listed_flags(raw);
+fn flag_usages_of(t: Text) -> Vec<FlagUsage> {
+    let lines: Vec<&'static str> = expanded_lines(t).collect();
+    let defs = listed_flags(t);
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let Some(spec) = line.strip_prefix("    ").and_then(|l| l.strip_suffix(':')) else { continue };

@@ -104,28 +104,81 @@ pub struct Io<'a> {
 
 /// Runs `kubectl <args>` against the cluster, printing into `out`.
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
+    crate::docs::take_missed();
+    let mut answer = Output::default();
+    if let Some(code) = without_cluster(args, io.kubeconfig, &mut answer) {
+        if crate::docs::take_missed() {
+            // The page has not loaded the help texts or schemas yet: the command waits
+            // for them instead of printing without them.
+            crate::docs::request();
+            let wait = DocsWait { args: args.to_vec(), kubeconfig: io.kubeconfig.clone() };
+            return Outcome { exit_code: 0, foreground: Some(crate::foreground::Foreground::AwaitDocs(wait)) };
+        }
+        out.lines.extend(answer.lines);
+        return Outcome::code(code);
+    }
     dispatch(cluster, args, io, out)
 }
 
-fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
+/// A kubectl command whose answer needs the documentation ([`crate::docs`]) before
+/// the page has it: it runs again, with the kubeconfig it had, once it is here.
+/// Only [`without_cluster`] commands wait, so the cluster is not needed again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocsWait {
+    args: Vec<String>,
+    kubeconfig: Kubeconfig,
+}
+
+impl DocsWait {
+    /// The command's exit status once it could answer.
+    pub fn poll(&mut self, out: &mut Output) -> Option<i32> {
+        match crate::docs::status() {
+            crate::docs::Status::Here => Some(without_cluster(&self.args, &mut self.kubeconfig, out).unwrap_or(0)),
+            crate::docs::Status::Failed(line) => {
+                out.err(&line);
+                Some(1)
+            }
+            crate::docs::Status::Pending => None,
+        }
+    }
+}
+
+/// What kubectl answers without the cluster: errors in the global flags, the root
+/// help, `-h`/`help`/bare command groups, `explain`, `options` and `config`. `None`
+/// for the commands that talk to the cluster.
+fn without_cluster(args: &[String], kubeconfig: &mut Kubeconfig, out: &mut Output) -> Option<i32> {
     // Global flags may come before the verb (`kubectl -n dev get pods`).
     let verb_at = first_verb_index(args);
     // Flags before the verb are the root command's: only global ones are allowed.
     if let Err(e) = flags::parse_flags(&args[..verb_at.unwrap_or(args.len())], &help::root_flags()) {
         out.err(&format!("error: {}", e.message()));
         out.err("See 'kubectl --help' for usage.");
-        return Outcome::code(1);
+        return Some(1);
     }
     let Some(i) = verb_at else {
         // `kubectl`, `kubectl -h`, `kubectl -n x`: cobra prints the root help.
         out.out(ROOT_HELP);
-        return Outcome::code(0);
+        return Some(0);
     };
     // `-h/--help`, `kubectl help …` and bare command groups are answered before
     // any verb validates its arguments, as cobra does.
     if let Some(code) = help::intercept(args, i, out) {
-        return Outcome::code(code);
+        return Some(code);
     }
+    let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
+    match args[i].as_str() {
+        "explain" => Some(explain::run(&rest, kubeconfig, out)),
+        "config" => Some(config::run(&rest, kubeconfig, out)),
+        "options" => {
+            out.out(&help::text("options").unwrap_or_default());
+            Some(0)
+        }
+        _ => None,
+    }
+}
+
+fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
+    let Some(i) = first_verb_index(args) else { return Outcome::code(0) };
     let verb = args[i].as_str();
     let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
     let code = match verb {
@@ -152,7 +205,6 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "logs" => return logs::run(cluster, &rest, io, out),
         "exec" => return exec::run(cluster, &rest, io, out),
         "version" => version(&rest, io, out),
-        "config" => config::run(&rest, io.kubeconfig, out),
         "api-resources" => api_resources::run(&rest, io, out),
         "api-versions" => api_resources::api_versions(&rest, io, out),
         "cluster-info" => cluster_info::run(cluster, &rest, io, out),
@@ -161,11 +213,6 @@ fn dispatch(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Outpu
         "port-forward" => return port_forward::run(cluster, &rest, io, out),
         "proxy" => return proxy::run(cluster, &rest, io, out),
         "__complete" | "__completeNoDesc" => complete::run(cluster, io.kubeconfig, &args[i + 1..], verb == "__complete", out),
-        "explain" => explain::run(&rest, io, out),
-        "options" => {
-            out.out(&help::text("options").unwrap_or_default());
-            0
-        }
         v if COMMANDS.contains(&v) => {
             out.err(&format!("kubeplay: \"kubectl {v}\" is not simulated yet; try kubectl get, run or version"));
             1
