@@ -95,6 +95,10 @@ pub struct Cluster {
     /// The kubelets' probe workers (results in a row, on hold).
     #[serde(default)]
     pub(crate) probes: crate::controllers::prober::Workers,
+    /// Where the scheduler's next search for feasible nodes begins (its
+    /// `nextStartNodeIndex`); moves only in clusters of 100 nodes or more.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) next_start_node_index: usize,
     /// Syncs known to change nothing until their inputs move (a cache, not state).
     #[serde(skip)]
     pub(crate) quiet: crate::controllers::quiet::Quiet,
@@ -108,6 +112,10 @@ pub struct Cluster {
     /// The scheduler's cache: node usage, the unschedulable queue (derived, not state).
     #[serde(skip)]
     pub(crate) scheduler: crate::controllers::scheduler::Cache,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Cluster {
@@ -142,6 +150,7 @@ impl Cluster {
             probes: Default::default(),
             quiet: Default::default(),
             redefined_seen: 0,
+            next_start_node_index: 0,
             scheduler: Default::default(),
             advancing: None,
         }

@@ -26,6 +26,8 @@ pub struct Facets<'a> {
     pub subject: Option<u64>,
     /// `lastTimestamp` in ms (events: expiry order).
     pub time: Option<i64>,
+    /// `status.podIP` (pods): which addresses a node's IPAM has handed out.
+    pub pod_ip: Option<&'a str>,
     /// Which [`Flag`] sets the object belongs to.
     pub flags: u8,
 }
@@ -86,6 +88,7 @@ pub struct TableIndex {
     by_label: BTreeMap<(String, String, String), Keys>,
     namespace_rev: BTreeMap<String, u64>,
     flagged: [Keys; FLAGS],
+    by_pod_ip: BTreeMap<String, Keys>,
 }
 
 /// When each item last changed, and the items by the revision they changed at, so
@@ -145,54 +148,124 @@ fn remove_from(map: &mut BTreeMap<String, Keys>, at: &str, key: &ObjectKey) {
     }
 }
 
+/// Which parts of an object's entries a write moves: all of them when it is added
+/// or removed; only those whose facet changed when it is written again, so a
+/// kubelet's status post does not take a pod out of and back into every index.
+#[derive(Clone, Copy)]
+struct Parts {
+    uid: bool,
+    owner: bool,
+    node: bool,
+    subject: bool,
+    time: bool,
+    labels: bool,
+    pod_ip: bool,
+    /// The [`Flag`] bits whose set membership moves.
+    flags: u8,
+}
+
+impl Parts {
+    const ALL: Parts = Parts { uid: true, owner: true, node: true, subject: true, time: true, labels: true, pod_ip: true, flags: u8::MAX };
+
+    fn changed(old: &Facets, new: &Facets) -> Parts {
+        let namespace = old.namespace != new.namespace;
+        Parts {
+            uid: old.uid != new.uid,
+            owner: namespace || old.controller != new.controller,
+            node: old.node != new.node,
+            subject: old.subject != new.subject,
+            time: old.time != new.time,
+            labels: namespace || old.labels != new.labels,
+            pod_ip: old.pod_ip != new.pod_ip,
+            flags: old.flags ^ new.flags,
+        }
+    }
+}
+
 impl TableIndex {
     /// Indexes an object written at `rv`.
     pub fn add(&mut self, key: &ObjectKey, f: &Facets, rv: u64) {
         self.touch(f, rv);
         self.key_rev.touch(key, rv);
-        if let Some(uid) = f.uid {
-            self.by_uid.insert(uid.to_string(), key.clone());
-        }
-        match f.controller {
-            Some(uid) => add_to(&mut self.by_controller, uid, key),
-            None => add_to(&mut self.orphans, f.namespace, key),
-        }
+        self.touch_node(f, rv);
+        self.link(key, f, Parts::ALL);
+    }
+
+    /// Drops an object's entries (on removal at `rv`).
+    pub fn remove(&mut self, key: &ObjectKey, f: &Facets, rv: u64) {
+        self.touch(f, rv);
+        self.key_rev.forget(key);
+        self.touch_node(f, rv);
+        self.unlink(key, f, Parts::ALL);
+    }
+
+    /// Re-indexes an object written again at `rv`: the same as [`TableIndex::remove`]
+    /// of `old` then [`TableIndex::add`] of `new`, moving only the entries that differ.
+    pub fn update(&mut self, key: &ObjectKey, old: &Facets, new: &Facets, rv: u64) {
+        self.touch(old, rv);
+        self.touch(new, rv);
+        self.key_rev.touch(key, rv);
+        self.touch_node(old, rv);
+        self.touch_node(new, rv);
+        let parts = Parts::changed(old, new);
+        self.unlink(key, old, parts);
+        self.link(key, new, parts);
+    }
+
+    fn touch_node(&mut self, f: &Facets, rv: u64) {
         if let Some(node) = f.node {
-            add_to(&mut self.by_node, node, key);
             self.node_rev.touch(&node.to_string(), rv);
         }
-        if let Some(subject) = f.subject {
+    }
+
+    fn link(&mut self, key: &ObjectKey, f: &Facets, parts: Parts) {
+        if let Some(uid) = f.uid.filter(|_| parts.uid) {
+            self.by_uid.insert(uid.to_string(), key.clone());
+        }
+        if parts.owner {
+            match f.controller {
+                Some(uid) => add_to(&mut self.by_controller, uid, key),
+                None => add_to(&mut self.orphans, f.namespace, key),
+            }
+        }
+        if let Some(node) = f.node.filter(|_| parts.node) {
+            add_to(&mut self.by_node, node, key);
+        }
+        if let Some(subject) = f.subject.filter(|_| parts.subject) {
             self.by_subject.entry(subject).or_default().insert(key.clone());
         }
-        if let Some(t) = f.time {
+        if let Some(t) = f.time.filter(|_| parts.time) {
             self.by_time.insert((t, key.clone()));
         }
-        for (k, v) in f.labels.into_iter().flatten() {
-            self.by_label.entry((f.namespace.to_string(), k.clone(), v.clone())).or_default().insert(key.clone());
+        if parts.labels {
+            for (k, v) in f.labels.into_iter().flatten() {
+                self.by_label.entry((f.namespace.to_string(), k.clone(), v.clone())).or_default().insert(key.clone());
+            }
+        }
+        if let Some(ip) = f.pod_ip.filter(|_| parts.pod_ip) {
+            add_to(&mut self.by_pod_ip, ip, key);
         }
         for (i, set) in self.flagged.iter_mut().enumerate() {
-            if f.flags & (1 << i) != 0 {
+            if f.flags & parts.flags & (1 << i) != 0 {
                 set.insert(key.clone());
             }
         }
     }
 
-    /// Drops an object's entries (before its new version is added, or on removal at `rv`).
-    pub fn remove(&mut self, key: &ObjectKey, f: &Facets, rv: u64) {
-        self.touch(f, rv);
-        self.key_rev.forget(key);
-        if let Some(uid) = f.uid {
+    fn unlink(&mut self, key: &ObjectKey, f: &Facets, parts: Parts) {
+        if let Some(uid) = f.uid.filter(|_| parts.uid) {
             self.by_uid.remove(uid);
         }
-        match f.controller {
-            Some(uid) => remove_from(&mut self.by_controller, uid, key),
-            None => remove_from(&mut self.orphans, f.namespace, key),
+        if parts.owner {
+            match f.controller {
+                Some(uid) => remove_from(&mut self.by_controller, uid, key),
+                None => remove_from(&mut self.orphans, f.namespace, key),
+            }
         }
-        if let Some(node) = f.node {
+        if let Some(node) = f.node.filter(|_| parts.node) {
             remove_from(&mut self.by_node, node, key);
-            self.node_rev.touch(&node.to_string(), rv);
         }
-        if let Some(subject) = f.subject {
+        if let Some(subject) = f.subject.filter(|_| parts.subject) {
             if let Some(keys) = self.by_subject.get_mut(&subject) {
                 keys.remove(key);
                 if keys.is_empty() {
@@ -200,20 +273,27 @@ impl TableIndex {
                 }
             }
         }
-        if let Some(t) = f.time {
+        if let Some(t) = f.time.filter(|_| parts.time) {
             self.by_time.remove(&(t, key.clone()));
         }
-        for (k, v) in f.labels.into_iter().flatten() {
-            let at = (f.namespace.to_string(), k.clone(), v.clone());
-            if let Some(keys) = self.by_label.get_mut(&at) {
-                keys.remove(key);
-                if keys.is_empty() {
-                    self.by_label.remove(&at);
+        if parts.labels {
+            for (k, v) in f.labels.into_iter().flatten() {
+                let at = (f.namespace.to_string(), k.clone(), v.clone());
+                if let Some(keys) = self.by_label.get_mut(&at) {
+                    keys.remove(key);
+                    if keys.is_empty() {
+                        self.by_label.remove(&at);
+                    }
                 }
             }
         }
-        for set in &mut self.flagged {
-            set.remove(key);
+        if let Some(ip) = f.pod_ip.filter(|_| parts.pod_ip) {
+            remove_from(&mut self.by_pod_ip, ip, key);
+        }
+        for (i, set) in self.flagged.iter_mut().enumerate() {
+            if parts.flags & (1 << i) != 0 {
+                set.remove(key);
+            }
         }
     }
 
@@ -287,6 +367,11 @@ impl TableIndex {
         self.by_node.get(node).into_iter().flatten()
     }
 
+    /// The pods whose `status.podIP` is `ip`.
+    pub fn with_pod_ip(&self, ip: &str) -> impl Iterator<Item = &ObjectKey> {
+        self.by_pod_ip.get(ip).into_iter().flatten()
+    }
+
     /// The events whose [`aggregation_key`] is `subject` (collisions included).
     pub fn about(&self, subject: u64) -> impl Iterator<Item = &ObjectKey> {
         self.by_subject.get(&subject).into_iter().flatten()
@@ -347,5 +432,32 @@ mod tests {
         assert_eq!(ix.keys_changed_since(1).collect::<Vec<_>>(), vec![&b]);
         assert_eq!(ix.controllers_changed_since(1).collect::<Vec<_>>(), vec!["u1"]);
         assert_eq!(ix.orphans_changed_since(2).collect::<Vec<_>>(), vec!["ns"]);
+    }
+
+    /// A write moving only the parts that changed leaves the indexes exactly as
+    /// removing the old version and adding the new one does.
+    #[test]
+    fn update_is_remove_then_add() {
+        let key = ObjectKey::new("ns", "p");
+        let web: BTreeMap<String, String> = [("app".to_string(), "web".to_string())].into();
+        let api: BTreeMap<String, String> = [("app".to_string(), "api".to_string())].into();
+        let versions = [
+            Facets { namespace: "ns", uid: Some("u"), labels: Some(&web), flags: Flag::Unbound.bit(), ..Default::default() },
+            Facets { namespace: "ns", uid: Some("u"), labels: Some(&web), node: Some("n1"), flags: Flag::Unstarted.bit(), ..Default::default() },
+            Facets { namespace: "ns", uid: Some("u"), labels: Some(&web), node: Some("n1"), pod_ip: Some("10.0.0.2"), ..Default::default() },
+            Facets { namespace: "ns", uid: Some("u"), controller: Some("rs"), labels: Some(&api), node: Some("n1"), pod_ip: Some("10.0.0.2"), subject: Some(7), time: Some(5), ..Default::default() },
+            Facets { namespace: "ns", uid: Some("u"), node: Some("n2"), flags: Flag::Deleting.bit(), ..Default::default() },
+        ];
+        let (mut moved, mut rebuilt) = (TableIndex::default(), TableIndex::default());
+        moved.add(&key, &versions[0], 1);
+        rebuilt.add(&key, &versions[0], 1);
+        for (rv, pair) in (2..).zip(versions.windows(2)) {
+            moved.update(&key, &pair[0], &pair[1], rv);
+            rebuilt.remove(&key, &pair[0], rv);
+            rebuilt.add(&key, &pair[1], rv);
+            assert_eq!(format!("{moved:?}"), format!("{rebuilt:?}"), "at {rv}");
+        }
+        assert_eq!(moved.with_pod_ip("10.0.0.2").count(), 0);
+        assert_eq!(moved.on_node("n2").collect::<Vec<_>>(), vec![&key]);
     }
 }

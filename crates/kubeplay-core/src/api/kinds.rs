@@ -87,6 +87,7 @@ fn metadata_facets<K: k8s_openapi::Metadata<Ty = ObjectMeta>>(obj: &K) -> Facets
 fn pod_facets(pod: &Pod) -> Facets<'_> {
     let mut f = metadata_facets(pod);
     f.node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
+    f.pod_ip = pod.status.as_ref().and_then(|s| s.pod_ip.as_deref());
     if pod.metadata.deletion_timestamp.is_none() {
         let started = pod.status.as_ref().is_some_and(|s| s.start_time.is_some());
         f.flags |= match f.node {

@@ -64,10 +64,10 @@ impl<K: ApiKind> Table<K> {
     /// Stores `obj` under `key`, written at resourceVersion `rv`. Every write goes
     /// through here or [`Table::take`], which keeps the indexes true.
     fn put(&mut self, key: ObjectKey, obj: K, rv: u64) {
-        if let Some(old) = self.items.get(&key) {
-            self.index.remove(&key, &old.facets(), rv);
+        match self.items.get(&key) {
+            Some(old) => self.index.update(&key, &old.facets(), &obj.facets(), rv),
+            None => self.index.add(&key, &obj.facets(), rv),
         }
-        self.index.add(&key, &obj.facets(), rv);
         self.items.insert(key, obj);
     }
 
@@ -99,6 +99,11 @@ impl<K: ApiKind> Table<K> {
     /// The pods bound to `node`, in list order.
     pub fn on_node<'a>(&'a self, node: &str) -> impl Iterator<Item = &'a K> + 'a {
         self.resolve(self.index.on_node(node))
+    }
+
+    /// The objects whose `status.podIP` is `ip` (pods).
+    pub fn with_pod_ip<'a>(&'a self, ip: &str) -> impl Iterator<Item = &'a K> + 'a {
+        self.resolve(self.index.with_pod_ip(ip))
     }
 
     /// The objects in one of the states of [`Flag`], in list order.

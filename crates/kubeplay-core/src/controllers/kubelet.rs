@@ -757,23 +757,17 @@ fn allocate_pod_ip(c: &mut Cluster, pod: &Pod) -> Option<String> {
     let node = c.store.get::<Node>("", &node_name)?;
     let cidr = node.spec.as_ref()?.pod_cidr.clone()?;
     let prefix = cidr.split('/').next()?.rsplit_once('.')?.0.to_string();
-    let used: std::collections::BTreeSet<String> = c
-        .store
-        .pods
-        .on_node(&node_name)
-        .filter_map(|p| p.status.as_ref()?.pod_ip.clone())
-        .collect();
     let last = *c.ipam_last.get(&node_name).unwrap_or(&1) as i32;
-    for offset in 1..=253i32 {
-        // Hosts .2 to .254 in turn, starting after the last one handed out.
-        let host = ((last - 2 + offset).rem_euclid(253) + 2) as u8;
-        let ip = format!("{prefix}.{host}");
-        if !used.contains(&ip) {
-            c.ipam_last.insert(node_name, host);
-            return Some(ip);
-        }
-    }
-    None
+    // An address is taken while a pod on this node still shows it (found through
+    // the pod-IP index, not by reading every pod of the node).
+    let used = |ip: &str| c.store.pods.with_pod_ip(ip).any(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name.as_str()));
+    // Hosts .2 to .254 in turn, starting after the last one handed out.
+    let (host, ip) = (1..=253i32)
+        .map(|offset| ((last - 2 + offset).rem_euclid(253) + 2) as u8)
+        .map(|host| (host, format!("{prefix}.{host}")))
+        .find(|(_, ip)| !used(ip))?;
+    c.ipam_last.insert(node_name, host);
+    Some(ip)
 }
 
 #[cfg(test)]

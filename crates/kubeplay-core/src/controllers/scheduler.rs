@@ -327,22 +327,54 @@ enum Decision {
     Feasible { tied: Vec<String>, delayed: Vec<ObjectKey> },
 }
 
-fn decide(c: &Cluster, pod: &Pod, usage: &BTreeMap<String, NodeUsage>, allocatables: &[(i64, i64, i64)]) -> Decision {
-    let empty = NodeUsage::default();
+/// `minFeasibleNodesToFind`: below this many nodes every node is scored.
+const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+/// `minFeasibleNodesPercentageToFind`: the adaptive percentage's floor.
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: usize = 5;
+
+/// `numFeasibleNodesToFind` with `percentageOfNodesToScore` unset (kubeadm's
+/// default): the scheduler stops filtering once it has found this many feasible
+/// nodes — every node below 100, else `50 - nodes/125` percent (at least 5%) of
+/// them, but never fewer than 100. What keeps 30,000 pods on 1,000 nodes from
+/// costing pods × nodes.
+fn feasible_nodes_to_find(all: usize) -> usize {
+    if all < MIN_FEASIBLE_NODES_TO_FIND {
+        return all;
+    }
+    let percentage = 50usize.saturating_sub(all / 125).max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+    (all * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
+}
+
+/// Filters the nodes from `start` round the list (`findNodesThatPassFilters`), stopping
+/// at [`feasible_nodes_to_find`] feasible ones, then scores those. Also returns how many
+/// nodes were looked at, which moves the next pod's starting node
+/// (`nextStartNodeIndex`), so every node gets its turn across pods.
+fn decide(c: &Cluster, pod: &Pod, usage: &BTreeMap<String, NodeUsage>, allocatables: &[(i64, i64, i64)], start: usize) -> (Decision, usize) {
     let n = c.store.nodes.len();
     let volumes = volume_binding::check(c, pod);
     if volumes.waiting {
-        return Decision::Waiting;
+        return (Decision::Waiting, 0);
     }
     if let Some(reason) = &volumes.unschedulable {
-        return Decision::Unschedulable(format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling."));
+        let message = format!("0/{n} nodes are available: {reason}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
+        return (Decision::Unschedulable(message), 0);
     }
+    let empty = NodeUsage::default();
+    let wanted = feasible_nodes_to_find(n);
+    let start = if n == 0 { 0 } else { start % n };
     let my_owner = owner_uid(pod);
     let mut reasons: BTreeMap<Rejection, usize> = BTreeMap::new();
-    let mut feasible: Vec<(i64, &str)> = Vec::new();
+    // (list index, score, name) of each feasible node.
+    let mut feasible: Vec<(usize, i64, &str)> = Vec::new();
     let (cpu, mem) = pod_requests(pod);
     let wants = Wants { cpu, mem };
-    for (node, alloc) in c.store.nodes.list(None).zip(allocatables.iter().copied()) {
+    let listed = || c.store.nodes.list(None).zip(allocatables.iter().copied()).enumerate();
+    let mut processed = 0;
+    for (i, (node, alloc)) in listed().skip(start).chain(listed().take(start)) {
+        if feasible.len() == wanted {
+            break;
+        }
+        processed += 1;
         let name = node.metadata.name.as_deref().unwrap_or("");
         let on_node = usage.get(name).unwrap_or(&empty);
         let verdict = filter(node, alloc, pod, &wants, on_node).and_then(|()| if volumes.allows(name) { Ok(()) } else { Err(volume_binding::NODE_CONFLICT) });
@@ -350,20 +382,26 @@ fn decide(c: &Cluster, pod: &Pod, usage: &BTreeMap<String, NodeUsage>, allocatab
             Err(r) => *reasons.entry(r).or_default() += 1,
             // LeastAllocated in spirit: fewer pods is better; siblings of the
             // same controller weigh more (PodTopologySpread's default soft spread).
-            Ok(()) => feasible.push((-on_node.pods - 10 * on_node.siblings(my_owner), name)),
+            Ok(()) => feasible.push((i, -on_node.pods - 10 * on_node.siblings(my_owner), name)),
         }
     }
     if feasible.is_empty() {
-        return Decision::Unschedulable(fit_error(n, &reasons));
+        return (Decision::Unschedulable(fit_error(n, &reasons)), processed);
     }
-    let best = feasible.iter().map(|(s, _)| *s).max().unwrap_or(0);
-    let tied = feasible.iter().filter(|(s, _)| *s == best).map(|(_, n)| n.to_string()).collect();
-    Decision::Feasible { tied, delayed: volumes.delayed }
+    // Ties are broken at random among the best, taken in list order wherever the
+    // search began.
+    crate::sorting::sort_by_key(&mut feasible, |(i, _, _)| *i);
+    let best = feasible.iter().map(|(_, s, _)| *s).max().unwrap_or(0);
+    let tied = feasible.iter().filter(|(_, s, _)| *s == best).map(|(_, _, n)| n.to_string()).collect();
+    (Decision::Feasible { tied, delayed: volumes.delayed }, processed)
 }
 
 fn schedule_one(c: &mut Cluster, key: &ObjectKey, usage: &mut BTreeMap<String, NodeUsage>, allocatables: &[(i64, i64, i64)]) -> Attempt {
     let Some(pod) = c.store.pods.get(key).cloned() else { return Attempt::Waiting };
-    let (tied, delayed) = match decide(c, &pod, usage, allocatables) {
+    let (decision, processed) = decide(c, &pod, usage, allocatables, c.next_start_node_index);
+    let nodes = c.store.nodes.len().max(1);
+    c.next_start_node_index = (c.next_start_node_index + processed) % nodes;
+    let (tied, delayed) = match decision {
         Decision::Waiting => return Attempt::Waiting,
         Decision::Unschedulable(message) => {
             unschedulable(c, key, &pod, message);
@@ -518,6 +556,57 @@ mod tests {
         c.settle();
         c.advance_by(60_000);
         assert!(node_of(&c, "c").is_some());
+    }
+
+    /// `numFeasibleNodesToFind` as schedule_one_test.go has it.
+    #[test]
+    fn the_share_of_nodes_searched_shrinks_with_the_cluster() {
+        let cases = [(3, 3), (99, 99), (100, 100), (150, 100), (300, 144), (1_000, 420), (1_500, 570), (6_000, 300), (10_000, 500)];
+        for (all, wanted) in cases {
+            assert_eq!(feasible_nodes_to_find(all), wanted, "{all} nodes");
+        }
+    }
+
+    /// From 100 nodes on, the search stops at the feasible nodes it needs and the next
+    /// pod's search begins where this one ended (`nextStartNodeIndex`); below that,
+    /// every node is looked at and the start stays put.
+    #[test]
+    fn the_search_goes_round_the_nodes() {
+        let mut c = Cluster::empty(crate::ClusterConfig::default());
+        let default: k8s_openapi::api::core::v1::Namespace = serde_json::from_value(serde_json::json!({"metadata": {"name": "default"}})).unwrap();
+        c.create(default).unwrap();
+        let node = |i: usize| -> Node {
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": format!("n{i:03}")},
+                "status": {"allocatable": {"cpu": "2", "memory": "2Gi", "pods": "110"}},
+            }))
+            .unwrap()
+        };
+        for i in 0..99 {
+            c.create(node(i)).unwrap();
+        }
+        let pod = serde_json::json!({"containers": [{"name": "c", "image": "nginx"}]});
+        run(&mut c, "p0", pod.clone());
+        assert!(node_of(&c, "p0").is_some());
+        assert_eq!(c.next_start_node_index, 0);
+        // 120 nodes: 100 feasible ones are enough, so 100 are looked at.
+        for i in 99..120 {
+            c.create(node(i)).unwrap();
+        }
+        run(&mut c, "p1", pod.clone());
+        assert_eq!(c.next_start_node_index, 100);
+        run(&mut c, "p2", pod.clone());
+        assert_eq!(c.next_start_node_index, 80);
+        // Nodes that do not fit count as looked at: with n100..n119 cordoned, a
+        // search from n080 passes 20 rejected nodes on its way to 100 feasible ones,
+        // and so goes all the way round.
+        for i in 100..120 {
+            c.store.modify::<Node>(&ObjectKey::new("", &format!("n{i:03}")), |n| n.spec.get_or_insert_with(Default::default).unschedulable = Some(true));
+        }
+        run(&mut c, "p3", pod.clone());
+        assert_eq!(c.next_start_node_index, 80);
+        let n = node_of(&c, "p3").unwrap();
+        assert!(n.as_str() < "n100", "p3 on {n}");
     }
 
     #[test]

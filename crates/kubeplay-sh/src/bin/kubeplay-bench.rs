@@ -3,7 +3,9 @@
 //! steady state and the cost of one clock tick at 100 / 1,000 / 10,000 / 30,000 pods.
 //! Prints figures; asserts nothing.
 //!
-//! cargo run --release -p kubeplay-sh --bin kubeplay-bench [-- --max-pods N]
+//! cargo run --release -p kubeplay-sh --bin kubeplay-bench [-- --max-pods N | --scale N]
+//!
+//! `--scale N` runs only the scale point of N pods (for profiling one size).
 
 use std::time::Instant;
 
@@ -110,6 +112,10 @@ fn one_deployment(pods: usize) {
 }
 
 fn main() {
+    if let Some(pods) = std::env::args().skip_while(|a| a != "--scale").nth(1).and_then(|n| n.parse().ok()) {
+        scale(pods);
+        return;
+    }
     let max_pods = std::env::args()
         .skip_while(|a| a != "--max-pods")
         .nth(1)
