@@ -55,6 +55,11 @@ const FLAGS: &[FlagDef] = &[
 
 /// Runs `apply`, `replace`, or `create` with `-f`.
 pub fn run(cluster: &mut Cluster, verb: &str, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
+    if verb == "apply" {
+        if let Some(outcome) = super::last_applied::run(cluster, args, io, out) {
+            return outcome;
+        }
+    }
     let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
         Err(e) => return Outcome::code(usage_error(verb, e.message(), out)),
@@ -165,7 +170,8 @@ fn last_applied_of(input: &Value) -> String {
     format!("{}\n", serde_json::to_string(&v).unwrap_or_default())
 }
 
-fn with_annotation(input: &Value, key: &str, value: String) -> Value {
+/// `input` with the annotation `key` set to `value`.
+pub(super) fn with_annotation(input: &Value, key: &str, value: String) -> Value {
     let mut v = input.clone();
     if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
         let ann = meta.entry("annotations").or_insert_with(|| Value::Object(Map::new()));

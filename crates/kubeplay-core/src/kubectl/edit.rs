@@ -7,6 +7,9 @@
 //! update path as `replace`) → `deployment.apps/web edited`; refused by validation
 //! → the file is reopened with the causes as comments at the top, and saving it
 //! unchanged ends with `error: Edit cancelled, no valid changes were saved.`
+//! `--output-patch` prints the strategic merge patch first ([`super::strategic`]).
+//! `kubectl apply edit-last-applied` runs the same loop over the objects'
+//! last-applied configurations and patches only that annotation.
 //!
 //! The loop is an [`EditSession`] driven by the shell (`shell::editing`), because
 //! running the editor needs the terminal: a program such as `sed -i` runs at once,
@@ -44,6 +47,12 @@ const FLAGS: &[FlagDef] = &[
 const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,
 # and an empty file will abort the edit. If an error occurs while saving this file will be
 # reopened with the relevant failures.
+#
+";
+
+/// The header in `ApplyEditMode` (`kubectl apply edit-last-applied`).
+const LAST_APPLIED_HEADER: &str = "# Please edit the 'last-applied-configuration' annotations below.
+# Lines beginning with a '#' will be ignored, and an empty file will abort the edit.
 #
 ";
 
@@ -110,6 +119,11 @@ pub enum Step {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EditSession {
     objects: Vec<Edited>,
+    /// `kubectl apply edit-last-applied`: the objects' last-applied configurations
+    /// are edited, and only that annotation is patched.
+    last_applied: bool,
+    /// `--output-patch`: print each patch before sending it.
+    output_patch: bool,
     namespace: String,
     /// `-o json` edits JSON (no header); `-o yaml|json` also prints the result so.
     output: Option<String>,
@@ -127,10 +141,26 @@ pub struct EditSession {
 /// `kubectl edit …`: finds the objects; the session is run by the shell
 /// ([`crate::foreground::Foreground::Edit`]).
 pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
+    begin(cluster, args, io, out, false)
+}
+
+/// `kubectl apply edit-last-applied …`: the same loop over the objects'
+/// last-applied configurations (`ApplyEditMode`).
+pub fn run_last_applied(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output) -> Outcome {
+    begin(cluster, args, io, out, true)
+}
+
+fn begin(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output, last_applied: bool) -> Outcome {
+    let verb = if last_applied { "apply edit-last-applied" } else { "edit" };
     let p = match flags::parse(args, FLAGS, io.kubeconfig) {
         Ok(p) => p,
-        Err(e) => return Outcome::code(usage_error("edit", e.message(), out)),
+        Err(e) => return Outcome::code(usage_error(verb, e.message(), out)),
     };
+    if last_applied && p.bool("output-patch") {
+        out.err("error: unknown flag: --output-patch");
+        out.err("See 'kubectl apply edit-last-applied --help' for usage.");
+        return Outcome::code(1);
+    }
     let output = p.value("output").map(str::to_string);
     if let Some(o) = output.as_deref() {
         if o != "yaml" && o != "json" && o != "name" {
@@ -157,13 +187,29 @@ pub fn run(cluster: &mut Cluster, args: &[String], io: &mut Io, out: &mut Output
         out.err("error: edit cancelled, no objects found");
         return Outcome::code(1);
     }
-    let objects = found
-        .infos
-        .into_iter()
-        .map(|i| Edited { rt: resources::RESOURCE_TYPES.iter().position(|r| std::ptr::eq(r, i.rt)).unwrap_or(0), key: i.key, original: i.json })
-        .collect();
+    let rt_index = |rt: &ResourceType| resources::RESOURCE_TYPES.iter().position(|r| std::ptr::eq(r, rt)).unwrap_or(0);
+    let objects: Vec<Edited> = if last_applied {
+        // Objects without the annotation are left out (GetOriginalConfiguration).
+        found
+            .infos
+            .into_iter()
+            .filter_map(|i| {
+                let text = i.json.pointer("/metadata/annotations").and_then(|a| a.get(super::apply::LAST_APPLIED)).and_then(Value::as_str)?;
+                let config: Value = serde_json::from_str(text).ok()?;
+                Some(Edited { rt: rt_index(i.rt), key: i.key, original: config })
+            })
+            .collect()
+    } else {
+        found.infos.into_iter().map(|i| Edited { rt: rt_index(i.rt), key: i.key, original: i.json }).collect()
+    };
+    if objects.is_empty() {
+        out.err("error: no last-applied-configuration annotation found on resources, to create the annotation, use command `kubectl apply set-last-applied --create-annotation`");
+        return Outcome::code(1);
+    }
     let session = EditSession {
         objects,
+        last_applied,
+        output_patch: p.bool("output-patch"),
         namespace: p.namespace().to_string(),
         output,
         editor: EditorCommand { args: vec!["vi".into()], shell: false },
@@ -204,7 +250,7 @@ impl EditSession {
 
     /// The header with the reasons of the last failed pass.
     fn header(&self) -> String {
-        let mut h = HEADER.to_string();
+        let mut h = if self.last_applied { LAST_APPLIED_HEADER } else { HEADER }.to_string();
         for r in &self.reasons {
             if r.other.is_empty() {
                 h.push_str(&format!("# {}\n", hash_on_line_break(&r.head)));
@@ -332,7 +378,18 @@ impl EditSession {
                 }
             };
             let mut patched = current;
-            super::apply::three_way(&mut patched, Some(&orig.original), &d.value);
+            if self.last_applied {
+                // annotationPatch: the edited configuration becomes the annotation;
+                // nothing else of the object changes.
+                let text = format!("{}\n", crate::printers::go_format::marshal(&d.value));
+                patched = super::apply::with_annotation(&patched, super::apply::LAST_APPLIED, text);
+            } else {
+                if self.output_patch {
+                    let patch = super::strategic::two_way(&orig.original, &d.value);
+                    out.out(&format!("Patch: {}", crate::printers::go_format::marshal(&patch)));
+                }
+                super::apply::three_way(&mut patched, Some(&orig.original), &d.value);
+            }
             match (rt.update)(cluster, &orig.key.namespace, &name, &patched) {
                 Ok(_) => {
                     cluster.settle();

@@ -10,6 +10,8 @@ pub mod cp;
 pub mod port_forward;
 pub mod proxy;
 mod api_writes;
+mod strategic;
+mod last_applied;
 pub mod complete;
 pub mod config;
 pub mod create;

@@ -93,14 +93,26 @@ pub(super) fn run_kubectl_edit(p: &mut Process, mut session: EditSession) -> i32
     drive(p, session, step)
 }
 
+/// How often a non-interactive `$KUBE_EDITOR` may be rerun on invalid edits.
+const MAX_PROGRAM_EDITOR_RUNS: usize = 20;
+
 /// Runs the loop until it ends or waits for an interactive editor (then the
 /// session rides on the open editor and the command waits in the foreground).
 fn drive(p: &mut Process, mut session: EditSession, mut step: Step) -> i32 {
+    let mut runs = 0;
     loop {
         let path = match step {
             Step::Done(code) => return code,
             Step::Launch(path) => path,
         };
+        // A program editor that keeps producing invalid edits (`sed -i` appending
+        // each time) would reopen forever, as on a real terminal until Ctrl+C; the
+        // page cannot take a Ctrl+C inside one command, so the loop stops here.
+        runs += 1;
+        if runs > MAX_PROGRAM_EDITOR_RUNS {
+            p.eprintln(&format!("kubeplay: kubectl edit stopped after {MAX_PROGRAM_EDITOR_RUNS} runs of {:?}, which kept saving invalid changes (a terminal would reopen it until Ctrl+C)", session.editor.shown()));
+            return 130;
+        }
         let mut out = Output::default();
         match launch(p, &session.editor, &path) {
             Err(message) => step = session.editor_failed(&message, &p.shell.fs, &mut out),
