@@ -51,7 +51,11 @@ impl fmt::Display for SnapshotError {
 impl std::error::Error for SnapshotError {}
 
 /// What a shell adds to its cluster. A command still being typed or sleeping is not
-/// part of it: a snapshot is taken at the prompt.
+/// part of it: a snapshot is taken at the node's prompt. Background jobs (`kubectl
+/// proxy &`, port-forwards, `sleep N &`) and an open container shell are processes
+/// of the terminal, not state: as in a new terminal on the same machine, a restored
+/// session starts without them (inside a container shell, the node's own files and
+/// variables are what is saved).
 #[derive(Serialize, Deserialize)]
 struct ShellState {
     fs: crate::vfs::Vfs,
@@ -110,11 +114,12 @@ impl Cluster {
 impl Shell {
     /// The cluster and the shell session on it as a versioned snapshot.
     pub fn snapshot(&self) -> String {
+        let (fs, cwd, vars, aliases) = self.node_state();
         let shell = ShellState {
-            fs: self.fs.clone(),
-            cwd: self.cwd.clone(),
-            vars: self.vars.clone(),
-            aliases: self.aliases.clone(),
+            fs: fs.clone(),
+            cwd: cwd.to_string(),
+            vars: vars.clone(),
+            aliases: aliases.clone(),
             kubeconfig: self.kubeconfig.clone(),
             history: self.history.clone(),
             last_status: self.last_status,

@@ -103,3 +103,18 @@ fn broken_snapshots_are_refused() {
     }
     assert_eq!(Cluster::restore("[]").map(|_| ()).unwrap_err(), SnapshotError::NotASnapshot);
 }
+
+/// Background jobs and an open container shell are the terminal's processes, not
+/// state: a snapshot taken in a container shell holds the node's files and
+/// variables, and the restored session is at the node's prompt without jobs.
+#[test]
+fn jobs_and_container_shells_are_not_state() {
+    let mut shell = Shell::new(ClusterConfig::default());
+    run(&mut shell, &["echo node > mine.txt", "export WHERE=node", "kubectl run box --image=busybox -- sleep 3600", "sleep 10", "kubectl proxy &"]);
+    run(&mut shell, &["kubectl exec -it box -- sh", "export WHERE=container", "echo inside > /tmp/x"]);
+    assert!(shell.container().is_some());
+    let mut restored = Shell::restore(&shell.snapshot()).expect("restores");
+    assert!(restored.container().is_none());
+    let printed = run(&mut restored, &["jobs", "cat mine.txt; echo $WHERE", "pwd"]);
+    assert_eq!(printed, ["node", "node", "/root"]);
+}

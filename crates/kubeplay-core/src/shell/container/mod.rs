@@ -145,6 +145,15 @@ pub fn executable_not_found(program: &str, container: &str) -> String {
 }
 
 impl Shell {
+    /// The node's files, directory, variables and aliases — set aside while a
+    /// container shell runs — as the node's prompt has them.
+    pub(crate) fn node_state(&self) -> (&Vfs, &str, &BTreeMap<String, Var>, &BTreeMap<String, String>) {
+        match self.container.as_deref() {
+            Some(c) => (&c.node.fs, &c.node.cwd, &c.node.vars, &c.node.aliases),
+            None => (&self.fs, &self.cwd, &self.vars, &self.aliases),
+        }
+    }
+
     /// The container shell in use, if any.
     pub fn container(&self) -> Option<&ContainerSession> {
         self.container.as_deref()
