@@ -235,9 +235,13 @@ impl ImageRef {
     }
 
     /// The digest reference a runtime reports as `imageID` and in a node's image
-    /// list: `docker.io/library/nginx@sha256:...` (a stable, made-up digest).
+    /// list: `docker.io/library/nginx@sha256:...` — the registry's own digest where
+    /// one has been seen on a real cluster ([`KNOWN_DIGESTS`]), else a stable,
+    /// made-up one.
     pub fn repo_digest(&self) -> String {
-        format!("{}@sha256:{}", self.canonical_repository(), made_up_sha256(&self.canonical()))
+        let canonical = self.canonical();
+        let digest = KNOWN_DIGESTS.iter().find(|(image, _)| *image == canonical).map_or_else(|| made_up_sha256(&canonical), |(_, d)| d.to_string());
+        format!("{}@sha256:{digest}", self.canonical_repository())
     }
 
     /// The catalogue entry, if this repository and tag exist.
@@ -249,6 +253,10 @@ impl ImageRef {
         })
     }
 }
+
+/// Digests of images as real clusters report them (`Image ID` of a running pod):
+/// the Kubernetes Basics tutorial's image, an immutable old tag.
+const KNOWN_DIGESTS: &[(&str, &str)] = &[("gcr.io/google-samples/kubernetes-bootcamp:v1", "0d6b8ee63bb57c5f5b6156f446b3bc3b3c143d233037f3a2f00e279c8fcc64af")];
 
 /// A stable, made-up sha256 for a name (FNV-1a expanded to 64 hex digits): image
 /// digests, container IDs of the default pods, machine IDs.
@@ -289,6 +297,10 @@ mod tests {
         assert!(ImageRef::parse("nginx:doesnotexist").resolve().is_none());
         assert!(ImageRef::parse("jocatalin/kubernetes-bootcamp:v10").resolve().is_none());
         assert!(ImageRef::parse("gcr.io/google-samples/kubernetes-bootcamp:v1").resolve().is_some());
+        assert_eq!(
+            ImageRef::parse("gcr.io/google-samples/kubernetes-bootcamp:v1").repo_digest(),
+            "gcr.io/google-samples/kubernetes-bootcamp@sha256:0d6b8ee63bb57c5f5b6156f446b3bc3b3c143d233037f3a2f00e279c8fcc64af"
+        );
         assert!(ImageRef::parse("localhost:5000/app").resolve().is_none());
     }
 
