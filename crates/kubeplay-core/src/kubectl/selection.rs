@@ -116,6 +116,11 @@ pub fn parse_requests(args: &[String]) -> Result<Vec<Request>, String> {
         let rt = resources::resolve(t).ok_or_else(|| unknown(t))?;
         reqs.push(Request { rt, names: Vec::new() });
     }
+    if reqs.is_empty() {
+        // `kubectl get ''` or `kubectl get ,`: the builder asks the server for a type
+        // with an empty name.
+        return Err(unknown(""));
+    }
     let names: Vec<String> = args[1..].to_vec();
     if !names.is_empty() {
         if reqs.len() > 1 {
