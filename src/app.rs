@@ -4,7 +4,7 @@
 //! that lets simulated time run with real time.
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use kubeplay_core::view::ObjectRef;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
@@ -105,11 +105,17 @@ pub fn app() -> Html {
     // kubectl's documentation arrives when a command first needs it.
     use_effect(crate::docs_fetch::start_if_wanted);
     // While the model catches up, one slice of its work per animation frame: the
-    // browser draws and takes input in between.
+    // browser draws and takes input in between. The slice runs in a task of its own
+    // posted from the frame's callback, so it starts once the frame is painted
+    // instead of holding the paint back by its length.
     {
         let dispatch = state.dispatcher();
         use_effect_with((state.catching_up, state.slices), move |(catching_up, _)| {
-            let frame = catching_up.then(|| gloo::render::request_animation_frame(move |_| dispatch.dispatch(Action::Tick { real_ms: real_now() })));
+            let frame = catching_up.then(|| {
+                gloo::render::request_animation_frame(move |_| {
+                    Timeout::new(0, move || dispatch.dispatch(Action::Slice { real_ms: real_now() })).forget();
+                })
+            });
             move || drop(frame)
         });
     }
@@ -216,6 +222,10 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         use_callback((), move |_: (), _| d.dispatch(Action::ClosePreview))
     };
+    let on_filter = {
+        let d = state.dispatcher();
+        use_callback((), move |filter: String, _| d.dispatch(Action::FilterEvents(filter)))
+    };
     let on_focus = {
         let d = state.dispatcher();
         use_callback((), move |focus, _| d.dispatch(Action::FocusTraffic(focus)))
@@ -288,7 +298,7 @@ pub fn app() -> Html {
                     </select>
                 </span>
             </header>
-            <main id="playground" class={classes!(inspector_open.then_some("inspecting"))}>
+            <main id="playground" class={classes!(inspector_open.then_some("inspecting"))} data-catching-up={state.catching_up.to_string()}>
                 <section id="console-panel" aria-label={t.console}>
                     // An editor takes the terminal over, as vi and nano do; the
                     // console stays (hidden) with its scrollback and typed line.
@@ -317,7 +327,8 @@ pub fn app() -> Html {
                     </section>
                 }
                 <section id="events-panel" aria-label={t.events}>
-                    <EventStream events={state.events.clone()} lang={*lang} on_inspect={on_inspect.clone()} />
+                    <EventStream events={state.events.clone()} filter={AttrValue::from(state.events_filter.clone())} {on_filter}
+                        lang={*lang} on_inspect={on_inspect.clone()} />
                 </section>
             </main>
         </>

@@ -3,46 +3,35 @@
 
 use std::rc::Rc;
 
-use kubeplay_core::view::{EventView, ObjectRef};
+use kubeplay_core::view::{EventTail, ObjectRef};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::clock::utc_clock;
 use crate::i18n::{fill, Lang};
 
-/// Rows drawn at most; older matches stay in the store and in `kubectl get events`.
-const MAX_ROWS: usize = 200;
-
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub events: Rc<Vec<EventView>>,
+    /// The newest events the filter matches (the reducer derives them).
+    pub events: Rc<EventTail>,
+    pub filter: AttrValue,
+    pub on_filter: Callback<String>,
     pub lang: Lang,
     pub on_inspect: Callback<ObjectRef>,
-}
-
-/// Whether an event is about an object whose name (or `kind/name`) contains `filter`.
-pub fn matches(e: &EventView, filter: &str) -> bool {
-    let f = filter.trim().to_lowercase();
-    f.is_empty() || e.object.name.to_lowercase().contains(&f) || e.object.display_name().to_lowercase().contains(&f)
 }
 
 #[function_component(EventStream)]
 pub fn event_stream(props: &Props) -> Html {
     let t = props.lang.texts();
-    let filter = use_state(String::new);
     let list_ref = use_node_ref();
     // Follow new events while the reader is at the bottom; stay put once they scroll up.
     let stick = use_mut_ref(|| true);
-    let shown: Vec<&EventView> = {
-        let all: Vec<&EventView> = props.events.iter().filter(|e| matches(e, &filter)).collect();
-        let skip = all.len().saturating_sub(MAX_ROWS);
-        all[skip..].to_vec()
-    };
-    let total_matching = props.events.iter().filter(|e| matches(e, &filter)).count();
+    let shown = &props.events.events;
+    let total_matching = props.events.matching;
     {
         let list_ref = list_ref.clone();
         let stick = stick.clone();
-        use_effect_with((props.events.len(), (*filter).clone()), move |_| {
+        use_effect_with(props.events.clone(), move |_| {
             if *stick.borrow() {
                 if let Some(el) = list_ref.cast::<web_sys::Element>() {
                     el.set_scroll_top(el.scroll_height());
@@ -60,20 +49,20 @@ pub fn event_stream(props: &Props) -> Html {
         })
     };
     let oninput = {
-        let filter = filter.clone();
+        let on_filter = props.on_filter.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            filter.set(input.value());
+            on_filter.emit(input.value());
         })
     };
     html! {
         <div class="event-stream">
             <div class="panel-head">
                 <h2 class="panel-title" id="events-title">{t.events}</h2>
-                if total_matching > MAX_ROWS {
-                    <span class="muted small">{fill(t.events_showing, &[("n", &MAX_ROWS.to_string()), ("total", &total_matching.to_string())])}</span>
+                if total_matching > shown.len() {
+                    <span class="muted small">{fill(t.events_showing, &[("n", &shown.len().to_string()), ("total", &total_matching.to_string())])}</span>
                 }
-                <input id="events-filter" type="search" value={(*filter).clone()} {oninput}
+                <input id="events-filter" type="search" value={props.filter.clone()} {oninput}
                     placeholder={t.events_filter_placeholder} aria-label={t.events_filter}
                     autocomplete="off" spellcheck="false" />
             </div>
@@ -97,29 +86,5 @@ pub fn event_stream(props: &Props) -> Html {
                 }) }
             </ol>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use kubeplay_core::time::SimTime;
-
-    #[test]
-    fn filter_matches_name_or_kind_slash_name() {
-        let e = EventView {
-            at: SimTime(0),
-            type_: "Normal".into(),
-            reason: "Scheduled".into(),
-            message: String::new(),
-            count: 1,
-            object: ObjectRef::pod("default", "whoami"),
-            source: "default-scheduler".into(),
-            name: "whoami.1".into(),
-        };
-        assert!(matches(&e, ""));
-        assert!(matches(&e, "WHO"));
-        assert!(matches(&e, "pod/who"));
-        assert!(!matches(&e, "nginx"));
     }
 }

@@ -212,8 +212,12 @@ fn hop_path(a: &Rect, b: &Rect) -> String {
 fn flow_overlay(flow: &Flow, l: &Layout) -> Html {
     let find = |id: &str| l.nodes.iter().flat_map(|n| &n.components).find(|c| c.id == id).map(|c| c.rect);
     let hops = flow.hops.iter().filter_map(|h| Some((h, find(&h.from.id())?, find(&h.to.id())?)));
+    if flow.hops.is_empty() {
+        return Html::default();
+    }
     html! {
-        <g class="flow" key={flow.seq.to_string()} data-seq={flow.seq.to_string()} aria-hidden="true">
+        <g class="flow" key={flow.seq.to_string()} data-seq={flow.seq.to_string()} aria-hidden="true" mask={format!("url(#{FLOW_MASK})")}>
+            { flow_mask(l) }
             { for hops.enumerate().map(|(i, (hop, a, b))| {
                 let style = format!("--delay: {}ms", i * 320);
                 html! {
@@ -224,6 +228,33 @@ fn flow_overlay(flow: &Flow, l: &Layout) -> Html {
                 }
             }) }
         </g>
+    }
+}
+
+/// The id of the mask that hides the flow's lines behind the cards.
+const FLOW_MASK: &str = "flow-mask";
+
+/// Where a hop's line is not drawn: over pod chips, owner boxes, components and
+/// badges. A hop from a worker's kubelet to the API server crosses the control
+/// plane's pods; it passes behind them instead of through their names (the glow
+/// around the receiving component lies outside its box, so it stays).
+fn flow_mask(l: &Layout) -> Html {
+    let pending = l.pending.iter().flat_map(|(_, pods)| pods.iter().map(|p| p.rect)).chain(l.pending_groups.iter().map(|g| g.rect));
+    let cards = l
+        .nodes
+        .iter()
+        .flat_map(|n| {
+            let pods = n.pods.iter().map(|p| p.rect).chain(n.groups.iter().map(|g| g.rect));
+            pods.chain(n.components.iter().map(|c| c.rect)).chain(n.badges.iter().map(|b| b.rect))
+        })
+        .chain(pending);
+    html! {
+        <mask id={FLOW_MASK} maskUnits="userSpaceOnUse" x="0" y="0" width={l.width.to_string()} height={l.height.to_string()}>
+            <rect x="0" y="0" width={l.width.to_string()} height={l.height.to_string()} fill="white" />
+            { for cards.map(|r| html! {
+                <rect class="card" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="6" fill="black" />
+            }) }
+        </mask>
     }
 }
 

@@ -13,12 +13,15 @@ use kubeplay_core::foreground::Foreground;
 use kubeplay_core::shell::{CommandOutput, CONTINUATION_PROMPT};
 use kubeplay_core::time::SimTime;
 use kubeplay_core::api::ObjectKey;
-use kubeplay_core::view::{self, EventView, Inspection, LogicalView, ObjectRef, PhysicalView, TrafficView};
+use kubeplay_core::view::{self, EventTail, Inspection, LogicalView, ObjectRef, PhysicalView, TrafficView};
 use kubeplay_core::{ClusterConfig, Effect, Shell, Stream};
 use yew::Reducible;
 
 use crate::clock::PageClock;
 use crate::physical::Flow;
+
+/// Rows of the event panel (older matches stay in the store and in `kubectl get events`).
+pub const EVENT_ROWS: usize = 200;
 
 /// Scrollback kept in the console; older lines are dropped so a long session stays fast.
 pub const MAX_LINES: usize = 5_000;
@@ -88,6 +91,9 @@ pub enum Action {
     ClearScreen,
     /// The page's clock: `real_ms` is the host's monotonic time in milliseconds.
     Tick { real_ms: f64 },
+    /// A frame while the cluster catches up: the next slice of its work, or a
+    /// redraw of the pictures ([`CATCH_UP_DRAW_MS`] apart).
+    Slice { real_ms: f64 },
     /// Stop simulated time (commands still run; timed work waits).
     Pause { real_ms: f64 },
     Resume { real_ms: f64 },
@@ -96,6 +102,8 @@ pub enum Action {
     /// Pause, then run until the next timed work is due (or one second if none is).
     Step { real_ms: f64 },
     ShowView(ViewTab),
+    /// The event panel's filter changed.
+    FilterEvents(String),
     Inspect(ObjectRef),
     CloseInspector,
     /// An inspector button: the equivalent kubectl command, echoed and run as if typed.
@@ -122,7 +130,10 @@ pub struct Playground {
     pub tab: ViewTab,
     pub physical: Rc<PhysicalView>,
     pub logical: Rc<LogicalView>,
-    pub events: Rc<Vec<EventView>>,
+    /// The event panel's rows: the newest events its filter matches.
+    pub events: Rc<EventTail>,
+    /// The event panel's filter (an object's name or `kind/name`).
+    pub events_filter: String,
     pub traffic: Rc<TrafficView>,
     pub traffic_focus: Option<ObjectKey>,
     /// The control plane's latest burst of activity, animated on the physical view.
@@ -155,15 +166,18 @@ pub struct Playground {
     editors_opened: u64,
     /// Pasted lines not yet run because a command before them is still running.
     queued: VecDeque<String>,
+    /// A line typed while the cluster catches up: echoed at once (the console feels
+    /// instant), run when the cluster is at rest, its output following the echo.
+    typed_ahead: Option<String>,
     /// The prompt the console shows: `controlplane:~$ `, or `> ` inside a command
     /// that needs more lines (a here-document).
     pub prompt: String,
     pub now: SimTime,
     /// Set while the model works through an advance slice by slice ([`SLICE_MS`] per
-    /// tick): the page asks for the next slice on the next animation frame, and
-    /// typed commands wait until it is done.
+    /// frame): the page asks for the next slice ([`Action::Slice`]) on the next
+    /// animation frame; a typed command is echoed and runs when it is done.
     pub catching_up: bool,
-    /// Slices run so far (each one a new state, so the page asks for the next).
+    /// Frames of catching up so far (each one a new state, so the page asks for the next).
     pub slices: u64,
     /// Host time when the pictures were last derived during a catch-up.
     drawn_at: f64,
@@ -200,6 +214,8 @@ impl PartialEq for Playground {
             && self.watching == other.watching
             && self.editor == other.editor
             && self.queued == other.queued
+            && self.events_filter == other.events_filter
+            && self.typed_ahead == other.typed_ahead
             && self.prompt == other.prompt
             && self.now == other.now
             && self.catching_up == other.catching_up
@@ -244,7 +260,8 @@ impl Playground {
             tab: ViewTab::Physical,
             physical: Rc::new(PhysicalView { nodes: Vec::new(), unscheduled: Vec::new() }),
             logical: Rc::new(LogicalView { namespaces: Vec::new() }),
-            events: Rc::new(Vec::new()),
+            events: Rc::new(EventTail::default()),
+            events_filter: String::new(),
             traffic: Rc::new(TrafficView::default()),
             traffic_focus: None,
             traffic_rev: None,
@@ -264,6 +281,7 @@ impl Playground {
             editor: None,
             editors_opened: 0,
             queued: VecDeque::new(),
+            typed_ahead: None,
             prompt: String::new(),
             now,
             catching_up: false,
@@ -299,7 +317,7 @@ impl Playground {
             self.traffic_rev = Some(traffic_key);
         }
         if self.events_rev != revision {
-            self.events = Rc::new(view::events(c));
+            self.events = Rc::new(view::events_tail(c, &self.events_filter, EVENT_ROWS));
             self.events_rev = revision;
         }
         // What the control plane did since the last look, drawn only while the
@@ -347,10 +365,10 @@ impl Playground {
         self.shell.borrow().complete(line, cursor, listing, COMPLETION_COLUMNS)
     }
 
-    /// A command is still running (`sleep`, `kubectl delete` waiting): the prompt
-    /// and the inspector's buttons wait.
+    /// A command is still running (`sleep`, `kubectl delete` waiting) or waits for
+    /// the cluster to catch up: the prompt and the inspector's buttons wait.
     pub fn busy(&self) -> bool {
-        self.busy_until.is_some() || self.foreground.is_some() || self.watching.is_some() || self.editor.is_some()
+        self.busy_until.is_some() || self.foreground.is_some() || self.watching.is_some() || self.editor.is_some() || self.typed_ahead.is_some()
     }
 
     fn revision(&self) -> u64 {
@@ -390,17 +408,24 @@ impl Playground {
         let Some(target) = c.catching_up_to().or_else(|| self.clock.target(real_ms)) else { return false };
         let host_ms = self.host_ms.clone();
         let deadline = host_ms() + SLICE_MS;
-        !c.advance_within(target, &mut || host_ms() > deadline)
+        !c.advance_within(target, &mut |_| host_ms() > deadline)
     }
 
-    /// Runs a typed line now, or after the cluster has caught up.
+    /// Runs a typed line now, or after the cluster has caught up: then it is echoed
+    /// at once and runs when the cluster is at rest (lines pasted behind others, and
+    /// a recalled multi-line command, simply wait their turn).
     fn submit_or_queue(&self, command: &str) -> Playground {
-        if self.catching_up {
-            let mut next = self.clone();
-            next.queued.push_back(command.to_string());
-            return next;
+        if !self.catching_up {
+            return self.submit(command);
         }
-        self.submit(command)
+        let mut next = self.clone();
+        if self.typed_ahead.is_none() && self.queued.is_empty() && !command.contains('\n') {
+            next.echo(command);
+            next.typed_ahead = Some(command.to_string());
+        } else {
+            next.queued.push_back(command.to_string());
+        }
+        next
     }
 
     /// A new state after the clock or cluster moved: re-derived, with a finished
@@ -480,9 +505,15 @@ impl Playground {
         }
     }
 
-    /// Runs pasted lines while nothing is running.
+    /// Runs the line typed ahead, then pasted lines while nothing is running.
     fn run_queued(&mut self) {
-        while !self.busy() && !self.catching_up {
+        if self.catching_up {
+            return;
+        }
+        if let Some(line) = self.typed_ahead.take() {
+            *self = self.run_echoed(&line);
+        }
+        while !self.busy() {
             let Some(line) = self.queued.pop_front() else { return };
             *self = self.submit(&line);
         }
@@ -498,19 +529,60 @@ impl Playground {
             next.run_queued();
             return next;
         }
+        let mut next = self.clone();
+        next.echo(command);
+        next.run_echoed(command)
+    }
+
+    /// Prints `prompt + line` as the terminal echoes what is typed.
+    fn echo(&mut self, line: &str) {
         let mut lines = (*self.lines).clone();
-        push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{}{command}", self.prompt) });
+        push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{}{line}", self.prompt) });
+        self.lines = Rc::new(lines);
+    }
+
+    /// Feeds an echoed line to the shell and shows what it printed.
+    fn run_echoed(&self, command: &str) -> Playground {
         let before = self.revision();
         let result = self.shell.borrow_mut().feed(command);
         let mut next = self.clone();
         next.command_rev = Some(before);
-        next.lines = Rc::new(lines);
         next.history = Rc::new(self.shell.borrow().history.clone());
         match result {
             Some(result) => next.show(result),
             None => next.refresh(),
         }
         next
+    }
+    /// The clock moved on (an interval tick, or a frame while catching up): a slice
+    /// of model work towards where the page clock says the cluster should be.
+    fn advance(self: Rc<Self>, real_ms: f64) -> Rc<Self> {
+        let before = self.revision();
+        let requests_before = self.requests_seen();
+        if self.catch_up(real_ms) {
+            // Work is left: the pictures wait for a frame of their own (`Slice`).
+            let mut next = (*self).clone();
+            next.catching_up = true;
+            next.slices += 1;
+            return Rc::new(next);
+        }
+        let now = self.shell.borrow().cluster.now();
+        if self.catching_up {
+            // Caught up: simulated time goes on from here, without a jump.
+            let mut next = (*self).clone();
+            next.catching_up = false;
+            next.clock = self.clock.anchored(now, real_ms);
+            return Rc::new(next.next());
+        }
+        let sleep_over = self.busy_until.is_some_and(|t| now >= t);
+        // Nothing visible changed (the clock shows whole seconds) and no
+        // command is waiting: keep the same state so nothing re-renders.
+        let redraw = self.watching.as_ref().is_some_and(|w| now >= w.next_at);
+        let new_requests = self.tab == ViewTab::Traffic && self.requests_seen() != requests_before;
+        if self.revision() == before && !new_requests && !sleep_over && !redraw && self.foreground.is_none() && !self.shell.borrow().jobs().any_running() && now.0 / 1000 == self.now.0 / 1000 {
+            return self;
+        }
+        Rc::new(self.next())
     }
 }
 
@@ -552,6 +624,7 @@ impl Reducible for Playground {
                 next.watching = None;
                 next.editor = None;
                 next.queued.clear();
+                next.typed_ahead = None;
                 let mut lines = (*self.lines).clone();
                 push_capped(&mut lines, ConsoleLine { kind: LineKind::Prompt, text: format!("{shown_prompt}{partial}^C") });
                 next.lines = Rc::new(lines);
@@ -596,37 +669,22 @@ impl Reducible for Playground {
                 next.lines = Rc::new(Vec::new());
                 Rc::new(next)
             }
-            Action::Tick { real_ms } => {
-                let before = self.revision();
-                let requests_before = self.requests_seen();
-                if self.catch_up(real_ms) {
-                    let mut next = (*self).clone();
-                    next.catching_up = true;
-                    next.slices += 1;
-                    if real_ms - self.drawn_at >= CATCH_UP_DRAW_MS {
-                        next.drawn_at = real_ms;
-                        next.refresh();
-                    }
-                    return Rc::new(next);
+            // While the cluster catches up the frame loop (`Slice`) drives it.
+            Action::Tick { real_ms } if !self.catching_up => self.advance(real_ms),
+            Action::Tick { .. } => self,
+            Action::Slice { real_ms } if self.catching_up => {
+                if real_ms - self.drawn_at < CATCH_UP_DRAW_MS {
+                    return self.advance(real_ms);
                 }
-                let now = self.shell.borrow().cluster.now();
-                if self.catching_up {
-                    // Caught up: simulated time goes on from here, without a jump.
-                    let mut next = (*self).clone();
-                    next.catching_up = false;
-                    next.clock = self.clock.anchored(now, real_ms);
-                    return Rc::new(next.next());
-                }
-                let sleep_over = self.busy_until.is_some_and(|t| now >= t);
-                // Nothing visible changed (the clock shows whole seconds) and no
-                // command is waiting: keep the same state so nothing re-renders.
-                let redraw = self.watching.as_ref().is_some_and(|w| now >= w.next_at);
-                let new_requests = self.tab == ViewTab::Traffic && self.requests_seen() != requests_before;
-                if self.revision() == before && !new_requests && !sleep_over && !redraw && self.foreground.is_none() && !self.shell.borrow().jobs().any_running() && now.0 / 1000 == self.now.0 / 1000 {
-                    return self;
-                }
-                Rc::new(self.next())
+                // A frame that draws the pictures does no model work: the drawing is
+                // its share of the frame.
+                let mut next = (*self).clone();
+                next.slices += 1;
+                next.drawn_at = real_ms;
+                next.refresh();
+                Rc::new(next)
             }
+            Action::Slice { .. } => self,
             Action::Pause { real_ms } => {
                 let mut next = (*self).clone();
                 next.catching_up = self.catch_up(real_ms);
@@ -671,6 +729,16 @@ impl Reducible for Playground {
                 }
                 let mut next = (*self).clone();
                 next.tab = tab;
+                next.refresh();
+                Rc::new(next)
+            }
+            Action::FilterEvents(filter) => {
+                if filter == self.events_filter {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.events_filter = filter;
+                next.events_rev = u64::MAX;
                 next.refresh();
                 Rc::new(next)
             }
@@ -728,7 +796,7 @@ mod tests {
     }
 
     /// A busy cluster is advanced a slice per tick: the clock stays at the work's
-    /// own instants, a typed command waits for the end, and the cluster ends as one
+    /// own instants, a typed command is echoed at once and runs at the end, and the cluster ends as one
     /// unsliced advance leaves it.
     #[test]
     fn a_busy_cluster_catches_up_in_slices() {
@@ -745,14 +813,19 @@ mod tests {
         assert!(p.catching_up, "20 s of 120 pods' work is more than one slice");
         assert!(p.now < SimTime(1_758_535_200_000 + 20_000));
         p = p.reduce(Action::Submit("kubectl get deploy web".into()));
-        assert!(!p.lines.iter().any(|l| l.text.contains("get deploy")), "the command waits");
+        assert_eq!(texts(&p).last().map(String::as_str), Some("controlplane:~$ kubectl get deploy web"), "echoed at once");
+        assert!(p.busy(), "the prompt waits for the command's turn");
+        assert!(!texts(&p).iter().any(|l| l.starts_with("NAME")), "the command itself waits");
         let mut slices = 1;
         while p.catching_up {
-            p = p.reduce(Action::Tick { real_ms: 20_000.0 + slices as f64 });
+            p = p.reduce(Action::Slice { real_ms: 20_000.0 + slices as f64 });
             slices += 1;
             assert!(slices < 10_000);
         }
         assert!(slices > 3, "{slices} slices");
+        let echoes = texts(&p).iter().filter(|l| l.ends_with("kubectl get deploy web")).count();
+        assert_eq!(echoes, 1, "echoed once, not again when it ran");
+        assert!(!p.busy());
         assert!(p.lines.iter().any(|l| l.text.starts_with("web ") && l.text.contains("120/120")), "{:?}", p.lines.iter().rev().take(3).collect::<Vec<_>>());
         let whole = start().reduce(Action::Submit(create.into())).reduce(Action::Tick { real_ms: 20_000.0 });
         let (a, b) = (whole.shell.borrow().cluster.snapshot(), p.shell.borrow().cluster.snapshot());

@@ -25,6 +25,19 @@ const RATES: [u32; 2] = [1, 5];
 /// The client chosen until the learner picks another: the console's node, whose
 /// requests are typed as plain `curl`.
 const DEFAULT_CLIENT: &str = "node/controlplane";
+
+/// The commands the empty view suggests: a Service with three whoami pods.
+const EXAMPLE_SERVICE: [&str; 2] =
+    ["kubectl create deployment web --image=traefik/whoami --replicas=3", "kubectl expose deployment web --port 80"];
+
+/// A command as text, one line of its own that wraps only between words: a line
+/// broken after a flag's `--` reads as two commands.
+fn command_text(command: &str) -> Html {
+    let words = command.split(' ').enumerate().map(|(i, w)| {
+        html! { <>{ if i > 0 { " " } else { "" } }<span class="word">{w.to_string()}</span></> }
+    });
+    html! { <code class="command">{ for words }</code> }
+}
 /// Simulated seconds a dot takes per hop (real seconds at 1×; the animation is CSS).
 const HOP_S: f64 = 0.45;
 
@@ -323,7 +336,10 @@ pub fn traffic_panel(props: &Props) -> Html {
             <h2 class="panel-title">{tt.title}</h2>
             <div class="traffic-controls" role="group" aria-label={tt.controls}>
                 if view.targets.is_empty() {
-                    <p class="muted small traffic-empty">{tt.no_targets}</p>
+                    <div class="muted small traffic-empty">
+                        <p>{tt.no_targets}</p>
+                        { for EXAMPLE_SERVICE.iter().map(|c| command_text(c)) }
+                    </div>
                 } else {
                     { select("traffic-target", tt.to, target_options, target.as_ref().map(|x| x.id.as_str()).unwrap_or(""), &form, FormAction::Target) }
                 }

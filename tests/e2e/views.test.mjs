@@ -317,6 +317,14 @@ for (const [layout, viewport] of [['wide', WIDE], ['narrow', NARROW]]) {
       await page.locator('#logical-view details[data-namespace="kube-system"] > summary').click();
       await shot(pg, `views-${layout}-${colorScheme}-logical.png`);
       await page.locator('#tab-traffic').click();
+      // No Service yet: the suggested commands, each on a line of its own, never
+      // broken inside a word (after a flag's `--`).
+      const suggested = await page.$$eval('.traffic-empty code.command', (els) => els.map((e) => ({
+        text: e.textContent,
+        broken: [...e.querySelectorAll('.word')].filter((w) => w.getClientRects().length > 1).map((w) => w.textContent),
+      })));
+      assertEqual(suggested.map((c) => c.text).join(' / '), 'kubectl create deployment web --image=traefik/whoami --replicas=3 / kubectl expose deployment web --port 80', 'the example commands');
+      assertEqual(suggested.flatMap((c) => c.broken).join(' '), '', 'no word of them is broken across lines');
       await shot(pg, `views-${layout}-${colorScheme}-traffic.png`);
       await page.locator('#tab-physical').click();
       await page.locator('svg#physical-view g.pod[data-pod="whoami"]').click();
@@ -429,6 +437,25 @@ test('physical: control-plane components and node agents; kubectl run animates k
   assertEqual(await page.locator(`${flow} g.hop[data-from="scheduler"]`).getAttribute('data-label'), `bind pod/web → ${node}`, 'the scheduler\'s binding');
   const caption = await page.locator('.flow-caption').textContent();
   assert(caption.startsWith('kubectl → kube-apiserver: create pod/web'), `caption in words: ${caption}`);
+  // The lines pass behind the cards, not through their names: the flow is masked
+  // out over every pod chip and component box.
+  const cover = await page.evaluate(() => {
+    const svg = document.querySelector('svg#physical-view');
+    const box = (x, y, w, h) => [x, y, w, h].map((v) => Number(v).toFixed(1)).join(',');
+    const cards = new Set([...svg.querySelectorAll('mask#flow-mask rect.card')].map((r) => box(...['x', 'y', 'width', 'height'].map((a) => r.getAttribute(a)))));
+    const pods = [...svg.querySelectorAll('g.pod')].map((g) => {
+      const [, x, y] = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute('transform'));
+      const bg = g.querySelector('rect.pod-bg');
+      return { name: g.getAttribute('data-pod'), box: box(x, y, bg.getAttribute('width'), bg.getAttribute('height')) };
+    });
+    const components = [...svg.querySelectorAll('g.component > rect')].map((r) => ({
+      name: r.parentElement.getAttribute('data-component'),
+      box: box(...['x', 'y', 'width', 'height'].map((a) => r.getAttribute(a))),
+    }));
+    return { mask: svg.querySelector('g.flow').getAttribute('mask'), bare: [...pods, ...components].filter((c) => !cards.has(c.box)).map((c) => c.name), pods: pods.length };
+  });
+  assertEqual(cover.mask, 'url(#flow-mask)', 'the flow is drawn through its mask');
+  assert(cover.pods > 10 && cover.bare.length === 0, `every card hides the lines (${cover.pods} pods); not covered: ${cover.bare.join(', ')}`);
   await pg.screenshot('physical-wide-light-flow.png');
   // The kubelet's part comes when the clock reaches it: the runtime pulls and starts.
   await page.locator('#time-pause').click();
@@ -596,6 +623,70 @@ test('aggregation: above 300 pods both views count per node and owner, and stay 
   await page.locator('#tab-physical').click();
   await pg.screenshot('physical-wide-light-aggregated.png');
 });
+
+// While a big cluster catches up (the model works in slices between frames), a
+// typed line is echoed at once and its output follows when it runs; the event
+// panel shows the newest 200 of thousands of events and says so.
+test('catching up: a typed line echoes at once, its output follows', async (t) => {
+  const pg = await t.open();
+  const { page } = pg;
+  await page.locator('#time-pause').click();
+  const at = await pg.run('kubectl create deployment bench --image nginx --replicas 3000');
+  await pg.waitForLine('deployment.apps/bench created', { after: at, timeout: 60_000 });
+  await page.locator('button.speed[data-speed="60"]').click();
+  await page.locator('#time-pause').click();
+  const command = 'kubectl get deploy bench';
+  await pg.input.click();
+  await pg.input.fill(command);
+  // Enter is pressed in the same task that sees the model catching up, and the
+  // page is asked, at the moment the echo appears, what else it shows then.
+  const seen = await page.evaluate((command) => new Promise((resolve, reject) => {
+    const echo = `controlplane:~$ ${command}`;
+    const main = document.querySelector('main#playground');
+    const output = document.querySelector('#console-output');
+    const observer = new MutationObserver(() => {
+      const lines = [...output.querySelectorAll('.line')];
+      const i = lines.findIndex((l) => l.textContent === echo);
+      if (i < 0) return;
+      observer.disconnect();
+      resolve({
+        catchingUp: main.getAttribute('data-catching-up'),
+        after: lines.slice(i + 1).map((l) => l.textContent),
+        busy: document.querySelector('#console-input').getAttribute('aria-busy'),
+      });
+    });
+    observer.observe(output, { childList: true, subtree: true, characterData: true });
+    const deadline = performance.now() + 60_000;
+    const press = () => {
+      if (main.getAttribute('data-catching-up') === 'true') {
+        document.querySelector('#console-input').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      } else if (performance.now() > deadline) {
+        reject(new Error('the model never caught up in slices'));
+      } else {
+        requestAnimationFrame(press);
+      }
+    };
+    press();
+  }), command);
+  assertEqual(seen.catchingUp, 'true', 'the echo appeared while the model was catching up');
+  assertEqual(seen.after.length, 0, `nothing printed after the echo yet: ${seen.after.join(' | ')}`);
+  assertEqual(seen.busy, 'true', 'the prompt waits for the command');
+  await pg.waitForLine(/^bench\s+\d+\/3000\s/, { timeout: 120_000 });
+  const lines = (await pg.lines()).map((l) => l.text);
+  const echoes = lines.flatMap((l, i) => (l === `controlplane:~$ ${command}` ? [i] : []));
+  assertEqual(echoes.length, 1, 'echoed once, not again when it ran');
+  assert(/^NAME\s+READY/.test(lines[echoes[0] + 1]), `the output follows its echo: ${lines.slice(echoes[0], echoes[0] + 3).join(' | ')}`);
+  await page.locator('#time-pause').click();
+  const rows = await page.locator('#events-panel li.event').count();
+  assertEqual(rows, 200, 'the event panel draws the newest 200 events');
+  const note = await page.locator('#events-panel .panel-head .muted').textContent();
+  const total = Number(/of (\d+)/.exec(note)?.[1]);
+  assert(note.startsWith('newest 200 of') && total > 3000, `the panel says how many it left out: ${note}`);
+  await page.locator('#events-filter').fill('deployment/bench');
+  await page.waitForFunction(() => document.querySelectorAll('#events-panel li.event').length < 200);
+  const objects = await page.$$eval('#events-panel li.event', (els) => els.map((e) => e.getAttribute('data-object')));
+  assert(objects.length > 0 && objects.every((o) => o === 'deployment/bench'), `the filter picks the Deployment's events: ${objects.join(', ')}`);
+}, { timeout: 240_000 });
 
 // Screenshots of the physical and logical views with a workload of each kind the
 // views link (Deployment with its ReplicaSet, Service, Ingress, ConfigMap, a

@@ -13,6 +13,7 @@ use crate::names::SimRng;
 use crate::time::SimTime;
 
 mod sliced;
+pub use sliced::{OutOfTime, Unit};
 
 /// What starts a cluster: everything that would otherwise come from the host.
 #[derive(Clone, Copy, Debug)]
@@ -44,6 +45,18 @@ pub enum TimedWork {
 
 impl TimedWork {
     /// A kubelet probe worker's tick.
+    /// The kind of work, named for the benchmark's list of slow units.
+    fn kind(&self) -> &'static str {
+        match self {
+            TimedWork::Kubelet(step) if matches!(step.stage, kubelet::Stage::Probe { .. }) => "probe",
+            TimedWork::Kubelet(_) => "kubelet",
+            TimedWork::Termination(_) => "termination",
+            TimedWork::Wake => "wake",
+            TimedWork::Network(_) => "network",
+            TimedWork::Traffic(_) => "traffic",
+        }
+    }
+
     fn is_probe_tick(&self) -> bool {
         matches!(self, TimedWork::Kubelet(step) if matches!(step.stage, kubelet::Stage::Probe { .. }))
     }
@@ -264,7 +277,7 @@ impl Cluster {
     /// instant with a settle after each (the page cuts the same work into slices:
     /// `advance_within` in `cluster/sliced.rs`).
     pub fn advance_to(&mut self, target: SimTime) {
-        self.advance_within(target, &mut || false);
+        self.advance_within(target, &mut |_| false);
     }
 
     /// Runs the other probe ticks due at `at` before the settle: the workers of a
@@ -298,6 +311,6 @@ impl Cluster {
     /// advance the page left unfinished, so nothing interleaves with it).
     pub fn settle(&mut self) {
         self.finish_advance();
-        sliced::Settle::begin(self).run(self, &mut || false);
+        sliced::Settle::begin(self).run(self, &mut |_| false);
     }
 }

@@ -51,7 +51,7 @@ impl Flag {
     }
 }
 
-type Keys = BTreeSet<ObjectKey>;
+pub(crate) type Keys = BTreeSet<ObjectKey>;
 
 /// What the event recorder aggregates on — the object (uid, or name), reason and
 /// message — as one number (FNV-1a, the same on every platform), so recording the
@@ -356,25 +356,47 @@ impl TableIndex {
     }
 
     pub fn controlled_by(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
-        self.by_controller.get(uid).into_iter().flatten()
+        self.controlled_set(uid).into_iter().flatten()
     }
 
     pub fn orphans(&self, namespace: &str) -> impl Iterator<Item = &ObjectKey> {
-        self.orphans.get(namespace).into_iter().flatten()
+        self.orphan_set(namespace).into_iter().flatten()
     }
 
     pub fn on_node(&self, node: &str) -> impl Iterator<Item = &ObjectKey> {
-        self.by_node.get(node).into_iter().flatten()
+        self.node_set(node).into_iter().flatten()
+    }
+
+    /// The sets behind [`TableIndex::controlled_by`], [`TableIndex::orphans`] and
+    /// [`TableIndex::on_node`] (the table resolves them by their size).
+    pub(crate) fn controlled_set(&self, uid: &str) -> Option<&Keys> {
+        self.by_controller.get(uid)
+    }
+
+    pub(crate) fn orphan_set(&self, namespace: &str) -> Option<&Keys> {
+        self.orphans.get(namespace)
+    }
+
+    pub(crate) fn node_set(&self, node: &str) -> Option<&Keys> {
+        self.by_node.get(node)
     }
 
     /// The pods whose `status.podIP` is `ip`.
     pub fn with_pod_ip(&self, ip: &str) -> impl Iterator<Item = &ObjectKey> {
-        self.by_pod_ip.get(ip).into_iter().flatten()
+        self.pod_ip_set(ip).into_iter().flatten()
+    }
+
+    pub(crate) fn pod_ip_set(&self, ip: &str) -> Option<&Keys> {
+        self.by_pod_ip.get(ip)
     }
 
     /// The events whose [`aggregation_key`] is `subject` (collisions included).
     pub fn about(&self, subject: u64) -> impl Iterator<Item = &ObjectKey> {
-        self.by_subject.get(&subject).into_iter().flatten()
+        self.subject_set(subject).into_iter().flatten()
+    }
+
+    pub(crate) fn subject_set(&self, subject: u64) -> Option<&Keys> {
+        self.by_subject.get(&subject)
     }
 
     /// Objects whose time facet is before `cutoff`, oldest first.

@@ -14,6 +14,21 @@
 use super::{Cluster, EVENT_TTL_MS, MAX_SETTLE_ROUNDS};
 use crate::time::SimTime;
 
+/// The unit of work just done, as the host's `out_of_time` hears of it: the page
+/// ignores it; the benchmark names the slow ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unit {
+    /// A timer ran (with the probe ticks due at its instant): its kind.
+    Timer(&'static str),
+    /// One controller's reconcile, by its name in `CONTROLLERS`.
+    Reconcile(&'static str),
+    /// Events older than the API server's TTL were dropped after a settle.
+    ExpireEvents,
+}
+
+/// What the host asks after each unit: true to have its thread back.
+pub type OutOfTime<'a> = dyn FnMut(Unit) -> bool + 'a;
+
 /// Where an unfinished advance stands (progress, not state: a snapshot is only ever
 /// taken of a cluster that finished it).
 #[derive(Clone, Debug)]
@@ -42,7 +57,7 @@ impl Settle {
 
     /// Runs reconciles until a round changes nothing (or the round limit), asking
     /// `out_of_time` after each; true when the settle is over.
-    pub(crate) fn run(&mut self, c: &mut Cluster, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+    pub(crate) fn run(&mut self, c: &mut Cluster, out_of_time: &mut OutOfTime) -> bool {
         let controllers = crate::controllers::CONTROLLERS;
         loop {
             if self.next == controllers.len() {
@@ -51,9 +66,10 @@ impl Settle {
                 }
                 *self = Settle { round: self.round + 1, next: 0, before: c.store.revision() };
             }
-            (controllers[self.next].1)(c);
+            let (name, reconcile) = controllers[self.next];
+            reconcile(c);
             self.next += 1;
-            if out_of_time() {
+            if out_of_time(Unit::Reconcile(name)) {
                 return false;
             }
         }
@@ -66,7 +82,7 @@ impl Cluster {
     /// the cluster is where `advance_to(target)` would have left it; false: call
     /// again (with the same target, or a later one: the unfinished advance is
     /// completed first, as two `advance_to` calls would).
-    pub fn advance_within(&mut self, target: SimTime, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+    pub fn advance_within(&mut self, target: SimTime, out_of_time: &mut OutOfTime) -> bool {
         loop {
             let mut job = self.advancing.take().unwrap_or(Advance { target, settle: None, at_target: false });
             if !self.work_on(&mut job, out_of_time) {
@@ -87,12 +103,12 @@ impl Cluster {
     /// Completes an unfinished advance at once.
     pub fn finish_advance(&mut self) {
         if let Some(target) = self.catching_up_to() {
-            self.advance_within(target, &mut || false);
+            self.advance_within(target, &mut |_| false);
         }
     }
 
     /// Runs `job` to its end or until `out_of_time`; true when it is over.
-    fn work_on(&mut self, job: &mut Advance, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+    fn work_on(&mut self, job: &mut Advance, out_of_time: &mut OutOfTime) -> bool {
         loop {
             if let Some(settle) = job.settle.as_mut() {
                 if !settle.run(self, out_of_time) {
@@ -103,7 +119,7 @@ impl Cluster {
                 if job.at_target {
                     return true;
                 }
-                if out_of_time() {
+                if out_of_time(Unit::ExpireEvents) {
                     return false;
                 }
             }
@@ -112,10 +128,16 @@ impl Cluster {
                     let work = self.timers.remove(&(at, seq)).expect("key just seen");
                     self.now = self.now.max(at);
                     let probing = work.is_probe_tick();
+                    let kind = work.kind();
                     self.run(work);
                     if probing {
                         self.run_probe_ticks_due(at);
                     }
+                    job.settle = Some(Settle::begin(self));
+                    if out_of_time(Unit::Timer(kind)) {
+                        return false;
+                    }
+                    continue;
                 }
                 None => {
                     self.now = self.now.max(job.target);
@@ -147,7 +169,7 @@ mod tests {
             let target = sliced.cluster.now().plus_ms(45_000);
             let mut calls = 0;
             let mut units = 0;
-            while !sliced.cluster.advance_within(target, &mut || {
+            while !sliced.cluster.advance_within(target, &mut |_| {
                 units += 1;
                 units % cut == 0
             }) {

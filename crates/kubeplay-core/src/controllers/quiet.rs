@@ -69,7 +69,11 @@ impl Quiet {
 /// A fingerprint (FNV-1a) of what placement reads of a node.
 fn placement(node: &Node) -> u64 {
     let spec = node.spec.as_ref();
-    let text = format!("{:?}{:?}{:?}", node.metadata.labels, spec.map(|s| &s.taints), spec.map(|s| s.unschedulable));
+    fingerprint(&format!("{:?}{:?}{:?}", node.metadata.labels, spec.map(|s| &s.taints), spec.map(|s| s.unschedulable)))
+}
+
+/// FNV-1a of `text`: what a controller read of an object, to tell whether it moved.
+pub(crate) fn fingerprint(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 

@@ -105,13 +105,23 @@ fn plan(rs: &ReplicaSet, pods: &Table<Pod>, siblings: &Table<ReplicaSet>, now: S
     }
     let min_ready = spec.min_ready_seconds.unwrap_or(0);
     let template_labels = spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone()).unwrap_or_default();
-    let fully_labeled = mine
-        .iter()
-        .filter(|p| template_labels.iter().all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v)))
-        .count();
-    let ready = mine.iter().filter(|p| is_ready(p)).count();
-    let available = mine.iter().filter(|p| is_available(p, min_ready, now)).count();
-    let resync = mine.iter().filter(|p| is_ready(p) && !is_available(p, min_ready, now)).filter_map(|p| available_at(p, min_ready)).min();
+    // One pass over the pods (a set may hold thousands, and syncs after each of
+    // their kubelets' steps).
+    let (mut fully_labeled, mut ready, mut available, mut resync) = (0, 0, 0, None::<SimTime>);
+    for p in &mine {
+        if template_labels.iter().all(|(k, v)| p.metadata.labels.as_ref().and_then(|l| l.get(k)) == Some(v)) {
+            fully_labeled += 1;
+        }
+        if !is_ready(p) {
+            continue;
+        }
+        ready += 1;
+        if is_available(p, min_ready, now) {
+            available += 1;
+        } else if let Some(at) = available_at(p, min_ready) {
+            resync = Some(resync.map_or(at, |r| r.min(at)));
+        }
+    }
     let mut status = rs.status.clone().unwrap_or_default();
     status.replicas = mine.len() as i32;
     status.fully_labeled_replicas = count(fully_labeled);

@@ -192,6 +192,14 @@ pub struct Cache {
     usage: BTreeMap<String, NodeUsage>,
     /// The store revision at which some node's usage last changed.
     usage_changed: u64,
+    /// What the filters read of each node — labels, taints, the unschedulable flag,
+    /// allocatable — as a fingerprint, current up to the nodes' revision `nodes_seen`.
+    nodes: BTreeMap<String, u64>,
+    nodes_seen: u64,
+    /// The store revision at which a node came, went or changed in what the filters
+    /// read. A kubelet's post of its images or heartbeat moves no pod: the real
+    /// scheduler's `nodeSchedulingPropertiesChange` finds no event in it.
+    nodes_changed: u64,
     /// The unschedulable queue: pods that failed, with the revision after their
     /// attempt. They are tried again only once the pod itself or something a
     /// filter reads (nodes, node usage, claims, volumes, classes) has changed
@@ -216,7 +224,8 @@ pub fn reconcile(c: &mut Cluster) {
     }
     let mut cache = std::mem::take(&mut c.scheduler);
     refresh_usage(c, &mut cache);
-    let world = world_revision(c, cache.usage_changed);
+    refresh_nodes(c, &mut cache);
+    let world = world_revision(c, &cache);
     let unbound = c.store.pods.index().flagged(Flag::Unbound);
     // The queue: every unbound pod, or — when the last pass left only pods that
     // failed against today's nodes and nothing they read has moved — just the
@@ -260,17 +269,17 @@ pub fn reconcile(c: &mut Cluster) {
     }
     // A pass that bound nothing and left no pod waiting for its volumes leaves
     // every queued pod failed against the world as it still is.
-    cache.world = world_revision(c, cache.usage_changed);
+    cache.world = world_revision(c, &cache);
     cache.quiet_since = (quiet && cache.world == world).then(|| c.store.revision());
     c.scheduler = cache;
 }
 
 /// The newest write to anything a filter reads besides the pod itself.
-fn world_revision(c: &Cluster, usage_changed: u64) -> u64 {
+fn world_revision(c: &Cluster, cache: &Cache) -> u64 {
     let s = &c.store;
     [
-        s.nodes.index().revision(),
-        usage_changed,
+        cache.nodes_changed,
+        cache.usage_changed,
         s.persistentvolumeclaims.index().revision(),
         s.persistentvolumes.index().revision(),
         s.storageclasses.index().revision(),
@@ -290,8 +299,12 @@ fn worth_retrying(c: &Cluster, key: &ObjectKey, at: u64, world: u64) -> bool {
 fn refresh_usage(c: &mut Cluster, cache: &mut Cache) {
     let since = c.quiet.advance("default-scheduler", c.store.revision());
     let stale: Vec<String> = if since == 0 {
-        cache.usage.clear();
-        cache.usage_changed = c.store.revision();
+        // Summed again from scratch (after a wake-up); only a difference is a change.
+        let before = cache.usage.len();
+        cache.usage.retain(|name, _| c.store.nodes.get(&ObjectKey::new("", name)).is_some());
+        if cache.usage.len() != before {
+            cache.usage_changed = c.store.revision();
+        }
         c.store.nodes.keys().map(|k| k.name.clone()).collect()
     } else {
         c.store.pods.index().nodes_changed_since(since).cloned().collect()
@@ -306,6 +319,36 @@ fn refresh_usage(c: &mut Cluster, cache: &mut Cache) {
             cache.usage.insert(name, u);
         }
     }
+}
+
+/// Brings the nodes' fingerprints up to date with the nodes written since the last
+/// look, and notes when one came, went or changed in what the filters read.
+fn refresh_nodes(c: &Cluster, cache: &mut Cache) {
+    let nodes = &c.store.nodes;
+    let revision = nodes.index().revision();
+    if revision == cache.nodes_seen {
+        return;
+    }
+    let mut changed = false;
+    let written: Vec<&ObjectKey> = if cache.nodes_seen == 0 { nodes.keys().collect() } else { nodes.index().keys_changed_since(cache.nodes_seen).collect() };
+    for key in written {
+        let Some(node) = nodes.get(key) else { continue };
+        let print = filtered(node);
+        changed |= cache.nodes.insert(key.name.clone(), print) != Some(print);
+    }
+    let before = cache.nodes.len();
+    cache.nodes.retain(|name, _| nodes.get(&ObjectKey::new("", name)).is_some());
+    if changed || cache.nodes.len() != before {
+        cache.nodes_changed = c.store.revision();
+    }
+    cache.nodes_seen = revision;
+}
+
+/// A fingerprint of what the filters read of a node.
+fn filtered(node: &Node) -> u64 {
+    let spec = node.spec.as_ref();
+    let allocatable = node.status.as_ref().map(|s| &s.allocatable);
+    super::quiet::fingerprint(&format!("{:?}{:?}{:?}{:?}", node.metadata.labels, spec.map(|s| &s.taints), spec.map(|s| s.unschedulable), allocatable))
 }
 
 /// How one scheduling attempt ended.
@@ -536,7 +579,15 @@ mod tests {
         let mut c = Cluster::new(crate::ClusterConfig::default());
         run(&mut c, "ssd", serde_json::json!({"nodeSelector": {"disk": "ssd"}, "containers": [{"name": "ssd", "image": "nginx"}]}));
         assert_eq!(node_of(&c, "ssd"), None);
-        assert!(c.scheduler.unschedulable.contains_key(&ObjectKey::new("default", "ssd")));
+        let ssd = ObjectKey::new("default", "ssd");
+        let tried_at = c.scheduler.unschedulable.get(&ssd).copied().expect("queued");
+        // A kubelet's post of its images (or a heartbeat) moves no pod: not tried again.
+        c.store.modify::<Node>(&ObjectKey::new("", "node01"), |n| {
+            let images = n.status.get_or_insert_with(Default::default).images.get_or_insert_with(Vec::new);
+            images.push(k8s_openapi::api::core::v1::ContainerImage { names: Some(vec!["example/x:1".into()]), size_bytes: Some(1) });
+        });
+        c.settle();
+        assert_eq!(c.scheduler.unschedulable.get(&ssd), Some(&tried_at), "not tried again after an image post");
         c.store.modify::<Node>(&ObjectKey::new("", "node01"), |n| {
             n.metadata.labels.get_or_insert_with(Default::default).insert("disk".into(), "ssd".into());
         });

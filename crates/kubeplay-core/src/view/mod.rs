@@ -11,7 +11,7 @@ mod physical;
 mod traffic;
 
 pub use activity::{activity, Component, Hop};
-pub use events::{events, events_for, EventView};
+pub use events::{events_for, events_tail, names_match, EventTail, EventView};
 pub use inspect::{inspect, Inspection};
 pub use logical::{ConfigView, IngressView, LogicalView, NamespaceView, OwnerView, RouteView, ServiceView};
 pub use physical::{Capacity, Health, NodeBadge, NodeView, PhysicalView, PodView, Tone};

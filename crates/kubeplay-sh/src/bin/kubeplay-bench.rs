@@ -7,10 +7,12 @@
 //!
 //! `--scale N` runs only the scale point of N pods (for profiling one size).
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use kubeplay_core::controllers::bootstrap::add_worker;
-use kubeplay_core::{ClusterConfig, Shell};
+use kubeplay_core::cluster::Unit;
+use kubeplay_core::{view, ClusterConfig, Shell};
 
 fn median_micros(shell: &mut Shell, command: &str, runs: usize) -> (f64, usize) {
     let mut times = Vec::with_capacity(runs);
@@ -92,23 +94,76 @@ fn scale(pods: usize) {
     );
 }
 
+/// The milliseconds this thread has run on a CPU (`CLOCK_THREAD_CPUTIME_ID`), so a
+/// unit's figure does not grow while other processes have the machine (the figures
+/// are taken on a shared one); elsewhere, wall time.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn busy_ms() -> f64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut t = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: clock_gettime only writes the timespec it is given (std links libc).
+    if unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut t) } != 0 {
+        return 0.0;
+    }
+    t.sec as f64 * 1e3 + t.nsec as f64 / 1e6
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+fn busy_ms() -> f64 {
+    thread_local!(static START: Instant = Instant::now());
+    START.with(|t| t.elapsed().as_secs_f64() * 1e3)
+}
+
 /// What the page lives through (`tests/e2e/bench.mjs --frames`): the default cluster
 /// (two workers), one `kubectl create deployment` of `pods` replicas — the command
-/// with its settle — then the first simulated seconds of the kubelets' timed work.
+/// with its settle — then the first simulated seconds of the kubelets' timed work,
+/// advanced as the page does, in units (`Cluster::advance_within`): the page gives
+/// the model 8 ms slices, so a unit much longer than that is a dropped frame. Prints
+/// the slowest units by kind, then what deriving each picture costs at that size.
 fn one_deployment(pods: usize) {
     let mut shell = Shell::new(ClusterConfig::default());
     let t = Instant::now();
     shell.execute(&format!("kubectl create deployment bench --image nginx --replicas {pods}"));
     let create_ms = t.elapsed().as_secs_f64() * 1e3;
-    let mut worst: f64 = 0.0;
+    let mut worst: BTreeMap<Unit, (f64, u32, f64)> = BTreeMap::new();
     let t = Instant::now();
-    for _ in 0..100 {
-        let s = Instant::now();
-        shell.cluster.advance_by(100);
-        worst = worst.max(s.elapsed().as_secs_f64() * 1e3);
-    }
+    let target = shell.cluster.now().plus_ms(10_000);
+    let mut last = busy_ms();
+    shell.cluster.advance_within(target, &mut |unit| {
+        let now = busy_ms();
+        let ms = now - last;
+        let w = worst.entry(unit).or_default();
+        w.0 = w.0.max(ms);
+        w.1 += 1;
+        w.2 += ms;
+        last = busy_ms();
+        false
+    });
     let run_ms = t.elapsed().as_secs_f64() * 1e3;
-    println!("one deployment of {pods:>5} pods (2 workers): create {create_ms:>8.1} ms; next 10 sim s in 100 ms ticks {run_ms:>8.1} ms, worst tick {worst:>8.1} ms");
+    println!("one deployment of {pods:>5} pods (2 workers): create {create_ms:>8.1} ms; next 10 sim s {run_ms:>8.1} ms");
+    let mut slowest: Vec<_> = worst.into_iter().collect();
+    slowest.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0));
+    let listed: Vec<String> = slowest.iter().take(5).map(|(u, (ms, n, sum))| format!("{u:?} {ms:.2} ms (of {n}, {sum:.0} ms in all)")).collect();
+    println!("    slowest units (CPU time): {}", listed.join(", "));
+    let c = &mut shell.cluster;
+    let time = |f: &mut dyn FnMut()| {
+        let t = busy_ms();
+        f();
+        busy_ms() - t
+    };
+    let physical = time(&mut || drop(view::PhysicalView::of(c)));
+    let logical = time(&mut || drop(view::LogicalView::of(c)));
+    let events = time(&mut || drop(view::events_tail(c, "", 200)));
+    let traffic = time(&mut || drop(view::TrafficView::of(c, None)));
+    println!("    pictures: physical {physical:.2} ms, logical {logical:.2} ms, events {events:.2} ms, traffic {traffic:.2} ms");
 }
 
 fn main() {
