@@ -267,6 +267,9 @@ pub fn reconcile(c: &mut Cluster) {
             }
         }
     }
+    // The pass's own binds are in the usage already (it adds each pod it binds):
+    // the next refresh need not sum those nodes again.
+    c.quiet.advance("default-scheduler", c.store.revision());
     // A pass that bound nothing and left no pod waiting for its volumes leaves
     // every queued pod failed against the world as it still is.
     cache.world = world_revision(c, &cache);
