@@ -155,6 +155,6 @@ pub mod pairs {
 
     pub fn deserialize<'de, K: DeserializeOwned + Ord, V: DeserializeOwned, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<K, V>, D::Error> {
         let list: Vec<(K, V)> = Vec::deserialize(d)?;
-        Ok(list.into_iter().collect())
+        Ok(crate::sorting::btree_map(list))
     }
 }

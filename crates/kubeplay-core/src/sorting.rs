@@ -10,8 +10,13 @@
 //! The results are exactly those of `slice::sort_by`: the index sort is stable, so
 //! elements comparing equal keep their order. Use these functions instead of the
 //! slice methods (clippy's `disallowed-methods` in `clippy.toml` says so).
+//!
+//! Collecting into a `BTreeMap`/`BTreeSet` sorts too (`FromIterator` sorts the items,
+//! then builds the tree), with a copy of the sort per item type: [`btree_map`] and
+//! [`btree_set`] insert one by one instead.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `v` stably with the comparator `cmp` (as `slice::sort_by`).
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
@@ -60,6 +65,25 @@ fn permute<T>(v: &mut [T], order: &mut [usize]) {
     }
 }
 
+/// The pairs as a map, inserted in turn (as `collect()`: a later duplicate key's value
+/// wins), without instantiating the sort.
+pub fn btree_map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in pairs {
+        map.insert(k, v);
+    }
+    map
+}
+
+/// The items as a set, inserted in turn, without instantiating the sort.
+pub fn btree_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +97,13 @@ mod tests {
                 (((x >> 33) % 17) as u32, i)
             })
             .collect()
+    }
+
+    #[test]
+    fn btree_map_and_set_hold_what_collect_holds() {
+        let pairs = vec![(2, "a"), (1, "b"), (2, "c"), (0, "d")];
+        assert_eq!(btree_map(pairs.clone()), pairs.into_iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(btree_set([3, 1, 3, 2]), [3, 1, 3, 2].into_iter().collect::<BTreeSet<_>>());
     }
 
     #[test]

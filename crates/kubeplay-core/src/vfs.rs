@@ -196,7 +196,7 @@ impl Vfs {
             .chain(self.dirs.iter())
             .filter(|p| p.as_str() != abs && parent_of(p) == abs)
             .map(|p| p.rsplit('/').next().unwrap_or_default().to_string());
-        let set: BTreeSet<String> = children.collect();
+        let set = crate::sorting::btree_set(children);
         Ok(set.into_iter().collect())
     }
 

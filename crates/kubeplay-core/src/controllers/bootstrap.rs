@@ -38,7 +38,7 @@ const NODES: [NodeSeed<'static>; 3] = [
 ];
 
 fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
-    Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    Some(crate::sorting::btree_map(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))))
 }
 
 fn meta(name: &str, namespace: Option<&str>, created: SimTime) -> ObjectMeta {
@@ -76,7 +76,7 @@ fn system_resources(container: &str) -> Option<ResourceRequirements> {
 }
 
 fn quantities(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, Quantity>> {
-    Some(pairs.iter().map(|(k, v)| (k.to_string(), Quantity(v.to_string()))).collect())
+    Some(crate::sorting::btree_map(pairs.iter().map(|(k, v)| (k.to_string(), Quantity(v.to_string())))))
 }
 
 /// Builds the default cluster into an empty `Cluster`.
@@ -544,7 +544,7 @@ fn add_system_pod(c: &mut Cluster, started: SimTime, sp: SystemPod<'_>) {
         metadata: ObjectMeta {
             namespace: Some("kube-system".into()),
             name: Some(sp.name.clone()),
-            labels: Some(sp.labels.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
+            labels: Some(crate::sorting::btree_map(sp.labels.iter().map(|(k, v)| (k.to_string(), v.clone())))),
             annotations: mirror.then(|| {
                 // A static pod's mirror: the kubelet's config annotations (drain skips it).
                 let hash = made_up_sha256(&sp.name)[..32].to_string();

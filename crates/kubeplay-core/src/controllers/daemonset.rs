@@ -185,7 +185,7 @@ fn plan(c: &Cluster, ds: &DaemonSet, hash: &str) -> Plan {
         // budget (`nodeToDaemonPods` keeps them; `findUpdatedPodsOnNode` skips them).
         let has_pods = !pods.is_empty();
         let mut live: Vec<&Pod> = pods.into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()).collect();
-        live.sort_by(|a, b| (&a.metadata.creation_timestamp, &a.metadata.name).cmp(&(&b.metadata.creation_timestamp, &b.metadata.name)));
+        crate::sorting::sort_by(&mut live, |a, b| (&a.metadata.creation_timestamp, &a.metadata.name).cmp(&(&b.metadata.creation_timestamp, &b.metadata.name)));
         // A failed daemon pod is deleted and replaced (`podsShouldBeOnNode`).
         let (failed, live): (Vec<&Pod>, Vec<&Pod>) = live
             .into_iter()

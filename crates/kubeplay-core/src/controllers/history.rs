@@ -99,7 +99,7 @@ pub fn owned_revisions(c: &Cluster, owner: &ObjectMeta) -> Vec<ControllerRevisio
         .filter(|r| r.metadata.namespace == owner.namespace && is_controlled_by(&r.metadata, uid))
         .cloned()
         .collect();
-    revisions.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut revisions, |a, b| {
         (a.revision, &a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.revision, &b.metadata.creation_timestamp, &b.metadata.name))
     });
     revisions

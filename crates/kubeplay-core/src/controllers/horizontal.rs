@@ -199,7 +199,7 @@ fn resource_proposal(c: &Cluster, ns: &str, selector: &LabelSelector, current: i
     let sums = |names: &[String], values: &BTreeMap<String, i64>| -> (i64, i64) {
         names.iter().fold((0, 0), |(u, r), n| (u + values.get(n).copied().unwrap_or(0), r + requests.get(n).copied().unwrap_or(0)))
     };
-    let measured: BTreeMap<String, i64> = usage.iter().map(|(k, v)| (k.clone(), pick(v))).collect();
+    let measured = crate::sorting::btree_map(usage.iter().map(|(k, v)| (k.clone(), pick(v))));
     let (used, requested) = sums(&ready_names, &measured);
     if ready_names.is_empty() || requested == 0 {
         return Err((format!("unable to get metrics for resource {resource}: no metrics returned from resource metrics API"), "FailedGetResourceMetric"));

@@ -233,7 +233,7 @@ pub fn reconcile(c: &mut Cluster) {
     let candidates: Vec<ObjectKey> = match cache.quiet_since.filter(|_| world == cache.world) {
         Some(since) => {
             let mut changed: Vec<ObjectKey> = c.store.pods.index().keys_changed_since(since).filter(|k| unbound.contains(*k)).cloned().collect();
-            changed.sort();
+            crate::sorting::sort(&mut changed);
             changed
         }
         None => {

@@ -190,12 +190,8 @@ fn pods_of(c: &Cluster, set: &StatefulSet) -> BTreeMap<i32, Pod> {
     let uid = set.metadata.uid.clone().unwrap_or_default();
     let name = set.metadata.name.clone().unwrap_or_default();
     let ns = set.metadata.namespace.clone().unwrap_or_default();
-    c.store
-        .pods
-        .controlled_by(&uid)
-        .filter(|p| p.metadata.namespace.as_deref() == Some(ns.as_str()))
-        .filter_map(|p| Some((ordinal(&name, p.metadata.name.as_deref()?)?, p.clone())))
-        .collect()
+    let owned = c.store.pods.controlled_by(&uid).filter(|p| p.metadata.namespace.as_deref() == Some(ns.as_str()));
+    crate::sorting::btree_map(owned.filter_map(|p| Some((ordinal(&name, p.metadata.name.as_deref()?)?, p.clone()))))
 }
 
 fn create_claims(c: &mut Cluster, set: &StatefulSet, ord: i32) {

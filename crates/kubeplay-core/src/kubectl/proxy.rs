@@ -172,7 +172,7 @@ fn control_plane_ip(c: &Cluster) -> String {
 /// The served groups: `group/version` of every resource type.
 fn group_versions() -> Vec<(&'static str, &'static str)> {
     let mut gv: Vec<(&str, &str)> = resources::RESOURCE_TYPES.iter().map(|rt| (rt.group, rt.version)).collect();
-    gv.sort();
+    crate::sorting::sort(&mut gv);
     gv.dedup();
     gv
 }
@@ -184,7 +184,7 @@ fn root_paths(pretty: bool) -> HttpResponse {
         paths.push(format!("/apis/{g}/{v}"));
     }
     paths.extend(["/healthz", "/livez", "/metrics", "/openapi/v2", "/openapi/v3", "/openapi/v3/", "/readyz", "/version"].map(String::from));
-    paths.sort();
+    crate::sorting::sort(&mut paths);
     paths.dedup();
     json_response(200, &json!({"paths": paths}), Some("meta.RootPaths"), pretty)
 }

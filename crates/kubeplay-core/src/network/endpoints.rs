@@ -337,7 +337,7 @@ fn sync_slice(c: &mut Cluster, svc: &Service, eps: &[PodEndpoint], created: Opti
 /// Removes controller-made Endpoints and slices whose Service is gone (or no longer
 /// selects pods).
 fn remove_orphans(c: &mut Cluster) {
-    let wanted: std::collections::BTreeSet<ObjectKey> = selected_services(c).iter().map(|s| ObjectKey::of(&s.metadata)).collect();
+    let wanted = crate::sorting::btree_set(selected_services(c).iter().map(|s| ObjectKey::of(&s.metadata)));
     let stale_eps: Vec<ObjectKey> = c
         .store
         .endpoints
@@ -393,7 +393,7 @@ pub fn bootstrap_kubernetes_endpoints(c: &mut Cluster, born: SimTime) {
     let meta = |labels: &[(&str, &str)]| ObjectMeta {
         name: Some("kubernetes".into()),
         namespace: Some("default".into()),
-        labels: Some(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+        labels: Some(crate::sorting::btree_map(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())))),
         creation_timestamp: Some(born.to_k8s()),
         ..Default::default()
     };

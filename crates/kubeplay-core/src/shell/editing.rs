@@ -82,7 +82,7 @@ impl Shell {
 }
 
 fn exported(sh: &Shell) -> BTreeMap<String, String> {
-    sh.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect()
+    crate::sorting::btree_map(sh.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())))
 }
 
 /// `kubectl edit`: picks the editor from the command's environment and runs the loop.

@@ -373,7 +373,7 @@ pub(super) fn prepare(sh: &mut Shell, cmd: &SimpleCommand, mut fds: [Target; 3],
         }
         return Ok(None);
     }
-    let mut env: BTreeMap<String, String> = sh.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
+    let mut env = crate::sorting::btree_map(sh.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())));
     env.extend(assignments);
     Ok(Some(Prepared { words, env, fds }))
 }

@@ -221,7 +221,7 @@ impl Shell {
     /// foreground command, which the page holds) or by a background job.
     pub fn forwarded_ports(&self, running: Option<&Foreground>) -> Vec<u16> {
         let mut ports: Vec<u16> = self.loopback(running).into_iter().filter(|l| matches!(l, Listener::Forward { .. })).map(|l| l.port()).collect();
-        ports.sort_unstable();
+        crate::sorting::sort(&mut ports);
         ports.dedup();
         ports
     }

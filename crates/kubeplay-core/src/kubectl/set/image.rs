@@ -21,7 +21,7 @@ fn parse_images(pairs: &[String]) -> Result<BTreeMap<String, String>, String> {
     if !invalid.is_empty() {
         return Err(format!("error: invalid image format: {}", invalid.join(", ")));
     }
-    Ok(pairs.iter().filter_map(|p| p.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    Ok(crate::sorting::btree_map(pairs.iter().filter_map(|p| p.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string()))))
 }
 
 /// `setImage`: whether the name (or `*`) matched a container.

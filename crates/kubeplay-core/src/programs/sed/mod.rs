@@ -173,7 +173,7 @@ pub fn sed(p: &mut Process, args: &[String]) -> i32 {
     let mut status = 0;
     // `w` files are created (emptied) before any input is read, as GNU opens them
     // while compiling.
-    let mut written: std::collections::BTreeMap<String, String> = program.write_files().into_iter().map(|f| (f, String::new())).collect();
+    let mut written = crate::sorting::btree_map(program.write_files().into_iter().map(|f| (f, String::new())));
     let emit = |p: &mut Process, out: Output, written: &mut std::collections::BTreeMap<String, String>| {
         let mut at = 0;
         for (pos, message) in &out.messages {

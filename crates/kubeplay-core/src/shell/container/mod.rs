@@ -185,7 +185,7 @@ impl Shell {
         let fs = ContainerFiles::current(&self.cluster, &pod, &req.container);
         let main = main_process(&pod, &req.container, &view);
         let restart_always = pod.spec.as_ref().and_then(|s| s.restart_policy.as_deref()).is_none_or(|r| r == "Always");
-        let mut vars: BTreeMap<String, Var> = env.iter().map(|(k, v)| (k.clone(), Var { value: v.clone(), exported: true })).collect();
+        let mut vars = crate::sorting::btree_map(env.iter().map(|(k, v)| (k.clone(), Var { value: v.clone(), exported: true })));
         let mut env_order: Vec<String> = env.iter().map(|(k, _)| k.clone()).collect();
         if req.is_interactive_shell() {
             for (k, v) in [("SHLVL", "1"), ("PWD", "/")] {
