@@ -128,6 +128,22 @@ pub struct NodeBox<'a> {
     pub show_ip: bool,
 }
 
+impl NodeBox<'_> {
+    /// The boxes of the header's words — the node's name, and its IP when shown —
+    /// which lines drawn across the node must leave readable.
+    pub fn header_texts(&self) -> Vec<Rect> {
+        let Rect { x, y, w, .. } = self.rect;
+        // The width is an estimate (bold digits run wider): the box takes the gap
+        // before the first badge too (badges start 12 px after the estimate).
+        let mut texts = vec![Rect { x: x + PAD - 2.0, y: y + 5.0, w: text_width(&self.node.name, NODE_CHAR_W) + 10.0, h: 20.0 }];
+        if self.show_ip {
+            let ip_w = self.node.ip.chars().count() as f64 * IP_CHAR_W;
+            texts.push(Rect { x: x + w - PAD - ip_w - 2.0, y: y + 7.0, w: ip_w + 4.0, h: 17.0 });
+        }
+        texts
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout<'a> {
     pub width: f64,
@@ -401,6 +417,15 @@ mod tests {
             for b in &n.badges {
                 assert!(n.rect.contains(&b.rect), "badge {} inside {}", b.badge.label, n.node.name);
                 assert!(b.rect.y + b.rect.h <= n.rect.y + n.header_h, "badge {} in the header", b.badge.label);
+            }
+            for t in n.header_texts() {
+                assert!(n.rect.contains(&t), "{}'s header texts inside it", n.node.name);
+                for b in &n.badges {
+                    assert!(!t.overlaps(&b.rect), "{}'s name or IP overlaps badge {}", n.node.name, b.badge.label);
+                }
+                for c in &n.components {
+                    assert!(!t.overlaps(&c.rect), "{}'s name or IP overlaps component {}", n.node.name, c.id);
+                }
             }
             for (i, a) in n.badges.iter().enumerate() {
                 for b in &n.badges[i + 1..] {

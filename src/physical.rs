@@ -234,8 +234,8 @@ fn flow_overlay(flow: &Flow, l: &Layout) -> Html {
 /// The id of the mask that hides the flow's lines behind the cards.
 const FLOW_MASK: &str = "flow-mask";
 
-/// Where a hop's line is not drawn: over pod chips, owner boxes, components and
-/// badges. A hop from a worker's kubelet to the API server crosses the control
+/// Where a hop's line is not drawn: over pod chips, owner boxes, components,
+/// badges and the nodes' names. A hop from a worker's kubelet to the API server crosses the control
 /// plane's pods; it passes behind them instead of through their names (the glow
 /// around the receiving component lies outside its box, so it stays).
 fn flow_mask(l: &Layout) -> Html {
@@ -245,7 +245,8 @@ fn flow_mask(l: &Layout) -> Html {
         .iter()
         .flat_map(|n| {
             let pods = n.pods.iter().map(|p| p.rect).chain(n.groups.iter().map(|g| g.rect));
-            pods.chain(n.components.iter().map(|c| c.rect)).chain(n.badges.iter().map(|b| b.rect))
+            let header = n.components.iter().map(|c| c.rect).chain(n.badges.iter().map(|b| b.rect)).chain(n.header_texts());
+            pods.chain(header)
         })
         .chain(pending);
     html! {

@@ -452,7 +452,13 @@ test('physical: control-plane components and node agents; kubectl run animates k
       name: r.parentElement.getAttribute('data-component'),
       box: box(...['x', 'y', 'width', 'height'].map((a) => r.getAttribute(a))),
     }));
-    return { mask: svg.querySelector('g.flow').getAttribute('mask'), bare: [...pods, ...components].filter((c) => !cards.has(c.box)).map((c) => c.name), pods: pods.length };
+    // The nodes' names too: each lies inside a hidden box.
+    const boxes = [...cards].map((c) => c.split(',').map(Number));
+    const names = [...svg.querySelectorAll('g.node text.node-name')].filter((t) => {
+      const b = t.getBBox();
+      return !boxes.some(([x, y, w, h]) => b.x >= x - 1 && b.y >= y - 1 && b.x + b.width <= x + w + 1 && b.y + b.height <= y + h + 1);
+    }).map((t) => `node ${t.textContent}`);
+    return { mask: svg.querySelector('g.flow').getAttribute('mask'), bare: [...pods, ...components].filter((c) => !cards.has(c.box)).map((c) => c.name).concat(names), pods: pods.length };
   });
   assertEqual(cover.mask, 'url(#flow-mask)', 'the flow is drawn through its mask');
   assert(cover.pods > 10 && cover.bare.length === 0, `every card hides the lines (${cover.pods} pods); not covered: ${cover.bare.join(', ')}`);
