@@ -80,6 +80,9 @@ pub trait Admit: ApiKind {
 
 /// The common strategy rule: a changed `spec` is a new generation.
 pub fn bump_generation_on_spec_change<K: ApiKind>(new: &mut K, old: &K) {
+    if !K::tracks_generation() {
+        return;
+    }
     let spec_of = |o: &K| crate::json::to_value(o).ok().and_then(|v| v.get("spec").cloned());
     if spec_of(new) != spec_of(old) {
         new.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);

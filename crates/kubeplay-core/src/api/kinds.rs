@@ -38,6 +38,19 @@ pub trait ApiKind:
         }
     }
 
+    /// Whether the kind's registry strategy keeps `metadata.generation`: its
+    /// `PrepareForCreate` sets 1 and a spec change bumps it, so controllers can echo
+    /// it as `status.observedGeneration`. ConfigMaps, Secrets, Services, Namespaces,
+    /// Nodes, volumes, events and ControllerRevisions have none on a real cluster.
+    /// (The HorizontalPodAutoscaler gains one only with the HPAGeneration gate,
+    /// which v1.34 does not have.)
+    fn tracks_generation() -> bool {
+        matches!(
+            Self::KIND,
+            "Pod" | "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "Job" | "CronJob" | "Ingress" | "IngressClass" | "EndpointSlice"
+        )
+    }
+
     /// `Pod`, `Deployment.apps`: the kind as validation errors name it.
     fn qualified_kind() -> String {
         if Self::GROUP.is_empty() {

@@ -373,7 +373,7 @@ impl Store {
         // Admission may have assigned the uid already (a Job's selector carries it).
         meta.uid.get_or_insert_with(|| rng.uuid());
         meta.creation_timestamp.get_or_insert_with(|| now.to_k8s());
-        meta.generation = Some(1);
+        meta.generation = K::tracks_generation().then_some(1);
         let rv = self.next_rv();
         obj.metadata_mut().resource_version = Some(rv);
         self.audit::<K>("create", &key);

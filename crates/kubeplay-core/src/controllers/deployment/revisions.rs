@@ -98,8 +98,14 @@ pub fn max_revision(rss: &[ReplicaSet]) -> i64 {
     rss.iter().filter_map(|rs| revision_of(&rs.metadata)).max().unwrap_or(0)
 }
 
+/// The Deployment's pod template as the API server stores it: defaulted. A stored
+/// Deployment always is, but one restored from a hand-edited snapshot may not be,
+/// and comparing its bare template with its ReplicaSets' defaulted ones would never
+/// find the new set: a new one every pass, without end.
 fn template_of(d: &Deployment) -> PodTemplateSpec {
-    d.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default()
+    let mut template = d.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
+    crate::api::apps::default_template(&mut template);
+    template
 }
 
 /// `FindNewReplicaSet` + `FindOldReplicaSets`: the oldest set whose template equals the
@@ -239,8 +245,8 @@ pub fn sync_revision(c: &mut Cluster, d: &mut Deployment, family: Family, create
 fn create_new_rs(c: &mut Cluster, d: &mut Deployment, old: &[ReplicaSet], new_revision: i64) -> Option<ReplicaSet> {
     let spec = d.spec.clone()?;
     let collision_count = d.status.as_ref().and_then(|s| s.collision_count);
-    let hash = template_hash(&spec.template, collision_count);
-    let mut template = spec.template.clone();
+    let mut template = template_of(d);
+    let hash = template_hash(&template, collision_count);
     template.metadata.get_or_insert_with(Default::default).labels.get_or_insert_with(BTreeMap::new).insert(TEMPLATE_HASH_LABEL.into(), hash.clone());
     let mut selector = spec.selector.clone();
     selector.match_labels.get_or_insert_with(BTreeMap::new).insert(TEMPLATE_HASH_LABEL.into(), hash.clone());
@@ -274,7 +280,7 @@ fn create_new_rs(c: &mut Cluster, d: &mut Deployment, old: &[ReplicaSet], new_re
             // else is a hash collision, resolved by hashing again with a bumped count.
             let existing = c.store.get::<ReplicaSet>(d.metadata.namespace.as_deref().unwrap_or(""), &name).cloned()?;
             let ours = crate::controllers::ownership::is_controlled_by(&existing.metadata, d.metadata.uid.as_deref().unwrap_or(""));
-            let same = existing.spec.as_ref().and_then(|s| s.template.as_ref()).is_some_and(|t| equal_ignore_hash(t, &spec.template));
+            let same = existing.spec.as_ref().and_then(|s| s.template.as_ref()).is_some_and(|t| equal_ignore_hash(t, &template_of(d)));
             if !(ours && same) {
                 let status = d.status.get_or_insert_with(Default::default);
                 status.collision_count = Some(status.collision_count.unwrap_or(0) + 1);
