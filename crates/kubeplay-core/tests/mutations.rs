@@ -4,10 +4,11 @@
 //! each real command, its damaged variants run first.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use kubeplay_core::{ClusterConfig, Shell};
+
+mod common;
+use common::Watchdog;
 
 /// The `$ ` commands of one transcript, with their here-document continuations.
 fn commands(text: &str) -> Vec<String> {
@@ -71,14 +72,14 @@ fn damaged_transcript_commands_do_not_panic() {
     let mut panics = Vec::new();
     let mut ran = 0;
     std::panic::set_hook(Box::new(|_| {}));
-    let current = watchdog();
+    let watchdog = Watchdog::start();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable transcript");
         let mut sh = Shell::new(ClusterConfig::default());
         for cmd in commands(&text) {
             for variant in damaged(&cmd).into_iter().chain([cmd.clone()]) {
                 ran += 1;
-                *current.lock().unwrap_or_else(|e| e.into_inner()) = (ran, variant.clone());
+                watchdog.input(&variant);
                 let result = catch_unwind(AssertUnwindSafe(|| {
                     let out = sh.execute(&variant);
                     if out.effect.is_some() {
@@ -106,25 +107,4 @@ fn odd_words(rotate: usize) -> Vec<&'static str> {
         Ok("1") => vec!["-", "--", "''", "x", "-o", "{{", "$(", "-1", "=", "a=b", "0", "99999999999999999999", "-n"],
         _ => vec!["''", "-"],
     }
-}
-
-/// A frozen command would hang the test run instead of failing it: a thread watches
-/// that the inputs keep moving and, when one has run for a minute, names it and
-/// ends the process. (A debug build on a busy machine takes well under a second.)
-fn watchdog() -> Arc<Mutex<(usize, String)>> {
-    let current = Arc::new(Mutex::new((0, String::new())));
-    let watched = Arc::clone(&current);
-    std::thread::spawn(move || {
-        let mut last = usize::MAX;
-        loop {
-            std::thread::sleep(Duration::from_secs(60));
-            let (n, input) = watched.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            if n == last {
-                eprintln!("input froze the shell: {input:?}");
-                std::process::exit(101);
-            }
-            last = n;
-        }
-    });
-    current
 }

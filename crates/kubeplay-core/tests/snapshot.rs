@@ -5,6 +5,8 @@
 use kubeplay_core::snapshot::SnapshotError;
 use kubeplay_core::{Cluster, ClusterConfig, Shell};
 
+mod common;
+
 /// Runs `commands`, sleeping in between so timers (pulls, back-offs, node faults,
 /// HPA syncs) are pending at the moment of the snapshot.
 fn run(shell: &mut Shell, commands: &[&str]) -> Vec<String> {
@@ -134,6 +136,7 @@ fn damaged_snapshot_values_never_panic() {
     leaf_paths(&good, String::new(), &mut paths);
     assert!(paths.len() > 1_000, "only {} values", paths.len());
     std::panic::set_hook(Box::new(|_| {}));
+    let watchdog = common::Watchdog::start();
     let mut panics = Vec::new();
     let mut restored = 0;
     // Every 29th of the ~5,000 values keeps the run short; the stride is prime, so
@@ -152,6 +155,7 @@ fn damaged_snapshot_values_never_panic() {
         let mut bad = good.clone();
         *bad.pointer_mut(path).expect("the path exists") = damage;
         let text = bad.to_string();
+        watchdog.input(path);
         let result = std::panic::catch_unwind(|| match Shell::restore(&text) {
             Ok(mut sh) => {
                 sh.cluster.advance_by(30_000);
